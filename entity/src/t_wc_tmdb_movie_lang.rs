@@ -1,0 +1,51 @@
+//! `T_WC_TMDB_MOVIE_LANG`.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "T_WC_TMDB_MOVIE_LANG")]
+pub struct Model {
+    #[sea_orm(primary_key, column_name = "ID_ROW")]
+    pub id_row: i32,
+    #[sea_orm(column_name = "ID_MOVIE")]
+    pub id_movie: i32,
+    #[sea_orm(column_name = "LANG")]
+    pub lang: Option<String>,
+    #[sea_orm(column_name = "API_RESULT")]
+    pub api_result: Option<String>,
+    #[sea_orm(column_name = "TITLE")]
+    pub title: Option<String>,
+    #[sea_orm(column_name = "OVERVIEW")]
+    pub overview: Option<String>,
+    #[sea_orm(column_name = "POSTER_PATH")]
+    pub poster_path: Option<String>,
+    #[sea_orm(column_name = "DELETED")]
+    pub deleted: Option<i32>,
+    #[sea_orm(column_name = "DISPLAY_ORDER")]
+    pub display_order: Option<i32>,
+    #[sea_orm(column_name = "ID_CREATOR")]
+    pub id_creator: Option<i32>,
+    #[sea_orm(column_name = "DAT_CREAT")]
+    pub dat_creat: Option<Date>,
+    #[sea_orm(column_name = "ID_OWNER")]
+    pub id_owner: Option<i32>,
+    #[sea_orm(column_name = "TIM_UPDATED")]
+    pub tim_updated: Option<DateTime>,
+    #[sea_orm(column_name = "ID_USER_UPDATED")]
+    pub id_user_updated: Option<i32>,
+    #[sea_orm(column_name = "API_URL")]
+    pub api_url: Option<String>,
+    #[sea_orm(column_name = "CRAWLER_VERSION")]
+    pub crawler_version: Option<i32>,
+    #[sea_orm(column_name = "BACKDROP_PATH")]
+    pub backdrop_path: Option<String>,
+    #[sea_orm(column_name = "TAGLINE")]
+    pub tagline: Option<String>,
+    #[sea_orm(column_name = "WIKIPEDIA_FORMAT_LINE")]
+    pub wikipedia_format_line: Option<String>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

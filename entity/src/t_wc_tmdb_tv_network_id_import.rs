@@ -1,0 +1,17 @@
+//! `T_WC_TMDB_TV_NETWORK_ID_IMPORT`.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "T_WC_TMDB_TV_NETWORK_ID_IMPORT")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false, column_name = "id")]
+    pub id: i32,
+    #[sea_orm(column_name = "name")]
+    pub name: Option<String>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,276 @@
+//! A declarative description of tables, rendered with sea-query for each backend.
+//!
+//! The schema is data (`reference_2025_07.rs`); this module turns one `TableDef` into the
+//! statements a backend needs. MariaDB/MySQL get the reference types verbatim (`int(11)`,
+//! `varchar(250)`, `mediumtext`, ...) so information_schema matches the Python crawler's
+//! databases. PostgreSQL and SQLite get the closest native types and the same table and column
+//! names (quoted, so the exact case is kept).
+
+use sea_orm_migration::prelude::*;
+use sea_orm_migration::sea_orm::DbBackend;
+
+/// A column type of the reference schema, with its MariaDB display width or length.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Type {
+    Int(u8),
+    BigInt(u8),
+    /// `tinyint(1)`: the boolean flags of the daily exports.
+    TinyInt(u8),
+    Varchar(u16),
+    MediumText,
+    LongText,
+    Date,
+    DateTime,
+    Double,
+}
+
+impl Type {
+    /// The MariaDB column type exactly as information_schema.COLUMNS.COLUMN_TYPE shows it.
+    pub fn mysql(self) -> String {
+        match self {
+            Type::Int(w) => format!("int({w})"),
+            Type::BigInt(w) => format!("bigint({w})"),
+            Type::TinyInt(w) => format!("tinyint({w})"),
+            Type::Varchar(n) => format!("varchar({n})"),
+            Type::MediumText => "mediumtext".to_owned(),
+            Type::LongText => "longtext".to_owned(),
+            Type::Date => "date".to_owned(),
+            Type::DateTime => "datetime".to_owned(),
+            Type::Double => "double".to_owned(),
+        }
+    }
+
+    fn column_type(self, backend: DbBackend) -> ColumnType {
+        if backend == DbBackend::MySql {
+            return ColumnType::custom(self.mysql());
+        }
+        match self {
+            Type::Int(_) => ColumnType::Integer,
+            Type::BigInt(_) => ColumnType::BigInteger,
+            // The exports' `adult`/`video` flags are booleans; MariaDB's tinyint(1) is its boolean.
+            Type::TinyInt(_) => ColumnType::Boolean,
+            Type::Varchar(n) => ColumnType::String(StringLen::N(u32::from(n))),
+            Type::MediumText | Type::LongText => ColumnType::Text,
+            Type::Date => ColumnType::Date,
+            Type::DateTime => ColumnType::DateTime,
+            Type::Double => ColumnType::Double,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct ColumnDef {
+    pub name: &'static str,
+    pub ty: Type,
+    pub nullable: bool,
+    pub auto_increment: bool,
+}
+
+/// A nullable column (`DEFAULT NULL`), the reference's default.
+pub const fn col(name: &'static str, ty: Type) -> ColumnDef {
+    ColumnDef {
+        name,
+        ty,
+        nullable: true,
+        auto_increment: false,
+    }
+}
+
+/// A `NOT NULL` column.
+pub const fn req(name: &'static str, ty: Type) -> ColumnDef {
+    ColumnDef {
+        name,
+        ty,
+        nullable: false,
+        auto_increment: false,
+    }
+}
+
+/// A `NOT NULL AUTO_INCREMENT` column; always the table's single-column primary key.
+pub const fn ai(name: &'static str, ty: Type) -> ColumnDef {
+    ColumnDef {
+        name,
+        ty,
+        nullable: false,
+        auto_increment: true,
+    }
+}
+
+/// One column of an index, with the MariaDB prefix length (characters) when it has one.
+#[derive(Debug, Clone, Copy)]
+pub struct IndexPart {
+    pub column: &'static str,
+    pub prefix: Option<u32>,
+}
+
+pub const fn p(column: &'static str) -> IndexPart {
+    IndexPart {
+        column,
+        prefix: None,
+    }
+}
+
+pub const fn pre(column: &'static str, prefix: u32) -> IndexPart {
+    IndexPart {
+        column,
+        prefix: Some(prefix),
+    }
+}
+
+/// A non-unique index (the reference has no UNIQUE key and no FOREIGN KEY).
+#[derive(Debug, Clone, Copy)]
+pub struct IndexDef {
+    pub name: &'static str,
+    pub parts: &'static [IndexPart],
+}
+
+pub const fn idx(name: &'static str, parts: &'static [IndexPart]) -> IndexDef {
+    IndexDef { name, parts }
+}
+
+/// Which of the four setup scripts (`sql/`) holds a table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SqlFile {
+    Tmdb,
+    ServerVariable,
+    Wikidata,
+    Wikipedia,
+}
+
+impl SqlFile {
+    pub const ALL: [SqlFile; 4] = [
+        SqlFile::Tmdb,
+        SqlFile::ServerVariable,
+        SqlFile::Wikidata,
+        SqlFile::Wikipedia,
+    ];
+
+    pub fn file_name(self) -> &'static str {
+        match self {
+            SqlFile::Tmdb => "TMDb-tables.sql",
+            SqlFile::ServerVariable => "T_WC_SERVER_VARIABLE.sql",
+            SqlFile::Wikidata => "Wikidata-tables.sql",
+            SqlFile::Wikipedia => "Wikipedia-tables.sql",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct TableDef {
+    pub name: &'static str,
+    pub file: SqlFile,
+    /// Empty for the two reference tables without a primary key.
+    pub primary_key: &'static [&'static str],
+    pub columns: &'static [ColumnDef],
+    pub indexes: &'static [IndexDef],
+}
+
+/// PostgreSQL limits a btree entry to 2704 bytes; 600 characters of 4-byte UTF-8 fit.
+pub const POSTGRES_MAX_PREFIX_CHARS: u32 = 600;
+
+/// The engine and charset every table gets on MariaDB/MySQL. The reference's
+/// `T_WC_SERVER_VARIABLE` was MyISAM; we use InnoDB because its writes must be transactional.
+pub const MYSQL_ENGINE: &str = "InnoDB";
+pub const MYSQL_CHARSET: &str = "utf8mb4";
+pub const MYSQL_COLLATION: &str = "utf8mb4_general_ci";
+
+impl TableDef {
+    /// Index names are per table on MariaDB but per schema on PostgreSQL and SQLite, where
+    /// the reference's names (`DELETED`, `ID_MOVIE`, ...) repeat across tables.
+    pub fn index_name(&self, index: &IndexDef, backend: DbBackend) -> String {
+        match backend {
+            DbBackend::MySql => index.name.to_owned(),
+            _ => format!("{}__{}", self.name, index.name),
+        }
+    }
+
+    /// `CREATE TABLE`. On MariaDB/MySQL it carries every index, so a table appears whole or not at
+    /// all (MariaDB DDL is not transactional); other backends add `index_statements` after it.
+    pub fn create_statement(&self, backend: DbBackend) -> TableCreateStatement {
+        let mut table = Table::create();
+        table.table(Alias::new(self.name));
+        // SQLite only accepts AUTOINCREMENT on an inline `INTEGER PRIMARY KEY`.
+        let inline_pk = backend == DbBackend::Sqlite
+            && self.columns.iter().any(|c| c.auto_increment)
+            && self.primary_key.len() == 1;
+        for column in self.columns {
+            let mut def = sea_orm_migration::prelude::ColumnDef::new_with_type(
+                Alias::new(column.name),
+                column.ty.column_type(backend),
+            );
+            if column.nullable {
+                def.null();
+            } else {
+                def.not_null();
+            }
+            if column.auto_increment {
+                def.auto_increment();
+                if inline_pk {
+                    def.primary_key();
+                }
+            }
+            table.col(&mut def);
+        }
+        if !self.primary_key.is_empty() && !inline_pk {
+            let mut pk = Index::create();
+            for column in self.primary_key {
+                pk.col(Alias::new(*column));
+            }
+            table.primary_key(&mut pk);
+        }
+        if backend == DbBackend::MySql {
+            for index in self.indexes {
+                let mut stmt = self.index_statement(index, backend);
+                table.index(&mut stmt);
+            }
+            table
+                .engine(MYSQL_ENGINE)
+                .character_set(MYSQL_CHARSET)
+                .collate(MYSQL_COLLATION);
+        }
+        table.to_owned()
+    }
+
+    /// Separate `CREATE INDEX` statements, for PostgreSQL and SQLite.
+    pub fn index_statements(&self, backend: DbBackend) -> Vec<IndexCreateStatement> {
+        if backend == DbBackend::MySql {
+            return Vec::new();
+        }
+        self.indexes
+            .iter()
+            .map(|index| self.index_statement(index, backend))
+            .collect()
+    }
+
+    fn index_statement(&self, index: &IndexDef, backend: DbBackend) -> IndexCreateStatement {
+        let mut stmt = Index::create();
+        stmt.name(self.index_name(index, backend))
+            .table(Alias::new(self.name));
+        for part in index.parts {
+            match (part.prefix, backend) {
+                (Some(prefix), DbBackend::MySql) => {
+                    stmt.col((Alias::new(part.column), prefix));
+                }
+                (Some(prefix), DbBackend::Postgres) => {
+                    stmt.col(
+                        Func::cust("left")
+                            .arg(Expr::col(Alias::new(part.column)))
+                            .arg(std::cmp::min(prefix, POSTGRES_MAX_PREFIX_CHARS)),
+                    );
+                }
+                // SQLite has no prefix indexes and no entry size limit: index the whole value.
+                _ => {
+                    stmt.col(Alias::new(part.column));
+                }
+            }
+        }
+        stmt.to_owned()
+    }
+
+    pub fn drop_statement(&self) -> TableDropStatement {
+        Table::drop()
+            .table(Alias::new(self.name))
+            .if_exists()
+            .to_owned()
+    }
+}
