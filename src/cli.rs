@@ -1,0 +1,197 @@
+//! The command line: subcommands and the flags that override configuration.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+use migration::{Migrator, MigratorTrait};
+use sea_orm::DatabaseConnection;
+
+use crate::config::{Config, ConfigError, ConfigOverrides};
+use crate::process;
+use crate::store::{self, StoreError};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "tmdb-crawler",
+    version,
+    about = "Keeps a local relational mirror of The Movie Database (TMDb) in sync"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub settings: SettingsArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Flags that override the configuration file and the environment.
+#[derive(Debug, Args)]
+pub struct SettingsArgs {
+    /// Configuration file (TOML); a missing file is fine.
+    #[arg(long, global = true, value_name = "FILE", default_value = crate::config::DEFAULT_CONFIG_FILE)]
+    pub config: PathBuf,
+    /// Database URL: sqlite://..., mysql://... or postgres://...
+    #[arg(long, global = true, value_name = "URL")]
+    pub database_url: Option<String>,
+    /// TMDb API base URL.
+    #[arg(long, global = true, value_name = "URL")]
+    pub api_base_url: Option<String>,
+    /// Base URL of the daily ID exports.
+    #[arg(long, global = true, value_name = "URL")]
+    pub exports_base_url: Option<String>,
+    /// Requests per second to TMDb.
+    #[arg(long, global = true, value_name = "N")]
+    pub rate_limit_per_second: Option<u32>,
+    /// Requests in flight to TMDb at most.
+    #[arg(long, global = true, value_name = "N")]
+    pub max_in_flight: Option<u32>,
+    /// Time zone of the stored timestamps (IANA name).
+    #[arg(long, global = true, value_name = "TZ")]
+    pub timezone: Option<String>,
+    /// Languages of the *_LANG rows, comma separated.
+    #[arg(long, global = true, value_name = "LIST", value_delimiter = ',')]
+    pub languages: Option<Vec<String>>,
+}
+
+impl SettingsArgs {
+    pub fn overrides(&self) -> ConfigOverrides {
+        ConfigOverrides {
+            database_url: self.database_url.clone(),
+            api_base_url: self.api_base_url.clone(),
+            exports_base_url: self.exports_base_url.clone(),
+            rate_limit_per_second: self.rate_limit_per_second,
+            max_in_flight: self.max_in_flight,
+            timezone: self.timezone.clone(),
+            languages: self.languages.clone(),
+            ..ConfigOverrides::default()
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create, adopt, inspect or remove the T_WC_* schema.
+    Migrate {
+        #[command(subcommand)]
+        action: MigrateAction,
+    },
+    /// List the process catalogue: number, name, what it selects, default order.
+    Processes,
+    /// Print the effective configuration (secrets masked).
+    Config,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MigrateAction {
+    /// Apply pending migrations; tables that already exist are adopted untouched.
+    Up,
+    /// Roll back the last applied migration (drops its tables and their rows).
+    Down {
+        /// Confirm that the tables and every row in them are to be dropped.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// List every migration and whether it is applied.
+    Status,
+    /// Roll back every migration, then apply all again: an empty schema.
+    Fresh {
+        /// Confirm that the tables and every row in them are to be dropped.
+        #[arg(long)]
+        yes: bool,
+    },
+}
+
+/// What can end a command, by the exit code it maps to.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error("{0}")]
+    Usage(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl CliError {
+    /// 2 configuration or usage, 3 database (README, "Exit codes").
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            CliError::Config(_) | CliError::Usage(_) => 2,
+            CliError::Store(_) => 3,
+        }
+    }
+}
+
+pub async fn execute(cli: Cli) -> Result<(), CliError> {
+    let config = Config::load(&cli.settings.config, &cli.settings.overrides())?;
+    match cli.command {
+        Command::Processes => {
+            print!("{}", process::render_table());
+            Ok(())
+        }
+        Command::Config => {
+            print!("{}", config.render_masked());
+            Ok(())
+        }
+        Command::Migrate { action } => migrate(&config, action).await,
+    }
+}
+
+async fn migrate(config: &Config, action: MigrateAction) -> Result<(), CliError> {
+    let destructive = match action {
+        MigrateAction::Down { yes } | MigrateAction::Fresh { yes } => Some(yes),
+        MigrateAction::Up | MigrateAction::Status => None,
+    };
+    if destructive == Some(false) {
+        return Err(CliError::Usage(
+            "this drops the crawler's tables and every row in them; add --yes to confirm"
+                .to_owned(),
+        ));
+    }
+    let url = &config.database_url;
+    let db = store::connect(url).await?;
+    let query = |e| CliError::Store(StoreError::query(url, e));
+    match action {
+        MigrateAction::Up => {
+            let pending = Migrator::get_pending_migrations_read_only(&db)
+                .await
+                .map_err(query)?;
+            Migrator::up(&db, None).await.map_err(query)?;
+            for m in &pending {
+                println!("applied {}", m.name());
+            }
+            println!(
+                "schema up to date ({} migrations applied now)",
+                pending.len()
+            );
+        }
+        MigrateAction::Down { .. } => {
+            let applied = Migrator::get_applied_migrations_read_only(&db)
+                .await
+                .map_err(query)?;
+            Migrator::down(&db, Some(1)).await.map_err(query)?;
+            match applied.last() {
+                Some(m) => println!("rolled back {}", m.name()),
+                None => println!("nothing to roll back"),
+            }
+        }
+        MigrateAction::Fresh { .. } => {
+            Migrator::down(&db, None).await.map_err(query)?;
+            Migrator::up(&db, None).await.map_err(query)?;
+            println!("schema recreated empty");
+        }
+        MigrateAction::Status => print_status(&db).await.map_err(query)?,
+    }
+    db.close().await.ok();
+    Ok(())
+}
+
+async fn print_status(db: &DatabaseConnection) -> Result<(), sea_orm::DbErr> {
+    for m in Migrator::get_migration_with_status_read_only(db).await? {
+        let status = match m.status() {
+            sea_orm_migration::MigrationStatus::Applied => "applied",
+            sea_orm_migration::MigrationStatus::Pending => "pending",
+        };
+        println!("{status:<8} {}", m.name());
+    }
+    Ok(())
+}

@@ -1,0 +1,64 @@
+//! The database side shared by the actors: connecting, and (later) the read-side queries.
+
+use std::time::Duration;
+
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
+
+use crate::config::{Backend, DatabaseUrl};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The driver's reason is kept, scrubbed of the password, so the operator sees
+    /// "connection refused" or "access denied" without the secret.
+    #[error("cannot connect to the {backend} database {target}: {reason}")]
+    Unreachable {
+        backend: &'static str,
+        target: String,
+        reason: String,
+    },
+    #[error("cannot create the directory {path} for the SQLite database: {reason}")]
+    SqliteDirectory { path: String, reason: String },
+    #[error("database error: {0}")]
+    Query(String),
+}
+
+impl StoreError {
+    pub fn query(url: &DatabaseUrl, err: DbErr) -> StoreError {
+        StoreError::Query(url.scrub(&err.to_string()))
+    }
+}
+
+fn backend_name(backend: Backend) -> &'static str {
+    match backend {
+        Backend::Sqlite => "SQLite",
+        Backend::MySql => "MariaDB/MySQL",
+        Backend::Postgres => "PostgreSQL",
+    }
+}
+
+/// Opens the pool. For SQLite the file's directory is created first, so the default
+/// `data/tmdb.sqlite` works on a fresh checkout or an empty volume.
+pub async fn connect(url: &DatabaseUrl) -> Result<DatabaseConnection, StoreError> {
+    if let Some(path) = url.sqlite_path()
+        && let Some(dir) = path.parent()
+        && !dir.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(dir).map_err(|e| StoreError::SqliteDirectory {
+            path: dir.display().to_string(),
+            reason: e.to_string(),
+        })?;
+    }
+    let mut options = ConnectOptions::new(url.expose().to_owned());
+    options
+        .connect_timeout(Duration::from_secs(10))
+        .acquire_timeout(Duration::from_secs(10))
+        // Statement logging would print bound values, i.e. data, at info level.
+        .sqlx_logging(false);
+    Database::connect(options)
+        .await
+        .map_err(|e| StoreError::Unreachable {
+            backend: backend_name(url.backend()),
+            target: url.to_string(),
+            reason: url.scrub(&e.to_string()),
+        })
+}

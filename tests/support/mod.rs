@@ -1,0 +1,37 @@
+//! Shared helpers for the integration tests.
+
+#![allow(dead_code)]
+
+pub mod db;
+pub mod mysql_schema;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+/// Runs the real `tmdb-crawler` binary with a clean environment (only PATH and the given
+/// variables) in `cwd`, so no developer configuration leaks into a test.
+pub fn crawler(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_tmdb-crawler"));
+    cmd.env_clear().current_dir(cwd).args(args);
+    if let Ok(path) = std::env::var("PATH") {
+        cmd.env("PATH", path);
+    }
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("run tmdb-crawler")
+}
+
+/// `tmdb-crawler <args>` against `url`; panics with the output when it does not exit 0.
+pub fn crawler_ok(url: &str, args: &[&str]) -> String {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let out = crawler(dir.path(), args, &[("TMDB_CRAWLER_DATABASE_URL", url)]);
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "tmdb-crawler {args:?} failed with {:?}\nstdout: {stdout}\nstderr: {}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+}
