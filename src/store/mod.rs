@@ -6,6 +6,8 @@ use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
 
 use crate::config::{Backend, DatabaseUrl};
 
+const CONNECT_TIMEOUT_SECS: u64 = 10;
+
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// The driver's reason is kept, scrubbed of the password, so the operator sees
@@ -50,8 +52,8 @@ pub async fn connect(url: &DatabaseUrl) -> Result<DatabaseConnection, StoreError
     }
     let mut options = ConnectOptions::new(url.expose().to_owned());
     options
-        .connect_timeout(Duration::from_secs(10))
-        .acquire_timeout(Duration::from_secs(10))
+        .connect_timeout(Duration::from_secs(CONNECT_TIMEOUT_SECS))
+        .acquire_timeout(Duration::from_secs(CONNECT_TIMEOUT_SECS))
         // Statement logging would print bound values, i.e. data, at info level.
         .sqlx_logging(false);
     Database::connect(options)
@@ -59,6 +61,19 @@ pub async fn connect(url: &DatabaseUrl) -> Result<DatabaseConnection, StoreError
         .map_err(|e| StoreError::Unreachable {
             backend: backend_name(url.backend()),
             target: url.to_string(),
-            reason: url.scrub(&e.to_string()),
+            reason: unreachable_reason(url, &e),
         })
+}
+
+/// The pool retries refused connections until its timeout and then only says "pool timed
+/// out"; tell the operator what that means instead.
+fn unreachable_reason(url: &DatabaseUrl, err: &DbErr) -> String {
+    let text = err.to_string();
+    if text.contains("pool timed out") {
+        format!(
+            "no connection within {CONNECT_TIMEOUT_SECS} s (is the server running and reachable?)"
+        )
+    } else {
+        url.scrub(&text)
+    }
 }

@@ -1,0 +1,161 @@
+//! The command line as an operator meets it: exit codes, one-line errors, masked secrets.
+
+mod support;
+
+use std::process::Output;
+
+use support::crawler;
+use support::db::{Backend, TestDb};
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn run(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    crawler(dir.path(), args, env)
+}
+
+#[test]
+fn a_wrong_flag_is_one_line_and_exit_2() {
+    for args in [
+        &["--bogus"][..],
+        &["migrate", "sideways"],
+        &["processes", "--nope"],
+    ] {
+        let out = run(args, &[]);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = stderr(&out);
+        assert_eq!(err.trim_end().lines().count(), 1, "{args:?}: {err}");
+        assert!(err.starts_with("error: "), "{err}");
+        assert!(
+            !err.contains("panicked") && !err.contains("backtrace"),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn an_invalid_setting_is_a_configuration_error_exit_2() {
+    let out = run(&["config"], &[("TMDB_CRAWLER_TIMEZONE", "Mars/Olympus")]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("Mars/Olympus"), "{}", stderr(&out));
+    let out = run(&["config"], &[("TMDB_CRAWLER_DATABASE_URL", "oracle://x")]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+}
+
+#[test]
+fn an_unreachable_database_is_one_line_exit_3_without_the_password() {
+    // Port 1 on loopback refuses connections.
+    for url in [
+        "mysql://root:pw-sekret@127.0.0.1:1/tmdb",
+        "postgres://postgres:pw-sekret@127.0.0.1:1/tmdb",
+    ] {
+        let out = run(&["migrate", "up"], &[("TMDB_CRAWLER_DATABASE_URL", url)]);
+        assert_eq!(out.status.code(), Some(3), "{url}: {}", stderr(&out));
+        let err = stderr(&out);
+        let line = err
+            .lines()
+            .find(|l| l.starts_with("error: "))
+            .expect("an error line");
+        assert!(line.contains("cannot connect"), "{line}");
+        assert!(!err.contains("pw-sekret"), "{err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+}
+
+#[test]
+fn config_prints_the_effective_settings_with_secrets_masked() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    std::fs::write(
+        dir.path().join("tmdb-crawler.toml"),
+        "rate_limit_per_second = 25\nlanguages = [\"fr\", \"de\"]\n",
+    )
+    .expect("write config file");
+    let out = crawler(
+        dir.path(),
+        &["config", "--max-in-flight", "7"],
+        &[
+            ("TMDB_CRAWLER_API_KEY", "key-sekret"),
+            ("TMDB_API_TOKEN", "token-sekret"),
+            (
+                "TMDB_CRAWLER_DATABASE_URL",
+                "mysql://crawler:pw-sekret@db.example:3306/tmdb",
+            ),
+            ("TMDB_CRAWLER_LOG", "trace"),
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    for secret in ["key-sekret", "token-sekret", "pw-sekret"] {
+        assert!(!text.contains(secret), "{secret} printed:\n{text}");
+        assert!(!stderr(&out).contains(secret), "{secret} logged");
+    }
+    assert!(
+        text.contains("mysql://crawler:***@db.example:3306/tmdb"),
+        "{text}"
+    );
+    assert!(text.contains("api_key = ***"), "{text}");
+    assert!(text.contains("api_token = ***"), "{text}");
+    assert!(text.contains("rate_limit_per_second = 25"), "{text}");
+    assert!(text.contains("max_in_flight = 7"), "{text}");
+    assert!(text.contains("\"de\""), "{text}");
+}
+
+#[test]
+fn processes_lists_the_whole_catalogue() {
+    let out = run(&["processes"], &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let numbers: Vec<u16> = text
+        .lines()
+        .filter_map(|l| l.split('|').next()?.trim().parse().ok())
+        .collect();
+    let mut expected: Vec<u16> = vec![1, 2, 3, 4, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18];
+    expected.extend([22, 23, 24, 25, 26, 27, 31, 32, 33]);
+    expected.extend(41..=47);
+    expected.extend([51, 52, 53]);
+    assert_eq!(numbers, expected, "{text}");
+    let newmovies = text
+        .lines()
+        .find(|l| l.contains("newmovies"))
+        .expect("process 2");
+    assert!(newmovies.trim_start().starts_with("2 "), "{newmovies}");
+}
+
+#[tokio::test]
+async fn down_and_fresh_refuse_without_yes_and_keep_the_tables() {
+    let Some(db) = TestDb::create(Backend::Sqlite, "confirm").await else {
+        return;
+    };
+    support::crawler_ok(&db.url, &["migrate", "up"]);
+    for action in ["down", "fresh"] {
+        let out = run(
+            &["migrate", action],
+            &[("TMDB_CRAWLER_DATABASE_URL", db.url.as_str())],
+        );
+        assert_eq!(out.status.code(), Some(2), "{action}");
+        assert!(stderr(&out).contains("--yes"), "{}", stderr(&out));
+    }
+    assert_eq!(db.table_names().await.len(), 62);
+}
+
+#[test]
+fn the_database_url_flag_overrides_the_environment() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let flag_url = format!("sqlite://{}/flag.sqlite?mode=rwc", dir.path().display());
+    let out = crawler(
+        dir.path(),
+        &["migrate", "up", "--database-url", &flag_url],
+        &[(
+            "TMDB_CRAWLER_DATABASE_URL",
+            "mysql://root@127.0.0.1:1/never",
+        )],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(dir.path().join("flag.sqlite").is_file());
+}
