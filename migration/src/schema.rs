@@ -274,3 +274,104 @@ impl TableDef {
             .to_owned()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use super::*;
+    use crate::reference_2025_07::TABLES;
+
+    #[test]
+    fn the_reference_has_62_tables_919_columns_751_indexes() {
+        let columns: usize = TABLES.iter().map(|t| t.columns.len()).sum();
+        let indexes: usize = TABLES.iter().map(|t| t.indexes.len()).sum();
+        assert_eq!((TABLES.len(), columns, indexes), (62, 919, 751));
+    }
+
+    #[test]
+    fn keys_and_indexes_name_existing_columns() {
+        for table in TABLES {
+            let names: HashSet<&str> = table.columns.iter().map(|c| c.name).collect();
+            assert_eq!(names.len(), table.columns.len(), "{}", table.name);
+            for column in table.primary_key {
+                assert!(names.contains(column), "{}.{column}", table.name);
+            }
+            for index in table.indexes {
+                for part in index.parts {
+                    assert!(names.contains(part.column), "{}.{}", table.name, index.name);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn auto_increment_is_always_the_single_column_primary_key() {
+        for table in TABLES {
+            for column in table.columns.iter().filter(|c| c.auto_increment) {
+                assert_eq!(table.primary_key, &[column.name], "{}", table.name);
+            }
+        }
+    }
+
+    #[test]
+    fn index_names_are_unique_per_schema_and_fit_postgres() {
+        for backend in [DbBackend::Postgres, DbBackend::Sqlite] {
+            let mut seen = HashSet::new();
+            for table in TABLES {
+                for index in table.indexes {
+                    let name = table.index_name(index, backend);
+                    assert!(name.len() <= 63, "{name}");
+                    assert!(seen.insert(name.clone()), "duplicate {name}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn mysql_renders_reference_types_and_prefixes() {
+        let movie = TABLES
+            .iter()
+            .find(|t| t.name == "T_WC_TMDB_MOVIE")
+            .expect("movie table");
+        let sql = movie
+            .create_statement(DbBackend::MySql)
+            .to_string(MysqlQueryBuilder);
+        assert!(sql.contains("`ID_MOVIE` int(11) NOT NULL"), "{sql}");
+        assert!(
+            sql.contains("KEY `FILM_TECHNOLOGY` (`FILM_TECHNOLOGY` (768))"),
+            "{sql}"
+        );
+        assert!(sql.contains("COLLATE=utf8mb4_general_ci"), "{sql}");
+        assert!(sql.contains("ENGINE=InnoDB"), "{sql}");
+    }
+
+    #[test]
+    fn postgres_caps_prefix_indexes_and_sqlite_inlines_autoincrement() {
+        let movie = TABLES
+            .iter()
+            .find(|t| t.name == "T_WC_TMDB_MOVIE")
+            .expect("movie table");
+        let pg: Vec<String> = movie
+            .index_statements(DbBackend::Postgres)
+            .iter()
+            .map(|s| s.to_string(PostgresQueryBuilder))
+            .collect();
+        assert!(
+            pg.iter()
+                .any(|s| s.contains(r#"left("FILM_TECHNOLOGY", 600)"#)),
+            "{pg:?}"
+        );
+        let image = TABLES
+            .iter()
+            .find(|t| t.name == "T_WC_TMDB_MOVIE_IMAGE")
+            .expect("image table");
+        let sqlite = image
+            .create_statement(DbBackend::Sqlite)
+            .to_string(SqliteQueryBuilder);
+        assert!(
+            sqlite.contains(r#""ID_ROW" integer NOT NULL PRIMARY KEY AUTOINCREMENT"#),
+            "{sqlite}"
+        );
+    }
+}
