@@ -1,15 +1,11 @@
 //! tmdb-crawler: parse the command line, load the configuration, run the command, and map the
 //! outcome to an exit code (0 success, 2 configuration or usage, 3 database).
 
-mod cli;
-mod config;
-mod process;
-mod store;
-
 use std::process::ExitCode;
 
 use clap::Parser;
 use clap::error::ErrorKind;
+use tmdb_crawler::cli;
 use tracing_subscriber::EnvFilter;
 
 fn main() -> ExitCode {

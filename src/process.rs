@@ -12,7 +12,6 @@
 use std::collections::HashSet;
 
 /// What a process works on. `as_str` gives the token used in listings and logs.
-#[allow(dead_code)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum EntityKind {
     Movie,
@@ -28,7 +27,6 @@ pub enum EntityKind {
 impl EntityKind {
     /// Lower-case token. TV series are spelled "serie", like the `T_WC_TMDB_SERIE` tables and the
     /// inherited server-variable names; the TMDb API path for them is `tv`.
-    #[allow(dead_code)]
     pub fn as_str(&self) -> &'static str {
         match self {
             EntityKind::Movie => "movie",
@@ -44,7 +42,6 @@ impl EntityKind {
 }
 
 /// Broad family a process belongs to.
-#[allow(dead_code)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ProcessGroup {
     /// Loads one of the daily TMDb ID export files (41-47).
@@ -68,7 +65,6 @@ pub enum ProcessGroup {
 }
 
 /// One numbered process.
-#[allow(dead_code)]
 #[derive(Debug)]
 pub struct Process {
     pub number: u16,
@@ -92,7 +88,6 @@ macro_rules! ledgered {
 }
 
 /// Every process, sorted by number.
-#[allow(dead_code)]
 pub const CATALOGUE: &[Process] = &[
     Process {
         number: 1,
@@ -432,7 +427,6 @@ pub const CATALOGUE: &[Process] = &[
 
 /// The order of a run without `--process`: exports, then the inherited 2025-07 order, then
 /// change feeds.
-#[allow(dead_code)]
 pub const DEFAULT_ORDER: &[u16] = &[
     // Daily ID exports.
     41, 42, 43, 44, 45, 46, 47, //
@@ -443,7 +437,6 @@ pub const DEFAULT_ORDER: &[u16] = &[
 ];
 
 /// The process with this number, if it exists.
-#[allow(dead_code)]
 pub fn find(number: u16) -> Option<&'static Process> {
     CATALOGUE
         .binary_search_by_key(&number, |p| p.number)
@@ -452,7 +445,6 @@ pub fn find(number: u16) -> Option<&'static Process> {
 }
 
 /// 1-based position of `number` in [`DEFAULT_ORDER`], or `None` when it is off by default.
-#[allow(dead_code)]
 pub fn default_position(number: u16) -> Option<usize> {
     DEFAULT_ORDER
         .iter()
@@ -461,7 +453,6 @@ pub fn default_position(number: u16) -> Option<usize> {
 }
 
 /// Why a `--process` list was rejected.
-#[allow(dead_code)]
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum ProcessError {
     #[error("empty process list (give numbers such as `41,2,51` or ranges such as `41-47`)")]
@@ -492,7 +483,6 @@ fn parse_number(s: &str) -> Result<u16, ProcessError> {
 /// The given order is kept. Items are trimmed. A range `a-b` expands to `a..=b`, and every
 /// number in it must be a known process. Unknown numbers and numbers given twice (including
 /// through overlapping ranges) are rejected.
-#[allow(dead_code)]
 pub fn parse_list(s: &str) -> Result<Vec<u16>, ProcessError> {
     if s.trim().is_empty() {
         return Err(ProcessError::Empty);
@@ -537,7 +527,6 @@ pub fn parse_list(s: &str) -> Result<Vec<u16>, ProcessError> {
 /// Aligned text table of the catalogue: `No | Name | Kind | Default | Selects`.
 ///
 /// The Default column shows the 1-based position in the default run, or `off`.
-#[allow(dead_code)]
 pub fn render_table() -> String {
     let headers = ["No", "Name", "Kind", "Default", "Selects"];
     let rows: Vec<[String; 5]> = CATALOGUE
