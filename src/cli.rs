@@ -6,9 +6,14 @@ use clap::{Args, Parser, Subcommand};
 use migration::{Migrator, MigratorTrait};
 use sea_orm::DatabaseConnection;
 
+use actix::Actor;
+
+use crate::actors::rate_limiter::{RateLimit, RateLimiter};
 use crate::config::{Config, ConfigError, ConfigOverrides};
 use crate::process;
 use crate::store::{self, StoreError};
+use crate::tmdb::client::{Auth, ClientSettings, Fetched, TmdbClient, TmdbError, TmdbRequest};
+use crate::tmdb::payload::Configuration;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -78,6 +83,8 @@ pub enum Command {
     Processes,
     /// Print the effective configuration (secrets masked).
     Config,
+    /// Check that TMDb answers and accepts the API key or token.
+    CheckApi,
 }
 
 #[derive(Debug, Subcommand)]
@@ -109,6 +116,8 @@ pub enum CliError {
     Usage(String),
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error(transparent)]
+    Tmdb(#[from] TmdbError),
 }
 
 impl CliError {
@@ -117,6 +126,9 @@ impl CliError {
         match self {
             CliError::Config(_) | CliError::Usage(_) => 2,
             CliError::Store(_) => 3,
+            // Refused credentials are a configuration problem; the rest is the network's.
+            CliError::Tmdb(e) if e.is_fatal() => 2,
+            CliError::Tmdb(_) => 1,
         }
     }
 }
@@ -133,6 +145,43 @@ pub async fn execute(cli: Cli) -> Result<(), CliError> {
             Ok(())
         }
         Command::Migrate { action } => migrate(&config, action).await,
+        Command::CheckApi => check_api(&config).await,
+    }
+}
+
+async fn check_api(config: &Config) -> Result<(), CliError> {
+    let Some(auth) = Auth::from_config(config) else {
+        return Err(CliError::Usage(
+            "no TMDb credentials: set api_token (TMDB_CRAWLER_API_TOKEN) or api_key (TMDB_CRAWLER_API_KEY)"
+                .to_owned(),
+        ));
+    };
+    let limiter = RateLimiter::new(RateLimit::for_rate(
+        config.rate_limit_per_second,
+        config.max_in_flight,
+    ))
+    .start();
+    let settings = ClientSettings::new(
+        config.api_base_url.clone(),
+        auth,
+        config.max_in_flight.get(),
+    );
+    let client = TmdbClient::new(settings, limiter);
+    match client
+        .get::<Configuration>(&TmdbRequest::new("/3/configuration"))
+        .await?
+    {
+        Fetched::Found(_) => {
+            println!(
+                "TMDb answered at {}: credentials accepted",
+                config.api_base_url
+            );
+            Ok(())
+        }
+        Fetched::NotFound => Err(CliError::Usage(format!(
+            "{} answered 404 for /3/configuration: is api_base_url right?",
+            config.api_base_url
+        ))),
     }
 }
 

@@ -3,7 +3,9 @@
 //! The binary (`src/main.rs`) is a thin shell over this library; integration tests drive the
 //! same modules (and the real binary) against a fake TMDb server and real databases.
 
+pub mod actors;
 pub mod cli;
 pub mod config;
 pub mod process;
 pub mod store;
+pub mod tmdb;

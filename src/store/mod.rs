@@ -1,5 +1,7 @@
 //! The database side shared by the actors: connecting, and (later) the read-side queries.
 
+pub mod server_vars;
+
 use std::time::Duration;
 
 use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
