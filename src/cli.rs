@@ -2,13 +2,17 @@
 
 use std::path::PathBuf;
 
+use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
 use migration::{Migrator, MigratorTrait};
 use sea_orm::DatabaseConnection;
 
 use actix::Actor;
 
+use crate::actors::coordinator::{self, Coordinator, ProcessOutcome, RunError, RunProcesses};
+use crate::actors::export::ExportDownloader;
 use crate::actors::rate_limiter::{RateLimit, RateLimiter};
+use crate::actors::writer::DbWriter;
 use crate::config::{Config, ConfigError, ConfigOverrides};
 use crate::process;
 use crate::store::{self, StoreError};
@@ -55,6 +59,9 @@ pub struct SettingsArgs {
     /// Languages of the *_LANG rows, comma separated.
     #[arg(long, global = true, value_name = "LIST", value_delimiter = ',')]
     pub languages: Option<Vec<String>>,
+    /// Also import the adult ID exports and keep adult entries of the changes feed.
+    #[arg(long, global = true)]
+    pub include_adult: bool,
 }
 
 impl SettingsArgs {
@@ -67,6 +74,7 @@ impl SettingsArgs {
             max_in_flight: self.max_in_flight,
             timezone: self.timezone.clone(),
             languages: self.languages.clone(),
+            include_adult: self.include_adult.then_some(true),
             ..ConfigOverrides::default()
         }
     }
@@ -74,6 +82,18 @@ impl SettingsArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Run processes: those given with --process, in that order, or the default scope.
+    Run {
+        /// Process numbers, comma separated, ranges allowed (e.g. 41-47,2,51).
+        #[arg(long, value_name = "LIST")]
+        process: Option<String>,
+        /// Day of the daily ID exports to import (default: yesterday in the configured time zone).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        export_date: Option<NaiveDate>,
+        /// Import the exports even when that day was already imported.
+        #[arg(long)]
+        force: bool,
+    },
     /// Create, adopt, inspect or remove the T_WC_* schema.
     Migrate {
         #[command(subcommand)]
@@ -118,6 +138,8 @@ pub enum CliError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Tmdb(#[from] TmdbError),
+    #[error("{0} process(es) failed: {1}")]
+    ProcessesFailed(usize, String),
 }
 
 impl CliError {
@@ -128,7 +150,7 @@ impl CliError {
             CliError::Store(_) => 3,
             // Refused credentials are a configuration problem; the rest is the network's.
             CliError::Tmdb(e) if e.is_fatal() => 2,
-            CliError::Tmdb(_) => 1,
+            CliError::Tmdb(_) | CliError::ProcessesFailed(..) => 1,
         }
     }
 }
@@ -144,8 +166,76 @@ pub async fn execute(cli: Cli) -> Result<(), CliError> {
             print!("{}", config.render_masked());
             Ok(())
         }
+        Command::Run {
+            process,
+            export_date,
+            force,
+        } => run(&config, process.as_deref(), export_date, force).await,
         Command::Migrate { action } => migrate(&config, action).await,
         Command::CheckApi => check_api(&config).await,
+    }
+}
+
+async fn run(
+    config: &Config,
+    process_list: Option<&str>,
+    export_date: Option<NaiveDate>,
+    force: bool,
+) -> Result<(), CliError> {
+    let processes = match process_list {
+        Some(list) => process::parse_list(list).map_err(|e| CliError::Usage(e.to_string()))?,
+        None => process::DEFAULT_ORDER.to_vec(),
+    };
+    if let Some(n) = processes.iter().find(|n| !coordinator::is_implemented(**n)) {
+        return Err(CliError::Usage(RunError::NotImplemented(*n).to_string()));
+    }
+    let url = &config.database_url;
+    let db = store::connect(url).await?;
+    let pending = Migrator::get_pending_migrations_read_only(&db)
+        .await
+        .map_err(|e| CliError::Store(StoreError::query(url, e)))?;
+    if !pending.is_empty() {
+        return Err(CliError::Usage(
+            "the database schema is not up to date: run `tmdb-crawler migrate up` first".to_owned(),
+        ));
+    }
+    let writer = DbWriter::new(db.clone(), config.timezone).start();
+    let exports = ExportDownloader::new(
+        &config.exports_base_url,
+        writer.clone(),
+        config.include_adult,
+    )
+    .start();
+    let coordinator = Coordinator::new(db.clone(), writer, exports, config.timezone).start();
+    let report = coordinator
+        .send(RunProcesses {
+            processes,
+            export_date,
+            force,
+        })
+        .await
+        .map_err(|_| CliError::Usage("the coordinator stopped unexpectedly".to_owned()))?
+        .map_err(|e| match e {
+            RunError::NotImplemented(_) => CliError::Usage(e.to_string()),
+            other => CliError::Store(StoreError::Query(url.scrub(&other.to_string()))),
+        })?;
+    for p in &report.processes {
+        let name = process::find(p.number).map(|x| x.name).unwrap_or_default();
+        match &p.outcome {
+            ProcessOutcome::Imported(r) => println!(
+                "{:>2} {name}: imported {} rows from {} lines ({} unparsable, {} cut) in {:.1} s",
+                p.number, r.rows, r.lines, r.bad_lines, r.truncated, r.seconds
+            ),
+            ProcessOutcome::Skipped(why) => println!("{:>2} {name}: skipped, {why}", p.number),
+            ProcessOutcome::Failed(why) => println!("{:>2} {name}: FAILED, {why}", p.number),
+        }
+    }
+    db.close().await.ok();
+    let failed: Vec<String> = report.failures().map(|p| p.number.to_string()).collect();
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        Err(CliError::ProcessesFailed(failed.len(), failed.join(", ")))
     }
 }
 

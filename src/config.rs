@@ -42,9 +42,10 @@ pub const DEFAULT_RATE_LIMIT_PER_SECOND: u32 = 40;
 pub const DEFAULT_MAX_IN_FLIGHT: u32 = 20;
 pub const DEFAULT_TIMEZONE: &str = "Europe/Paris";
 pub const DEFAULT_LANGUAGE: &str = "fr";
+pub const DEFAULT_INCLUDE_ADULT: bool = false;
 
 /// Every key the TOML file may hold (it is checked, so typos are reported).
-pub const KEYS: [&str; 9] = [
+pub const KEYS: [&str; 10] = [
     "database_url",
     "api_key",
     "api_token",
@@ -54,6 +55,7 @@ pub const KEYS: [&str; 9] = [
     "max_in_flight",
     "timezone",
     "languages",
+    "include_adult",
 ];
 
 /// Keys whose values must never appear in output or errors.
@@ -357,6 +359,9 @@ pub struct Config {
     pub timezone: Tz,
     /// Non-empty; each `xx` or `xx-YY`.
     pub languages: Vec<String>,
+    /// Also imports TMDb's adult ID export files (`adult_movie`, `adult_tv_series`,
+    /// `adult_person`) and keeps adult entries of the changes feed.
+    pub include_adult: bool,
 }
 
 impl Default for Config {
@@ -375,6 +380,7 @@ impl Default for Config {
             max_in_flight: NonZeroU32::new(DEFAULT_MAX_IN_FLIGHT).unwrap_or(NonZeroU32::MIN),
             timezone: Tz::Europe__Paris,
             languages: vec![DEFAULT_LANGUAGE.to_owned()],
+            include_adult: DEFAULT_INCLUDE_ADULT,
         }
     }
 }
@@ -391,6 +397,7 @@ pub struct ConfigOverrides {
     pub max_in_flight: Option<u32>,
     pub timezone: Option<String>,
     pub languages: Option<Vec<String>>,
+    pub include_adult: Option<bool>,
 }
 
 // Written by hand: a derived Debug would print the database password.
@@ -406,6 +413,7 @@ impl fmt::Debug for ConfigOverrides {
             .field("max_in_flight", &self.max_in_flight)
             .field("timezone", &self.timezone)
             .field("languages", &self.languages)
+            .field("include_adult", &self.include_adult)
             .finish()
     }
 }
@@ -447,7 +455,8 @@ impl Config {
              rate_limit_per_second = {}\n\
              max_in_flight = {}\n\
              timezone = {:?}\n\
-             languages = [{}]\n",
+             languages = [{}]\n\
+             include_adult = {}\n",
             self.database_url.masked(),
             secret(&self.api_key),
             secret(&self.api_token),
@@ -457,6 +466,7 @@ impl Config {
             self.max_in_flight,
             self.timezone.name(),
             languages.join(", "),
+            self.include_adult,
         )
     }
 }
@@ -481,6 +491,7 @@ struct RawConfig {
     max_in_flight: u32,
     timezone: String,
     languages: Vec<String>,
+    include_adult: bool,
 }
 
 /// One partial layer (defaults, legacy env, prefixed env, CLI). No `Debug`: it holds
@@ -496,6 +507,7 @@ struct Layer {
     max_in_flight: Option<u32>,
     timezone: Option<String>,
     languages: Option<Vec<String>>,
+    include_adult: Option<bool>,
 }
 
 impl Layer {
@@ -510,6 +522,7 @@ impl Layer {
             max_in_flight: Some(DEFAULT_MAX_IN_FLIGHT),
             timezone: Some(DEFAULT_TIMEZONE.to_owned()),
             languages: Some(vec![DEFAULT_LANGUAGE.to_owned()]),
+            include_adult: Some(DEFAULT_INCLUDE_ADULT),
         }
     }
 
@@ -524,6 +537,7 @@ impl Layer {
             max_in_flight: o.max_in_flight,
             timezone: o.timezone.clone(),
             languages: o.languages.clone(),
+            include_adult: o.include_adult,
         }
     }
 
@@ -556,6 +570,7 @@ impl Layer {
         put(&mut dict, "max_in_flight", self.max_in_flight);
         put(&mut dict, "timezone", self.timezone);
         put(&mut dict, "languages", self.languages);
+        put(&mut dict, "include_adult", self.include_adult);
         dict
     }
 }
@@ -626,6 +641,21 @@ impl EnvSource<'_> {
                 var: name.to_owned(),
                 reason: format!("expected a whole number, got `{text}`"),
             })
+    }
+
+    /// `true`/`false`, `1`/`0` or `yes`/`no`, in any case.
+    fn flag(&self, name: &str) -> Result<Option<bool>, ConfigError> {
+        let Some(text) = self.var(name)? else {
+            return Ok(None);
+        };
+        match text.trim().to_ascii_lowercase().as_str() {
+            "true" | "1" | "yes" => Ok(Some(true)),
+            "false" | "0" | "no" => Ok(Some(false)),
+            _ => Err(ConfigError::InvalidEnv {
+                var: name.to_owned(),
+                reason: format!("expected true/false, 1/0 or yes/no, got `{text}`"),
+            }),
+        }
     }
 }
 
@@ -735,6 +765,7 @@ fn toml_problem(message: &str) -> String {
 fn prefixed_env_layer(env: &EnvSource<'_>) -> Result<Layer, ConfigError> {
     let var = |key: &str| env.var(&format!("{ENV_PREFIX}{}", key.to_ascii_uppercase()));
     let number = |key: &str| env.number(&format!("{ENV_PREFIX}{}", key.to_ascii_uppercase()));
+    let flag = |key: &str| env.flag(&format!("{ENV_PREFIX}{}", key.to_ascii_uppercase()));
     Ok(Layer {
         database_url: var("database_url")?,
         api_key: var("api_key")?,
@@ -751,6 +782,7 @@ fn prefixed_env_layer(env: &EnvSource<'_>) -> Result<Layer, ConfigError> {
                 .map(str::to_owned)
                 .collect()
         }),
+        include_adult: flag("include_adult")?,
     })
 }
 
@@ -954,6 +986,7 @@ fn validate(raw: RawConfig, origin: impl Fn(&str) -> String) -> Result<Config, C
         max_in_flight,
         timezone,
         languages: raw.languages,
+        include_adult: raw.include_adult,
     })
 }
 
@@ -994,7 +1027,7 @@ mod tests {
 
     const FILE: &str = DEFAULT_CONFIG_FILE;
     /// Every environment variable the module reads.
-    const ENV_VARS: [&str; 18] = [
+    const ENV_VARS: [&str; 19] = [
         "DB_HOST",
         "DB_PORT",
         "DB_NAME",
@@ -1013,6 +1046,7 @@ mod tests {
         "TMDB_CRAWLER_MAX_IN_FLIGHT",
         "TMDB_CRAWLER_TIMEZONE",
         "TMDB_CRAWLER_LANGUAGES",
+        "TMDB_CRAWLER_INCLUDE_ADULT",
     ];
 
     const SECRETS: [&str; 3] = ["sekret-key", "sekret-token", "pw-sekret"];
@@ -1060,6 +1094,7 @@ mod tests {
             assert_eq!(config.max_in_flight.get(), 20);
             assert_eq!(config.timezone, Tz::Europe__Paris);
             assert_eq!(config.languages, vec!["fr".to_owned()]);
+            assert!(!config.include_adult);
             assert_eq!(config, Config::default());
             Ok(())
         });
@@ -1295,6 +1330,7 @@ mod tests {
         assert!(rendered.contains("api_key = ***\n"));
         assert!(rendered.contains("api_token = ***\n"));
         assert!(rendered.contains("languages = [\"fr\"]"));
+        assert!(rendered.contains("include_adult = false\n"));
         assert!(
             Config::default()
                 .render_masked()
@@ -1435,6 +1471,98 @@ mod tests {
                 "{err}"
             );
             assert_no_secret(&err);
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn include_adult_defaults_to_false() {
+        Jail::expect_with(|jail| {
+            isolate(jail);
+            let config = load(&ConfigOverrides::default())?;
+            assert!(!config.include_adult);
+            assert!(!Config::default().include_adult);
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn include_adult_from_env_accepts_yes_no_forms() {
+        Jail::expect_with(|jail| {
+            isolate(jail);
+            jail.set_env("TMDB_CRAWLER_INCLUDE_ADULT", "yes");
+            assert!(load(&ConfigOverrides::default())?.include_adult);
+            for (text, expected) in [
+                ("TRUE", true),
+                ("1", true),
+                ("Yes", true),
+                ("false", false),
+                ("0", false),
+                ("NO", false),
+            ] {
+                jail.set_env("TMDB_CRAWLER_INCLUDE_ADULT", text);
+                assert_eq!(
+                    load(&ConfigOverrides::default())?.include_adult,
+                    expected,
+                    "{text}"
+                );
+            }
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn include_adult_from_toml_below_env() {
+        Jail::expect_with(|jail| {
+            isolate(jail);
+            jail.create_file(FILE, "include_adult = true\n")?;
+            let config = load(&ConfigOverrides::default())?;
+            assert!(config.include_adult);
+            assert!(config.render_masked().contains("include_adult = true\n"));
+
+            jail.set_env("TMDB_CRAWLER_INCLUDE_ADULT", "no");
+            assert!(!load(&ConfigOverrides::default())?.include_adult);
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn include_adult_cli_override_wins() {
+        Jail::expect_with(|jail| {
+            isolate(jail);
+            jail.create_file(FILE, "include_adult = false\n")?;
+            jail.set_env("TMDB_CRAWLER_INCLUDE_ADULT", "0");
+            let overrides = ConfigOverrides {
+                include_adult: Some(true),
+                ..ConfigOverrides::default()
+            };
+            assert!(load(&overrides)?.include_adult);
+            assert!(format!("{overrides:?}").contains("include_adult: Some(true)"));
+            // None leaves the lower layers alone.
+            assert!(!load(&ConfigOverrides::default())?.include_adult);
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn bad_include_adult_is_an_error() {
+        Jail::expect_with(|jail| {
+            isolate(jail);
+            set_secrets(jail);
+            jail.set_env("TMDB_CRAWLER_INCLUDE_ADULT", "maybe");
+            let err = load_err(FILE)?;
+            assert!(
+                matches!(&err, ConfigError::InvalidEnv { var, .. } if var == "TMDB_CRAWLER_INCLUDE_ADULT"),
+                "{err}"
+            );
+            let err = err.to_string();
+            assert!(err.contains("`maybe`"), "{err}");
+            assert_no_secret(&err);
+
+            jail.set_env("TMDB_CRAWLER_INCLUDE_ADULT", "");
+            jail.create_file(FILE, "include_adult = \"yes\"\n")?;
+            let err = load_err(FILE)?.to_string();
+            assert!(err.contains("include_adult") && err.contains(FILE), "{err}");
             Ok(())
         });
     }

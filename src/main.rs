@@ -1,6 +1,7 @@
 //! tmdb-crawler: parse the command line, load the configuration, run the command, and map the
 //! outcome to an exit code (0 success, 2 configuration or usage, 3 database).
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -66,5 +67,6 @@ fn init_logging() {
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .init();
 }

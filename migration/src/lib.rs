@@ -19,3 +19,8 @@ impl MigratorTrait for Migrator {
         )]
     }
 }
+
+/// The table definition of `name` in the reference schema.
+pub fn reference_table(name: &str) -> Option<&'static schema::TableDef> {
+    reference_2025_07::TABLES.iter().find(|t| t.name == name)
+}

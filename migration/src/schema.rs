@@ -187,8 +187,19 @@ impl TableDef {
     /// `CREATE TABLE`. On MariaDB/MySQL it carries every index, so a table appears whole or not at
     /// all (MariaDB DDL is not transactional); other backends add `index_statements` after it.
     pub fn create_statement(&self, backend: DbBackend) -> TableCreateStatement {
+        self.create_statement_as(backend, self.name, true)
+    }
+
+    /// `CREATE TABLE` under another name (a staging copy), with or without the secondary
+    /// indexes; the primary key is always there.
+    pub fn create_statement_as(
+        &self,
+        backend: DbBackend,
+        name: &str,
+        with_indexes: bool,
+    ) -> TableCreateStatement {
         let mut table = Table::create();
-        table.table(Alias::new(self.name));
+        table.table(Alias::new(name));
         // SQLite only accepts AUTOINCREMENT on an inline `INTEGER PRIMARY KEY`.
         let inline_pk = backend == DbBackend::Sqlite
             && self.columns.iter().any(|c| c.auto_increment)
@@ -219,9 +230,11 @@ impl TableDef {
             table.primary_key(&mut pk);
         }
         if backend == DbBackend::MySql {
-            for index in self.indexes {
-                let mut stmt = self.index_statement(index, backend);
-                table.index(&mut stmt);
+            if with_indexes {
+                for index in self.indexes {
+                    let mut stmt = self.index_statement(index, backend, name);
+                    table.index(&mut stmt);
+                }
             }
             table
                 .engine(MYSQL_ENGINE)
@@ -238,14 +251,32 @@ impl TableDef {
         }
         self.indexes
             .iter()
-            .map(|index| self.index_statement(index, backend))
+            .map(|index| self.index_statement(index, backend, self.name))
             .collect()
     }
 
-    fn index_statement(&self, index: &IndexDef, backend: DbBackend) -> IndexCreateStatement {
+    /// `CREATE INDEX` for every secondary index, on the table currently named `table` (a
+    /// staging copy on MariaDB, where index names are per table), on every backend.
+    pub fn index_statements_on(
+        &self,
+        backend: DbBackend,
+        table: &str,
+    ) -> Vec<IndexCreateStatement> {
+        self.indexes
+            .iter()
+            .map(|index| self.index_statement(index, backend, table))
+            .collect()
+    }
+
+    fn index_statement(
+        &self,
+        index: &IndexDef,
+        backend: DbBackend,
+        table: &str,
+    ) -> IndexCreateStatement {
         let mut stmt = Index::create();
         stmt.name(self.index_name(index, backend))
-            .table(Alias::new(self.name));
+            .table(Alias::new(table));
         for part in index.parts {
             match (part.prefix, backend) {
                 (Some(prefix), DbBackend::MySql) => {
@@ -265,6 +296,10 @@ impl TableDef {
             }
         }
         stmt.to_owned()
+    }
+
+    pub fn column(&self, name: &str) -> Option<&ColumnDef> {
+        self.columns.iter().find(|c| c.name == name)
     }
 
     pub fn drop_statement(&self) -> TableDropStatement {

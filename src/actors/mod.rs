@@ -1,3 +1,6 @@
 //! The actors of the crawler; each file holds one actor and the messages it handles.
 
+pub mod coordinator;
+pub mod export;
 pub mod rate_limiter;
+pub mod writer;

@@ -1,0 +1,527 @@
+//! ExportDownloader: a daily ID export from HTTP to the import table, streamed.
+//!
+//! HTTP body chunks → (bounded channel) → a blocking thread: gunzip, split lines, parse typed
+//! rows, batch → (bounded channel) → `DbWriter::ImportBatch`, awaited one at a time. Every
+//! channel is bounded, so memory stays flat whatever the file size: a slow database slows the
+//! parser, which slows the download.
+//!
+//! The rows land in a staging table. Only when the whole file decompressed cleanly, held at
+//! least one line and at most 0.1 % unparsable lines does `FinishImport` swap it in; any
+//! failure sends `AbortImport` and yesterday's import stays.
+
+use std::io::{BufRead, BufReader, Read};
+use std::time::{Duration, Instant};
+
+use actix::prelude::*;
+use bytes::Bytes;
+use chrono::NaiveDate;
+use flate2::read::MultiGzDecoder;
+use futures_util::StreamExt;
+use tokio::sync::mpsc;
+
+use crate::actors::writer::{AbortImport, BeginImport, DbWriter, FinishImport, ImportBatch};
+use crate::store::imports::{ExportKind, ImportError, ImportRow, TextField};
+use crate::tmdb::payload::{
+    MovieExportLine, NamedExportLine, PersonExportLine, TvSeriesExportLine,
+};
+
+/// A line longer than this is not an export line (the longest real ones are a few hundred bytes).
+const MAX_LINE_BYTES: u64 = 64 * 1024;
+/// Rows handed to the writer at once.
+pub const BATCH_ROWS: usize = 8_000;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error("{file}: not published (HTTP 404)")]
+    NotPublished { file: String },
+    #[error("{file}: HTTP {status}")]
+    HttpStatus { file: String, status: u16 },
+    #[error("{file}: download failed: {reason}")]
+    Download { file: String, reason: String },
+    #[error("{file}: not a valid gzip stream: {reason}")]
+    Gzip { file: String, reason: String },
+    #[error("{file}: the file holds no lines")]
+    Empty { file: String },
+    #[error("{file}: {bad} of {lines} lines are unparsable (more than 0.1 %)")]
+    TooManyBadLines { file: String, bad: u64, lines: u64 },
+    #[error("{kind}: {source}")]
+    Import {
+        kind: &'static str,
+        #[source]
+        source: ImportError,
+    },
+    #[error("the database writer stopped")]
+    WriterGone,
+}
+
+/// What one import did.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ExportReport {
+    pub lines: u64,
+    pub rows: u64,
+    pub bad_lines: u64,
+    /// Text values cut to the column length.
+    pub truncated: u64,
+    pub compressed_bytes: u64,
+    pub seconds: f64,
+}
+
+/// `<kind>_ids_MM_DD_YYYY.json.gz`
+pub fn file_name(stem: &str, date: NaiveDate) -> String {
+    format!("{stem}_ids_{}.json.gz", date.format("%m_%d_%Y"))
+}
+
+/// Download and import one kind (plus its adult file when asked) for `date`.
+#[derive(Message)]
+#[rtype(result = "Result<ExportReport, ExportError>")]
+pub struct DownloadExport {
+    pub kind: ExportKind,
+    pub date: NaiveDate,
+}
+
+pub struct ExportDownloader {
+    http: awc::Client,
+    base_url: String,
+    writer: Addr<DbWriter>,
+    include_adult: bool,
+}
+
+impl ExportDownloader {
+    /// Must be created inside an actix system (awc).
+    pub fn new(base_url: &str, writer: Addr<DbWriter>, include_adult: bool) -> Self {
+        let http = awc::Client::builder()
+            // The files are large: no overall timeout, but a connection that stalls is dropped.
+            .disable_timeout()
+            .connector(awc::Connector::new().timeout(Duration::from_secs(30)))
+            .finish();
+        ExportDownloader {
+            http,
+            base_url: base_url.trim_end_matches('/').to_owned(),
+            writer,
+            include_adult,
+        }
+    }
+}
+
+impl Actor for ExportDownloader {
+    type Context = Context<Self>;
+}
+
+impl Handler<DownloadExport> for ExportDownloader {
+    type Result = ResponseFuture<Result<ExportReport, ExportError>>;
+
+    fn handle(&mut self, msg: DownloadExport, _ctx: &mut Self::Context) -> Self::Result {
+        let http = self.http.clone();
+        let writer = self.writer.clone();
+        let mut stems = vec![msg.kind.file_stem()];
+        if self.include_adult
+            && let Some(adult) = msg.kind.adult_file_stem()
+        {
+            stems.push(adult);
+        }
+        let urls: Vec<(String, String)> = stems
+            .into_iter()
+            .map(|stem| {
+                let name = file_name(stem, msg.date);
+                (format!("{}/{name}", self.base_url), name)
+            })
+            .collect();
+        Box::pin(import_kind(http, writer, msg.kind, urls))
+    }
+}
+
+async fn import_kind(
+    http: awc::Client,
+    writer: Addr<DbWriter>,
+    kind: ExportKind,
+    urls: Vec<(String, String)>,
+) -> Result<ExportReport, ExportError> {
+    let started = Instant::now();
+    let import_err = |source| ExportError::Import {
+        kind: kind.file_stem(),
+        source,
+    };
+    writer
+        .send(BeginImport { kind })
+        .await
+        .map_err(|_| ExportError::WriterGone)?
+        .map_err(import_err)?;
+    let mut report = ExportReport::default();
+    let mut outcome = Ok(());
+    for (url, name) in &urls {
+        match stream_file(&http, &writer, kind, url, name).await {
+            Ok(part) => {
+                report.lines += part.lines;
+                report.rows += part.rows;
+                report.bad_lines += part.bad_lines;
+                report.truncated += part.truncated;
+                report.compressed_bytes += part.compressed_bytes;
+                if part.lines == 0 && name.starts_with(kind.file_stem()) {
+                    outcome = Err(ExportError::Empty { file: name.clone() });
+                    break;
+                }
+                if part.bad_lines * 1000 > part.lines {
+                    outcome = Err(ExportError::TooManyBadLines {
+                        file: name.clone(),
+                        bad: part.bad_lines,
+                        lines: part.lines,
+                    });
+                    break;
+                }
+            }
+            Err(e) => {
+                outcome = Err(e);
+                break;
+            }
+        }
+    }
+    let finished = match outcome {
+        Ok(()) => writer
+            .send(FinishImport { kind })
+            .await
+            .map_err(|_| ExportError::WriterGone)?
+            .map_err(import_err),
+        Err(e) => Err(e),
+    };
+    if let Err(e) = finished {
+        // Best effort: a leftover staging table is dropped by the next BeginImport anyway.
+        if let Ok(Err(abort)) = writer.send(AbortImport { kind }).await {
+            tracing::warn!(kind = kind.file_stem(), error = %abort, "could not drop the staging table");
+        }
+        return Err(e);
+    }
+    report.seconds = started.elapsed().as_secs_f64();
+    Ok(report)
+}
+
+/// One file: download, and in parallel parse (blocking thread) and write batches.
+async fn stream_file(
+    http: &awc::Client,
+    writer: &Addr<DbWriter>,
+    kind: ExportKind,
+    url: &str,
+    name: &str,
+) -> Result<ExportReport, ExportError> {
+    let file = name.to_owned();
+    let mut response =
+        http.get(url)
+            .no_decompress()
+            .send()
+            .await
+            .map_err(|e| ExportError::Download {
+                file: file.clone(),
+                reason: e.to_string(),
+            })?;
+    match response.status().as_u16() {
+        200 => {}
+        404 => return Err(ExportError::NotPublished { file }),
+        status => return Err(ExportError::HttpStatus { file, status }),
+    }
+
+    let (chunk_tx, chunk_rx) = mpsc::channel::<Bytes>(16);
+    let (batch_tx, mut batch_rx) = mpsc::channel::<Vec<ImportRow>>(2);
+    let parse_file = file.clone();
+    let parser = tokio::task::spawn_blocking(move || {
+        parse_stream(kind, ChannelReader::new(chunk_rx), &batch_tx, &parse_file)
+    });
+
+    let pump = async move {
+        let mut bytes = 0u64;
+        while let Some(chunk) = response.next().await {
+            let chunk = chunk.map_err(|e| e.to_string())?;
+            bytes += chunk.len() as u64;
+            if chunk_tx.send(chunk).await.is_err() {
+                // The parser stopped (bad gzip, or the writer failed): its error tells why.
+                break;
+            }
+        }
+        Ok::<u64, String>(bytes)
+    };
+    let write_kind = kind;
+    let drain = async move {
+        while let Some(rows) = batch_rx.recv().await {
+            writer
+                .send(ImportBatch {
+                    kind: write_kind,
+                    rows,
+                })
+                .await
+                .map_err(|_| ExportError::WriterGone)?
+                .map_err(|source| ExportError::Import {
+                    kind: write_kind.file_stem(),
+                    source,
+                })?;
+        }
+        Ok::<(), ExportError>(())
+    };
+    let (pumped, drained) = futures_util::join!(pump, drain);
+    let parsed = parser.await.map_err(|e| ExportError::Download {
+        file: file.clone(),
+        reason: format!("the parser thread failed: {e}"),
+    })?;
+    // Report the first cause: a broken download explains a gzip error, a write error
+    // explains a stopped parser.
+    let bytes = pumped.map_err(|reason| ExportError::Download {
+        file: file.clone(),
+        reason,
+    })?;
+    drained?;
+    let mut report = parsed?;
+    report.compressed_bytes = bytes;
+    Ok(report)
+}
+
+/// `Read` over the chunks the async side receives; end of stream when the sender is dropped.
+struct ChannelReader {
+    rx: mpsc::Receiver<Bytes>,
+    current: Bytes,
+}
+
+impl ChannelReader {
+    fn new(rx: mpsc::Receiver<Bytes>) -> Self {
+        ChannelReader {
+            rx,
+            current: Bytes::new(),
+        }
+    }
+}
+
+impl Read for ChannelReader {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        while self.current.is_empty() {
+            match self.rx.blocking_recv() {
+                Some(chunk) => self.current = chunk,
+                None => return Ok(0),
+            }
+        }
+        let n = buf.len().min(self.current.len());
+        buf[..n].copy_from_slice(&self.current.split_to(n));
+        Ok(n)
+    }
+}
+
+/// Gunzip, split, parse and batch; runs on a blocking thread.
+fn parse_stream<R: Read>(
+    kind: ExportKind,
+    input: R,
+    batches: &mpsc::Sender<Vec<ImportRow>>,
+    file: &str,
+) -> Result<ExportReport, ExportError> {
+    let mut reader = BufReader::with_capacity(256 * 1024, MultiGzDecoder::new(input));
+    let max_chars = kind.text_max_chars();
+    let mut report = ExportReport::default();
+    let mut batch = Vec::with_capacity(BATCH_ROWS);
+    let mut line = Vec::with_capacity(1024);
+    loop {
+        line.clear();
+        let read = (&mut reader)
+            .take(MAX_LINE_BYTES)
+            .read_until(b'\n', &mut line)
+            .map_err(|e| ExportError::Gzip {
+                file: file.to_owned(),
+                reason: e.to_string(),
+            })?;
+        if read == 0 {
+            break;
+        }
+        if line.len() as u64 == MAX_LINE_BYTES && line.last() != Some(&b'\n') {
+            // Skip the rest of an overlong line, then count it as bad.
+            let mut rest = Vec::new();
+            reader
+                .read_until(b'\n', &mut rest)
+                .map_err(|e| ExportError::Gzip {
+                    file: file.to_owned(),
+                    reason: e.to_string(),
+                })?;
+            report.lines += 1;
+            report.bad_lines += 1;
+            continue;
+        }
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        report.lines += 1;
+        match parse_line(kind, &line, max_chars) {
+            Some((row, cut)) => {
+                report.truncated += u64::from(cut);
+                batch.push(row);
+                if batch.len() >= BATCH_ROWS {
+                    report.rows += batch.len() as u64;
+                    let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH_ROWS));
+                    if batches.blocking_send(full).is_err() {
+                        return Ok(report);
+                    }
+                }
+            }
+            None => {
+                report.bad_lines += 1;
+                if report.bad_lines <= 5 {
+                    tracing::warn!(file, line = report.lines, "unparsable export line skipped");
+                }
+            }
+        }
+    }
+    if !batch.is_empty() {
+        report.rows += batch.len() as u64;
+        let _ = batches.blocking_send(batch);
+    }
+    Ok(report)
+}
+
+/// One JSON line to a row; `None` when it is not a usable line. The bool says whether the
+/// text was cut to the column length.
+pub fn parse_line(kind: ExportKind, line: &[u8], max_chars: usize) -> Option<(ImportRow, bool)> {
+    let (id, text, popularity, adult, video) = match kind.text_field() {
+        TextField::OriginalTitle => {
+            let l: MovieExportLine = serde_json::from_slice(line).ok()?;
+            (l.id, l.original_title, l.popularity, l.adult, l.video)
+        }
+        TextField::OriginalName => {
+            let l: TvSeriesExportLine = serde_json::from_slice(line).ok()?;
+            (l.id, l.original_name, l.popularity, None, None)
+        }
+        TextField::Name if kind == ExportKind::Person => {
+            let l: PersonExportLine = serde_json::from_slice(line).ok()?;
+            (l.id, l.name, l.popularity, l.adult, None)
+        }
+        TextField::Name => {
+            let l: NamedExportLine = serde_json::from_slice(line).ok()?;
+            (l.id, l.name, None, None, None)
+        }
+    };
+    let id = i32::try_from(id).ok()?;
+    let (text, cut) = match text {
+        Some(t) => {
+            let (t, cut) = cut_chars(t, max_chars);
+            (Some(t), cut)
+        }
+        None => (None, false),
+    };
+    Some((
+        ImportRow {
+            id,
+            text,
+            popularity,
+            adult,
+            video,
+        },
+        cut,
+    ))
+}
+
+/// Cuts at `max` characters (never inside a UTF-8 sequence).
+pub fn cut_chars(mut text: String, max: usize) -> (String, bool) {
+    match text.char_indices().nth(max) {
+        Some((byte, _)) => {
+            text.truncate(byte);
+            (text, true)
+        }
+        None => (text, false),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    use flate2::Compression;
+    use flate2::write::GzEncoder;
+
+    use super::*;
+
+    fn gz(text: &str) -> Vec<u8> {
+        let mut enc = GzEncoder::new(Vec::new(), Compression::default());
+        enc.write_all(text.as_bytes()).expect("gzip");
+        enc.finish().expect("gzip")
+    }
+
+    fn parse_all(
+        kind: ExportKind,
+        bytes: Vec<u8>,
+    ) -> (Result<ExportReport, ExportError>, Vec<ImportRow>) {
+        let (tx, mut rx) = mpsc::channel(1000);
+        let result = parse_stream(kind, bytes.as_slice(), &tx, "test.json.gz");
+        drop(tx);
+        let mut rows = Vec::new();
+        while let Ok(batch) = rx.try_recv() {
+            rows.extend(batch);
+        }
+        (result, rows)
+    }
+
+    #[test]
+    fn file_names_follow_tmdb() {
+        let date = NaiveDate::from_ymd_opt(2026, 11, 3).expect("date");
+        assert_eq!(
+            file_name("tv_series", date),
+            "tv_series_ids_11_03_2026.json.gz"
+        );
+    }
+
+    #[test]
+    fn escaped_text_is_stored_exactly() {
+        let line = br#"{"adult":false,"id":7,"original_title":"He said \"hi\" \u00e9 \ud83c\udfac \\o/","popularity":1.5,"video":true}"#;
+        let (row, cut) = parse_line(ExportKind::Movie, line, 250).expect("row");
+        assert!(!cut);
+        assert_eq!(row.text.as_deref(), Some("He said \"hi\" é 🎬 \\o/"));
+        assert_eq!(
+            (row.id, row.popularity, row.adult, row.video),
+            (7, Some(1.5), Some(false), Some(true))
+        );
+    }
+
+    #[test]
+    fn names_are_not_trimmed_and_long_ones_are_cut_by_characters() {
+        let name = format!("  {}", "é".repeat(300));
+        let line = serde_json::json!({"id": 1, "name": name, "popularity": 1}).to_string();
+        let (row, cut) = parse_line(ExportKind::Person, line.as_bytes(), 200).expect("row");
+        assert!(cut);
+        let text = row.text.expect("name");
+        assert_eq!(text.chars().count(), 200);
+        assert!(text.starts_with("  é"));
+    }
+
+    #[test]
+    fn unusable_lines_are_none() {
+        assert!(parse_line(ExportKind::Keyword, b"{\"id\":", 250).is_none());
+        assert!(parse_line(ExportKind::Keyword, b"{\"name\":\"no id\"}", 250).is_none());
+        assert!(
+            parse_line(
+                ExportKind::Keyword,
+                b"{\"id\":3000000000,\"name\":\"x\"}",
+                250
+            )
+            .is_none()
+        );
+    }
+
+    #[test]
+    fn a_stream_parses_counts_and_batches() {
+        let text = "{\"id\":1,\"name\":\"a\"}\n{\"id\":2,\"name\":\"b\"}\n\nnot json\n{\"id\":3,\"name\":\"c\"}";
+        let (report, rows) = parse_all(ExportKind::Keyword, gz(text));
+        let report = report.expect("parsed");
+        assert_eq!((report.lines, report.rows, report.bad_lines), (4, 3, 1));
+        assert_eq!(rows.iter().map(|r| r.id).collect::<Vec<_>>(), vec![1, 2, 3]);
+    }
+
+    #[test]
+    fn corrupt_and_truncated_gzip_are_errors() {
+        let (corrupt, _) = parse_all(ExportKind::Keyword, b"this is not gzip".to_vec());
+        assert!(
+            matches!(corrupt, Err(ExportError::Gzip { .. })),
+            "{corrupt:?}"
+        );
+        let full = gz(&"{\"id\":1,\"name\":\"a\"}\n".repeat(1000));
+        let (truncated, _) = parse_all(ExportKind::Keyword, full[..full.len() / 2].to_vec());
+        assert!(
+            matches!(truncated, Err(ExportError::Gzip { .. })),
+            "{truncated:?}"
+        );
+    }
+
+    #[test]
+    fn cut_never_splits_a_character() {
+        assert_eq!(cut_chars("🎬🎬🎬".to_owned(), 2), ("🎬🎬".to_owned(), true));
+        assert_eq!(cut_chars("abc".to_owned(), 3), ("abc".to_owned(), false));
+    }
+}

@@ -1,0 +1,388 @@
+//! The daily ID export tables (`T_WC_TMDB_*_ID_IMPORT`) and their atomic replacement.
+//!
+//! An import never writes into the live table. Rows go into a staging copy
+//! (`<table>_STAGING`, primary key only, so loading is fast); when the whole file has been
+//! read and validated, the staging table takes the live table's place in one step:
+//! - MariaDB/MySQL: secondary indexes are added to the staging table, then one
+//!   `RENAME TABLE live TO old, staging TO live` swaps both atomically;
+//! - PostgreSQL and SQLite: DDL is transactional, so drop, rename and index creation commit
+//!   together.
+//!
+//! Columns the export does not carry (`USED_FOR_SIMILARITY` on keywords) are copied from the
+//! live table into the staging table before the swap, so they keep their values.
+
+use migration::schema::{TableDef, Type};
+use sea_orm::sea_query::{
+    Alias, Expr, ExprTrait, Query, QueryStatementBuilder, SimpleExpr, Table, TableRenameStatement,
+};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr, SqlErr, TransactionTrait};
+
+/// One daily export file kind, by the process number that imports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ExportKind {
+    Movie,
+    Person,
+    Collection,
+    TvSeries,
+    Keyword,
+    TvNetwork,
+    ProductionCompany,
+}
+
+/// Which export field fills the import table's text column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextField {
+    OriginalTitle,
+    Name,
+    OriginalName,
+}
+
+impl ExportKind {
+    /// In process order 41..47.
+    pub const ALL: [ExportKind; 7] = [
+        ExportKind::Movie,
+        ExportKind::Person,
+        ExportKind::Collection,
+        ExportKind::TvSeries,
+        ExportKind::Keyword,
+        ExportKind::TvNetwork,
+        ExportKind::ProductionCompany,
+    ];
+
+    pub fn from_process(number: u16) -> Option<ExportKind> {
+        ExportKind::ALL.into_iter().find(|k| k.process() == number)
+    }
+
+    pub fn process(self) -> u16 {
+        match self {
+            ExportKind::Movie => 41,
+            ExportKind::Person => 42,
+            ExportKind::Collection => 43,
+            ExportKind::TvSeries => 44,
+            ExportKind::Keyword => 45,
+            ExportKind::TvNetwork => 46,
+            ExportKind::ProductionCompany => 47,
+        }
+    }
+
+    /// The `<kind>` of `<kind>_ids_MM_DD_YYYY.json.gz`, also used in server variable names.
+    pub fn file_stem(self) -> &'static str {
+        match self {
+            ExportKind::Movie => "movie",
+            ExportKind::Person => "person",
+            ExportKind::Collection => "collection",
+            ExportKind::TvSeries => "tv_series",
+            ExportKind::Keyword => "keyword",
+            ExportKind::TvNetwork => "tv_network",
+            ExportKind::ProductionCompany => "production_company",
+        }
+    }
+
+    /// TMDb publishes adult entries of three kinds in separate files.
+    pub fn adult_file_stem(self) -> Option<&'static str> {
+        match self {
+            ExportKind::Movie => Some("adult_movie"),
+            ExportKind::Person => Some("adult_person"),
+            ExportKind::TvSeries => Some("adult_tv_series"),
+            _ => None,
+        }
+    }
+
+    pub fn table_name(self) -> &'static str {
+        match self {
+            ExportKind::Movie => "T_WC_TMDB_MOVIE_ID_IMPORT",
+            ExportKind::Person => "T_WC_TMDB_PERSON_ID_IMPORT",
+            ExportKind::Collection => "T_WC_TMDB_COLLECTION_ID_IMPORT",
+            ExportKind::TvSeries => "T_WC_TMDB_TV_SERIE_ID_IMPORT",
+            ExportKind::Keyword => "T_WC_TMDB_KEYWORD_ID_IMPORT",
+            ExportKind::TvNetwork => "T_WC_TMDB_TV_NETWORK_ID_IMPORT",
+            ExportKind::ProductionCompany => "T_WC_TMDB_PRODUCTION_COMPANY_ID_IMPORT",
+        }
+    }
+
+    pub fn text_field(self) -> TextField {
+        match self {
+            ExportKind::Movie => TextField::OriginalTitle,
+            ExportKind::TvSeries => TextField::OriginalName,
+            _ => TextField::Name,
+        }
+    }
+
+    /// The import table columns the export fills, in table order.
+    pub fn columns(self) -> &'static [&'static str] {
+        match self {
+            ExportKind::Movie => &["adult", "id", "original_title", "popularity", "video"],
+            ExportKind::Person => &["id", "name", "popularity", "adult"],
+            ExportKind::TvSeries => &["id", "original_name", "popularity"],
+            ExportKind::Collection
+            | ExportKind::Keyword
+            | ExportKind::TvNetwork
+            | ExportKind::ProductionCompany => &["id", "name"],
+        }
+    }
+
+    pub fn table(self) -> Result<&'static TableDef, ImportError> {
+        migration::reference_table(self.table_name())
+            .ok_or(ImportError::UnknownTable(self.table_name()))
+    }
+
+    /// The text column's length in characters (values are cut to it).
+    pub fn text_max_chars(self) -> usize {
+        let column = match self.text_field() {
+            TextField::OriginalTitle => "original_title",
+            TextField::Name => "name",
+            TextField::OriginalName => "original_name",
+        };
+        self.table()
+            .ok()
+            .and_then(|t| t.column(column))
+            .and_then(|c| match c.ty {
+                Type::Varchar(n) => Some(usize::from(n)),
+                _ => None,
+            })
+            .unwrap_or(250)
+    }
+
+    fn staging_name(self) -> String {
+        format!("{}_STAGING", self.table_name())
+    }
+
+    fn old_name(self) -> String {
+        format!("{}_OLD", self.table_name())
+    }
+}
+
+/// One export line, reduced to what the import tables hold.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportRow {
+    pub id: i32,
+    pub text: Option<String>,
+    pub popularity: Option<f64>,
+    pub adult: Option<bool>,
+    pub video: Option<bool>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("no reference table {0}")]
+    UnknownTable(&'static str),
+    #[error("the export repeats id {0}: refusing a file with duplicate ids")]
+    DuplicateId(String),
+    #[error("database error during the import: {0}")]
+    Db(String),
+}
+
+impl From<DbErr> for ImportError {
+    fn from(e: DbErr) -> Self {
+        match e.sql_err() {
+            Some(SqlErr::UniqueConstraintViolation(detail)) => ImportError::DuplicateId(detail),
+            _ => ImportError::Db(e.to_string()),
+        }
+    }
+}
+
+/// Rows per INSERT: under SQLite's 32,766 bound parameters (MariaDB and PostgreSQL allow 65,535).
+pub fn rows_per_statement(kind: ExportKind) -> usize {
+    32_000 / kind.columns().len()
+}
+
+fn quoted(backend: DbBackend, name: &str) -> String {
+    match backend {
+        DbBackend::MySql => format!("`{name}`"),
+        _ => format!("\"{name}\""),
+    }
+}
+
+/// Drops a leftover staging table (from a crashed run) and creates an empty one.
+pub async fn begin(db: &DatabaseConnection, kind: ExportKind) -> Result<(), ImportError> {
+    let backend = db.get_database_backend();
+    let table = kind.table()?;
+    let staging = kind.staging_name();
+    db.execute(
+        &Table::drop()
+            .table(Alias::new(&staging))
+            .if_exists()
+            .to_owned(),
+    )
+    .await?;
+    db.execute(&table.create_statement_as(backend, &staging, false))
+        .await?;
+    Ok(())
+}
+
+/// Inserts rows into the staging table (bound parameters, one statement per chunk).
+pub async fn insert(
+    db: &DatabaseConnection,
+    kind: ExportKind,
+    rows: &[ImportRow],
+) -> Result<(), ImportError> {
+    let staging = kind.staging_name();
+    for chunk in rows.chunks(rows_per_statement(kind)) {
+        let mut stmt = Query::insert();
+        stmt.into_table(Alias::new(&staging))
+            .columns(kind.columns().iter().map(|c| Alias::new(*c)));
+        for row in chunk {
+            let values: Vec<SimpleExpr> = kind
+                .columns()
+                .iter()
+                .map(|c| match *c {
+                    "id" => row.id.into(),
+                    "popularity" => row.popularity.into(),
+                    "adult" => row.adult.into(),
+                    "video" => row.video.into(),
+                    _ => row.text.clone().into(),
+                })
+                .collect();
+            stmt.values(values)
+                .map_err(|e| ImportError::Db(e.to_string()))?;
+        }
+        db.execute(&stmt).await?;
+    }
+    Ok(())
+}
+
+/// Replaces the live table with the staging table, keeping the columns the export lacks.
+pub async fn commit(db: &DatabaseConnection, kind: ExportKind) -> Result<(), ImportError> {
+    let backend = db.get_database_backend();
+    let table = kind.table()?;
+    let live = kind.table_name();
+    let staging = kind.staging_name();
+    for column in table
+        .columns
+        .iter()
+        .map(|c| c.name)
+        .filter(|c| !kind.columns().contains(c))
+    {
+        carry_over(db, live, &staging, column).await?;
+    }
+    match backend {
+        DbBackend::MySql => {
+            for index in table.index_statements_on(backend, &staging) {
+                db.execute(&index).await?;
+            }
+            let old = kind.old_name();
+            db.execute(&Table::drop().table(Alias::new(&old)).if_exists().to_owned())
+                .await?;
+            // One statement renames both tables: readers see the old or the new table, never
+            // none. Identifiers are our own constants, not data.
+            db.execute_unprepared(&format!(
+                "RENAME TABLE {} TO {}, {} TO {}",
+                quoted(backend, live),
+                quoted(backend, &old),
+                quoted(backend, &staging),
+                quoted(backend, live)
+            ))
+            .await?;
+            db.execute(&Table::drop().table(Alias::new(&old)).to_owned())
+                .await?;
+        }
+        _ => {
+            let txn = db.begin().await?;
+            txn.execute(&Table::drop().table(Alias::new(live)).to_owned())
+                .await?;
+            txn.execute(&rename(&staging, live)).await?;
+            if backend == DbBackend::Postgres {
+                // The primary key's index keeps the staging name; tomorrow's staging table
+                // would collide with it.
+                txn.execute_unprepared(&format!(
+                    "ALTER INDEX IF EXISTS {} RENAME TO {}",
+                    quoted(backend, &format!("{staging}_pkey")),
+                    quoted(backend, &format!("{live}_pkey"))
+                ))
+                .await?;
+            }
+            for index in table.index_statements(backend) {
+                txn.execute(&index).await?;
+            }
+            txn.commit().await?;
+        }
+    }
+    Ok(())
+}
+
+/// Drops the staging table; the live table was never touched.
+pub async fn abort(db: &DatabaseConnection, kind: ExportKind) -> Result<(), ImportError> {
+    db.execute(
+        &Table::drop()
+            .table(Alias::new(kind.staging_name()))
+            .if_exists()
+            .to_owned(),
+    )
+    .await?;
+    Ok(())
+}
+
+fn rename(from: &str, to: &str) -> TableRenameStatement {
+    Table::rename()
+        .table(Alias::new(from), Alias::new(to))
+        .to_owned()
+}
+
+/// `UPDATE staging SET col = (SELECT col FROM live WHERE live.id = staging.id)` for rows
+/// whose live value is set.
+async fn carry_over(
+    db: &DatabaseConnection,
+    live: &str,
+    staging: &str,
+    column: &str,
+) -> Result<(), ImportError> {
+    let from_live = Query::select()
+        .column((Alias::new(live), Alias::new(column)))
+        .from(Alias::new(live))
+        .and_where(
+            Expr::col((Alias::new(live), Alias::new("id")))
+                .equals((Alias::new(staging), Alias::new("id"))),
+        )
+        .to_owned();
+    let live_has_value = Query::select()
+        .expr(Expr::val(1))
+        .from(Alias::new(live))
+        .and_where(
+            Expr::col((Alias::new(live), Alias::new("id")))
+                .equals((Alias::new(staging), Alias::new("id"))),
+        )
+        .and_where(Expr::col((Alias::new(live), Alias::new(column))).is_not_null())
+        .to_owned();
+    let stmt = Query::update()
+        .table(Alias::new(staging))
+        .value(
+            Alias::new(column),
+            SimpleExpr::SubQuery(None, Box::new(from_live.into_sub_query_statement())),
+        )
+        .and_where(Expr::exists(live_has_value))
+        .to_owned();
+    db.execute(&stmt).await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_map_to_processes_41_to_47_and_reference_tables() {
+        for (i, kind) in ExportKind::ALL.into_iter().enumerate() {
+            assert_eq!(kind.process(), 41 + i as u16);
+            assert_eq!(ExportKind::from_process(kind.process()), Some(kind));
+            let table = kind.table().expect("reference table");
+            for column in kind.columns() {
+                assert!(table.column(column).is_some(), "{}.{column}", table.name);
+            }
+        }
+        assert_eq!(ExportKind::from_process(40), None);
+    }
+
+    #[test]
+    fn person_names_are_200_characters_others_250() {
+        assert_eq!(ExportKind::Person.text_max_chars(), 200);
+        assert_eq!(ExportKind::Movie.text_max_chars(), 250);
+        assert_eq!(ExportKind::Keyword.text_max_chars(), 250);
+    }
+
+    #[test]
+    fn statements_stay_under_sqlite_parameter_limit() {
+        for kind in ExportKind::ALL {
+            assert!(rows_per_statement(kind) * kind.columns().len() <= 32_766);
+        }
+    }
+}
