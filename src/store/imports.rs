@@ -166,7 +166,7 @@ pub struct ImportRow {
 pub enum ImportError {
     #[error("no reference table {0}")]
     UnknownTable(&'static str),
-    #[error("the export repeats id {0}: refusing a file with duplicate ids")]
+    #[error("the export holds duplicate ids ({0}): file refused")]
     DuplicateId(String),
     #[error("database error during the import: {0}")]
     Db(String),
