@@ -8,7 +8,6 @@ mod support;
 use std::collections::BTreeMap;
 use std::process::Output;
 
-use chrono::NaiveDate;
 use fake_tmdb::{ExportFault, ExportKind as FakeKind, FakeTmdb, FakeTmdbConfig};
 use sea_orm::{ConnectionTrait, DbBackend, Statement};
 use support::db::{Backend, TestDb};
@@ -49,10 +48,6 @@ const KINDS: [(FakeKind, &str, &str, u16); 7] = [
         47,
     ),
 ];
-
-fn day(d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, d).expect("date")
-}
 
 fn run(fake: &FakeTmdb, db: &TestDb, args: &[&str]) -> Output {
     let dir = tempfile::tempdir().expect("temporary directory");
