@@ -8,57 +8,61 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IdenStatic, Iterable, 
 use support::crawler_ok;
 use support::db::{Backend, TestDb};
 
-/// Runs `$check` for every entity module of the crate.
-macro_rules! for_each_entity {
-    ($check:ident) => {
-        for_each_entity!(@ $check,
-    t_wc_server_variable,
-    t_wc_tmdb_collection,
-    t_wc_tmdb_collection_id_import,
-    t_wc_tmdb_collection_image,
-    t_wc_tmdb_collection_lang,
-    t_wc_tmdb_company,
-    t_wc_tmdb_company_image,
-    t_wc_tmdb_keyword_id_import,
-    t_wc_tmdb_keyword_id_import_lang,
-    t_wc_tmdb_list,
-    t_wc_tmdb_movie,
-    t_wc_tmdb_movie_company,
-    t_wc_tmdb_movie_genre,
-    t_wc_tmdb_movie_id_import,
-    t_wc_tmdb_movie_image,
-    t_wc_tmdb_movie_keyword,
-    t_wc_tmdb_movie_lang,
-    t_wc_tmdb_movie_lang_meta,
-    t_wc_tmdb_movie_lemme,
-    t_wc_tmdb_movie_list,
-    t_wc_tmdb_movie_production_country,
-    t_wc_tmdb_movie_spoken_language,
-    t_wc_tmdb_network,
-    t_wc_tmdb_network_image,
-    t_wc_tmdb_person,
-    t_wc_tmdb_person_id_import,
-    t_wc_tmdb_person_image,
-    t_wc_tmdb_person_movie,
-    t_wc_tmdb_person_serie,
-    t_wc_tmdb_production_company_id_import,
-    t_wc_tmdb_serie,
-    t_wc_tmdb_serie_company,
-    t_wc_tmdb_serie_genre,
-    t_wc_tmdb_serie_image,
-    t_wc_tmdb_serie_keyword,
-    t_wc_tmdb_serie_lang,
-    t_wc_tmdb_serie_list,
-    t_wc_tmdb_serie_network,
-    t_wc_tmdb_serie_production_country,
-    t_wc_tmdb_serie_spoken_language,
-    t_wc_tmdb_tv_network_id_import,
-    t_wc_tmdb_tv_serie_id_import,
-    t_wc_wikidata_movie,
+/// Calls `$then!` with every entity module of the crate.
+macro_rules! with_entity_modules {
+    ($then:ident) => {
+        $then!(
+            t_wc_server_variable,
+            t_wc_tmdb_collection,
+            t_wc_tmdb_collection_id_import,
+            t_wc_tmdb_collection_image,
+            t_wc_tmdb_collection_lang,
+            t_wc_tmdb_company,
+            t_wc_tmdb_company_image,
+            t_wc_tmdb_keyword_id_import,
+            t_wc_tmdb_keyword_id_import_lang,
+            t_wc_tmdb_list,
+            t_wc_tmdb_movie,
+            t_wc_tmdb_movie_company,
+            t_wc_tmdb_movie_genre,
+            t_wc_tmdb_movie_id_import,
+            t_wc_tmdb_movie_image,
+            t_wc_tmdb_movie_keyword,
+            t_wc_tmdb_movie_lang,
+            t_wc_tmdb_movie_lang_meta,
+            t_wc_tmdb_movie_lemme,
+            t_wc_tmdb_movie_list,
+            t_wc_tmdb_movie_production_country,
+            t_wc_tmdb_movie_spoken_language,
+            t_wc_tmdb_network,
+            t_wc_tmdb_network_image,
+            t_wc_tmdb_person,
+            t_wc_tmdb_person_id_import,
+            t_wc_tmdb_person_image,
+            t_wc_tmdb_person_movie,
+            t_wc_tmdb_person_serie,
+            t_wc_tmdb_production_company_id_import,
+            t_wc_tmdb_serie,
+            t_wc_tmdb_serie_company,
+            t_wc_tmdb_serie_genre,
+            t_wc_tmdb_serie_image,
+            t_wc_tmdb_serie_keyword,
+            t_wc_tmdb_serie_lang,
+            t_wc_tmdb_serie_list,
+            t_wc_tmdb_serie_network,
+            t_wc_tmdb_serie_production_country,
+            t_wc_tmdb_serie_spoken_language,
+            t_wc_tmdb_tv_network_id_import,
+            t_wc_tmdb_tv_serie_id_import,
+            t_wc_wikidata_movie,
         )
     };
-    (@ $check:ident, $($module:ident,)*) => {
-        vec![$($check::<entity::$module::Entity>(),)*]
+}
+
+/// `(table name, column names)` of every entity.
+macro_rules! entity_columns {
+    ($($module:ident,)*) => {
+        vec![$(columns_of::<entity::$module::Entity>(),)*]
     };
 }
 
@@ -70,7 +74,7 @@ fn columns_of<E: EntityTrait>() -> (String, Vec<String>) {
 
 #[test]
 fn every_entity_names_a_reference_table_and_its_columns_in_order() {
-    let entities = for_each_entity!(columns_of);
+    let entities = with_entity_modules!(entity_columns);
     assert_eq!(entities.len(), entity::TABLES_WITH_ENTITY.len());
     for (table, columns) in entities {
         let def = migration::reference_2025_07::TABLES
@@ -101,51 +105,7 @@ async fn round_trip(backend: Backend) {
             )*
         };
     }
-    select_all!(
-        t_wc_server_variable,
-        t_wc_tmdb_collection,
-        t_wc_tmdb_collection_id_import,
-        t_wc_tmdb_collection_image,
-        t_wc_tmdb_collection_lang,
-        t_wc_tmdb_company,
-        t_wc_tmdb_company_image,
-        t_wc_tmdb_keyword_id_import,
-        t_wc_tmdb_keyword_id_import_lang,
-        t_wc_tmdb_list,
-        t_wc_tmdb_movie,
-        t_wc_tmdb_movie_company,
-        t_wc_tmdb_movie_genre,
-        t_wc_tmdb_movie_id_import,
-        t_wc_tmdb_movie_image,
-        t_wc_tmdb_movie_keyword,
-        t_wc_tmdb_movie_lang,
-        t_wc_tmdb_movie_lang_meta,
-        t_wc_tmdb_movie_lemme,
-        t_wc_tmdb_movie_list,
-        t_wc_tmdb_movie_production_country,
-        t_wc_tmdb_movie_spoken_language,
-        t_wc_tmdb_network,
-        t_wc_tmdb_network_image,
-        t_wc_tmdb_person,
-        t_wc_tmdb_person_id_import,
-        t_wc_tmdb_person_image,
-        t_wc_tmdb_person_movie,
-        t_wc_tmdb_person_serie,
-        t_wc_tmdb_production_company_id_import,
-        t_wc_tmdb_serie,
-        t_wc_tmdb_serie_company,
-        t_wc_tmdb_serie_genre,
-        t_wc_tmdb_serie_image,
-        t_wc_tmdb_serie_keyword,
-        t_wc_tmdb_serie_lang,
-        t_wc_tmdb_serie_list,
-        t_wc_tmdb_serie_network,
-        t_wc_tmdb_serie_production_country,
-        t_wc_tmdb_serie_spoken_language,
-        t_wc_tmdb_tv_network_id_import,
-        t_wc_tmdb_tv_serie_id_import,
-        t_wc_wikidata_movie,
-    );
+    with_entity_modules!(select_all);
 
     use entity::{t_wc_server_variable as sv, t_wc_tmdb_collection_lang as cl};
     use entity::{t_wc_tmdb_movie as movie, t_wc_tmdb_movie_id_import as import};

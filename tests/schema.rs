@@ -180,33 +180,7 @@ async fn insert_sample_rows(db: &TestDb) {
 
 /// Every row of every reference table, rendered as text, in a stable order.
 async fn dump_rows(db: &TestDb) -> BTreeMap<String, Vec<String>> {
-    let conn = db.connect().await;
-    let mut dump = BTreeMap::new();
-    for table in migration::reference_2025_07::TABLES {
-        let sql = match db.backend {
-            Backend::MySql => format!("SELECT * FROM `{}`", table.name),
-            _ => format!("SELECT * FROM \"{}\"", table.name),
-        };
-        let rows = conn
-            .query_all_raw(Statement::from_string(db.db_backend(), sql))
-            .await
-            .expect("select rows");
-        let mut rendered: Vec<String> = rows
-            .iter()
-            .map(|row| {
-                table
-                    .columns
-                    .iter()
-                    .map(|c| render_value(row, c.name))
-                    .collect::<Vec<_>>()
-                    .join("|")
-            })
-            .collect();
-        rendered.sort();
-        dump.insert(table.name.to_owned(), rendered);
-    }
-    conn.close().await.ok();
-    dump
+    dump_rows_except(db, "").await
 }
 
 fn render_value(row: &sea_orm::QueryResult, column: &str) -> String {
@@ -294,6 +268,7 @@ async fn adopts_existing_tables(backend: Backend) {
     assert_eq!(dump_rows_except(&db, "T_WC_TMDB_LIST_TYPE").await, before);
 }
 
+/// Like `dump_rows`, without the table `skip`.
 async fn dump_rows_except(db: &TestDb, skip: &str) -> BTreeMap<String, Vec<String>> {
     let conn = db.connect().await;
     let mut out = BTreeMap::new();
@@ -323,6 +298,7 @@ async fn dump_rows_except(db: &TestDb, skip: &str) -> BTreeMap<String, Vec<Strin
         rendered.sort();
         out.insert(table.name.to_owned(), rendered);
     }
+    conn.close().await.ok();
     out
 }
 
