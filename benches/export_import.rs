@@ -1,0 +1,443 @@
+//! Benchmark: the daily ID export import (processes 41-47) against the fake TMDb server.
+//!
+//! `cargo bench --bench export_import` — prints figures, asserts nothing. The seven export
+//! files are sized like TMDb's (movie 1.2 M lines, person 4.74 M, production_company 250 k,
+//! tv_series 223 k, keyword 90 k, collection 9 k, tv_network 5 k) times `TMDB_BENCH_SCALE`
+//! (default 1.0; e.g. 0.1 for a quick run). For each backend — SQLite (a temporary file,
+//! always), MariaDB when `TMDB_CRAWLER_TEST_MYSQL_URL` is set, PostgreSQL when
+//! `TMDB_CRAWLER_TEST_POSTGRES_URL` is set (a database `tmdbc_bench_<pid>` is created on that
+//! server and dropped at the end) — it migrates an empty schema, starts the DbWriter and the
+//! ExportDownloader as `tmdb-crawler run` does, sends `DownloadExport` for each kind and
+//! prints lines, rows, wall seconds, rows/s and memory. `TMDB_BENCH_BACKENDS=sqlite,mysql,postgres`
+//! selects backends.
+//!
+//! Memory: "peak" is the process's VmHWM (cumulative since start), "max RSS" the highest VmRSS
+//! sampled every 100 ms while that kind ran. The fake server runs in this process (on its own
+//! thread), so both include it; it streams the exports chunk by chunk without buffering whole
+//! files, so its share stays small.
+
+#[path = "../tests/support/fake_tmdb/mod.rs"]
+mod fake_tmdb;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use actix::Actor;
+use chrono::NaiveDate;
+use fake_tmdb::{FakeTmdb, FakeTmdbConfig};
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
+use tmdb_crawler::actors::export::{DownloadExport, ExportDownloader};
+use tmdb_crawler::actors::writer::DbWriter;
+use tmdb_crawler::config::{Config, DatabaseUrl};
+use tmdb_crawler::store::{self, imports::ExportKind};
+
+const MYSQL_ENV: &str = "TMDB_CRAWLER_TEST_MYSQL_URL";
+const POSTGRES_ENV: &str = "TMDB_CRAWLER_TEST_POSTGRES_URL";
+
+/// Lines of TMDb's daily exports (2025), in the order the bench imports them.
+const PRODUCTION_LINES: [(ExportKind, u64); 7] = [
+    (ExportKind::Movie, 1_200_000),
+    (ExportKind::Person, 4_740_000),
+    (ExportKind::ProductionCompany, 250_000),
+    (ExportKind::TvSeries, 223_000),
+    (ExportKind::Keyword, 90_000),
+    (ExportKind::Collection, 9_000),
+    (ExportKind::TvNetwork, 5_000),
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Backend {
+    Sqlite,
+    MySql,
+    Postgres,
+}
+
+impl Backend {
+    const ALL: [Backend; 3] = [Backend::Sqlite, Backend::MySql, Backend::Postgres];
+
+    fn key(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::MySql => "mysql",
+            Backend::Postgres => "postgres",
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "SQLite",
+            Backend::MySql => "MariaDB",
+            Backend::Postgres => "PostgreSQL",
+        }
+    }
+
+    fn env(self) -> Option<&'static str> {
+        match self {
+            Backend::Sqlite => None,
+            Backend::MySql => Some(MYSQL_ENV),
+            Backend::Postgres => Some(POSTGRES_ENV),
+        }
+    }
+
+    fn db_backend(self) -> DbBackend {
+        match self {
+            Backend::Sqlite => DbBackend::Sqlite,
+            Backend::MySql => DbBackend::MySql,
+            Backend::Postgres => DbBackend::Postgres,
+        }
+    }
+
+    fn quote(self, name: &str) -> String {
+        match self {
+            Backend::MySql => format!("`{name}`"),
+            _ => format!("\"{name}\""),
+        }
+    }
+}
+
+fn scale() -> f64 {
+    std::env::var("TMDB_BENCH_SCALE")
+        .ok()
+        .and_then(|s| s.trim().parse::<f64>().ok())
+        .filter(|s| s.is_finite() && *s > 0.0)
+        .unwrap_or(1.0)
+}
+
+/// Backends named in `TMDB_BENCH_BACKENDS` (all when unset).
+fn selected(backend: Backend) -> bool {
+    match std::env::var("TMDB_BENCH_BACKENDS") {
+        Ok(list) if !list.trim().is_empty() => list
+            .split(',')
+            .any(|b| b.trim().eq_ignore_ascii_case(backend.key())),
+        _ => true,
+    }
+}
+
+/// The fake's name for a crawler export kind.
+fn fake_kind(kind: ExportKind) -> fake_tmdb::ExportKind {
+    match kind {
+        ExportKind::Movie => fake_tmdb::ExportKind::Movie,
+        ExportKind::Person => fake_tmdb::ExportKind::Person,
+        ExportKind::Collection => fake_tmdb::ExportKind::Collection,
+        ExportKind::TvSeries => fake_tmdb::ExportKind::TvSeries,
+        ExportKind::Keyword => fake_tmdb::ExportKind::Keyword,
+        ExportKind::TvNetwork => fake_tmdb::ExportKind::TvNetwork,
+        ExportKind::ProductionCompany => fake_tmdb::ExportKind::ProductionCompany,
+    }
+}
+
+/// A `/proc/self/status` field in kB.
+fn status_kb(field: &str) -> Option<u64> {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()?
+        .lines()
+        .find(|l| l.starts_with(field))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
+}
+
+fn mb(kb: Option<u64>) -> f64 {
+    kb.map(|kb| kb as f64 / 1024.0).unwrap_or(f64::NAN)
+}
+
+/// Samples VmRSS every 100 ms on its own thread and keeps the maximum.
+struct RssSampler {
+    stop: Arc<AtomicBool>,
+    max_kb: Arc<AtomicU64>,
+    thread: JoinHandle<()>,
+}
+
+impl RssSampler {
+    fn start() -> RssSampler {
+        let stop = Arc::new(AtomicBool::new(false));
+        let max_kb = Arc::new(AtomicU64::new(status_kb("VmRSS:").unwrap_or(0)));
+        let thread = {
+            let stop = stop.clone();
+            let max_kb = max_kb.clone();
+            std::thread::Builder::new()
+                .name("rss-sampler".into())
+                .spawn(move || {
+                    while !stop.load(Ordering::Relaxed) {
+                        if let Some(kb) = status_kb("VmRSS:") {
+                            max_kb.fetch_max(kb, Ordering::Relaxed);
+                        }
+                        std::thread::sleep(Duration::from_millis(100));
+                    }
+                })
+                .expect("spawn the RSS sampler")
+        };
+        RssSampler {
+            stop,
+            max_kb,
+            thread,
+        }
+    }
+
+    /// Stops sampling; the highest VmRSS seen, in kB.
+    fn finish(self) -> u64 {
+        if let Some(kb) = status_kb("VmRSS:") {
+            self.max_kb.fetch_max(kb, Ordering::Relaxed);
+        }
+        self.stop.store(true, Ordering::Relaxed);
+        let _ = self.thread.join();
+        self.max_kb.load(Ordering::Relaxed)
+    }
+}
+
+/// Replaces the database part of a server URL (`mysql://root@127.0.0.1:3306/anything`).
+fn with_database(server_url: &str, name: &str) -> String {
+    let (base, query) = match server_url.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (server_url, None),
+    };
+    let scheme_end = base.find("://").map(|i| i + 3).unwrap_or(0);
+    let host_end = base[scheme_end..]
+        .find('/')
+        .map(|i| i + scheme_end)
+        .unwrap_or(base.len());
+    let mut url = format!("{}/{}", &base[..host_end], name);
+    if let Some(q) = query {
+        url.push('?');
+        url.push_str(q);
+    }
+    url
+}
+
+/// Where one backend's bench database lives, and how to get rid of it.
+struct BenchDb {
+    backend: Backend,
+    url: String,
+    name: String,
+    server_url: Option<String>,
+    _dir: Option<tempfile::TempDir>,
+}
+
+async fn admin_execute(server_url: &str, sql: &str) -> Result<(), String> {
+    let url = DatabaseUrl::parse(server_url).map_err(|e| e.to_string())?;
+    let admin = store::connect(&url).await.map_err(|e| e.to_string())?;
+    let result = admin
+        .execute_unprepared(sql)
+        .await
+        .map(|_| ())
+        .map_err(|e| e.to_string());
+    admin.close().await.ok();
+    result
+}
+
+impl BenchDb {
+    /// `Err(reason)` when the backend is skipped.
+    async fn create(backend: Backend) -> Result<BenchDb, String> {
+        let name = format!("tmdbc_bench_{}", std::process::id());
+        let Some(var) = backend.env() else {
+            let dir = tempfile::tempdir().map_err(|e| format!("temporary directory: {e}"))?;
+            let path = dir.path().join(format!("{name}.sqlite"));
+            return Ok(BenchDb {
+                backend,
+                url: format!("sqlite://{}?mode=rwc", path.display()),
+                name,
+                server_url: None,
+                _dir: Some(dir),
+            });
+        };
+        let server_url = std::env::var(var).map_err(|_| format!("{var} is not set"))?;
+        let drop = backend.drop_sql(&name);
+        admin_execute(&server_url, &drop)
+            .await
+            .map_err(|e| format!("{var} is set but the server refused: {e}"))?;
+        let create = match backend {
+            Backend::MySql => {
+                format!("CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci")
+            }
+            _ => format!("CREATE DATABASE \"{name}\""),
+        };
+        admin_execute(&server_url, &create)
+            .await
+            .map_err(|e| format!("cannot create database {name}: {e}"))?;
+        Ok(BenchDb {
+            backend,
+            url: with_database(&server_url, &name),
+            name,
+            server_url: Some(server_url),
+            _dir: None,
+        })
+    }
+
+    async fn drop_database(self) {
+        if let Some(server_url) = &self.server_url {
+            let sql = self.backend.drop_sql(&self.name);
+            match admin_execute(server_url, &sql).await {
+                Ok(()) => println!("  dropped database {}", self.name),
+                Err(e) => println!("  WARNING: could not drop database {}: {e}", self.name),
+            }
+        }
+    }
+}
+
+impl Backend {
+    fn drop_sql(self, name: &str) -> String {
+        match self {
+            Backend::MySql => format!("DROP DATABASE IF EXISTS `{name}`"),
+            _ => format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"),
+        }
+    }
+}
+
+async fn count_rows(db: &DatabaseConnection, backend: Backend, table: &str) -> Result<i64, String> {
+    let sql = format!("SELECT COUNT(*) AS n FROM {}", backend.quote(table));
+    let row = db
+        .query_one_raw(Statement::from_string(backend.db_backend(), sql))
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| "COUNT(*) returned no row".to_owned())?;
+    row.try_get::<i64>("", "n").map_err(|e| e.to_string())
+}
+
+async fn bench_backend(backend: Backend, exports_base_url: &str, date: NaiveDate) {
+    let bench_db = match BenchDb::create(backend).await {
+        Ok(d) => d,
+        Err(why) => {
+            println!("{}: skipped, {why}", backend.label());
+            return;
+        }
+    };
+    println!(
+        "{} (database {}):",
+        backend.label(),
+        if backend == Backend::Sqlite {
+            "a temporary file"
+        } else {
+            bench_db.name.as_str()
+        }
+    );
+    if let Err(e) = run_imports(&bench_db, exports_base_url, date).await {
+        println!("  ERROR: {e}");
+    }
+    bench_db.drop_database().await;
+}
+
+async fn run_imports(
+    bench_db: &BenchDb,
+    exports_base_url: &str,
+    date: NaiveDate,
+) -> Result<(), String> {
+    let backend = bench_db.backend;
+    let url = DatabaseUrl::parse(&bench_db.url).map_err(|e| e.to_string())?;
+    let db = store::connect(&url).await.map_err(|e| e.to_string())?;
+    let started = Instant::now();
+    Migrator::up(&db, None)
+        .await
+        .map_err(|e| format!("migrate up: {e}"))?;
+    println!("  migrate up: {:.1} s", started.elapsed().as_secs_f64());
+
+    // As `tmdb-crawler run` starts them.
+    let config = Config::default();
+    let writer = DbWriter::new(db.clone(), config.timezone).start();
+    let exports =
+        ExportDownloader::new(exports_base_url, writer.clone(), config.include_adult).start();
+
+    println!(
+        "  {:<18} {:>9} {:>9} {:>9} {:>11} {:>9} {:>12} {:>11}",
+        "kind", "lines", "rows", "wall s", "rows/s", "gz MB", "max RSS MB", "peak MB"
+    );
+    let mut total_rows = 0u64;
+    let mut total_secs = 0.0f64;
+    for (kind, _) in PRODUCTION_LINES {
+        let sampler = RssSampler::start();
+        let t = Instant::now();
+        let result = exports.send(DownloadExport { kind, date }).await;
+        let wall = t.elapsed().as_secs_f64();
+        let max_rss = sampler.finish();
+        let peak = status_kb("VmHWM:");
+        total_secs += wall;
+        let report = match result {
+            Ok(Ok(report)) => report,
+            Ok(Err(e)) => {
+                println!(
+                    "  {:<18} FAILED after {wall:.1} s: {e} | max RSS {:.1} MB | peak {:.1} MB",
+                    kind.file_stem(),
+                    mb(Some(max_rss)),
+                    mb(peak)
+                );
+                continue;
+            }
+            Err(e) => {
+                println!(
+                    "  {:<18} FAILED: the ExportDownloader did not answer: {e}",
+                    kind.file_stem()
+                );
+                continue;
+            }
+        };
+        total_rows += report.rows;
+        println!(
+            "  {:<18} {:>9} {:>9} {:>9.2} {:>11.0} {:>9.1} {:>12.1} {:>11.1}",
+            kind.file_stem(),
+            report.lines,
+            report.rows,
+            wall,
+            report.rows as f64 / wall,
+            report.compressed_bytes as f64 / (1024.0 * 1024.0),
+            mb(Some(max_rss)),
+            mb(peak)
+        );
+        if report.bad_lines > 0 || report.truncated > 0 {
+            println!(
+                "  {:<18} note: {} unparsable lines, {} values cut",
+                "", report.bad_lines, report.truncated
+            );
+        }
+        match count_rows(&db, backend, kind.table_name()).await {
+            Ok(n) if u64::try_from(n).ok() == Some(report.rows) => {}
+            Ok(n) => println!(
+                "  WARNING: {} holds {n} rows, the import reported {}",
+                kind.table_name(),
+                report.rows
+            ),
+            Err(e) => println!("  WARNING: cannot count {}: {e}", kind.table_name()),
+        }
+    }
+    println!(
+        "  {:<18} {:>9} {:>9} {:>9.2} {:>11.0}",
+        "TOTAL",
+        "",
+        total_rows,
+        total_secs,
+        total_rows as f64 / total_secs.max(f64::MIN_POSITIVE)
+    );
+    db.close().await.ok();
+    Ok(())
+}
+
+fn main() {
+    let scale = scale();
+    let fake = FakeTmdb::start(FakeTmdbConfig::default());
+    let mut described = Vec::new();
+    for (kind, lines) in PRODUCTION_LINES {
+        let scaled = ((lines as f64 * scale).round() as u64).max(1);
+        fake.knobs.set_export_size(fake_kind(kind), Some(scaled));
+        described.push(format!("{} {scaled}", kind.file_stem()));
+    }
+    println!(
+        "export_import: scale {scale} ({}); fake TMDb in this process at {}",
+        described.join(", "),
+        fake.base_url
+    );
+    let date = chrono::Local::now().date_naive() - chrono::Duration::days(1);
+    let exports_base_url = fake.exports_base_url();
+    actix_rt::System::new().block_on(async {
+        for backend in Backend::ALL {
+            if !selected(backend) {
+                println!("{}: skipped, not in TMDB_BENCH_BACKENDS", backend.label());
+                continue;
+            }
+            bench_backend(backend, &exports_base_url, date).await;
+        }
+    });
+    println!("process peak RSS (VmHWM) {:.1} MB", mb(status_kb("VmHWM:")));
+    fake.stop();
+}
