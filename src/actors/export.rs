@@ -29,6 +29,8 @@ use crate::tmdb::payload::{
 const MAX_LINE_BYTES: u64 = 64 * 1024;
 /// Rows handed to the writer at once.
 pub const BATCH_ROWS: usize = 8_000;
+/// Import statements running at once.
+const WRITES_IN_FLIGHT: usize = 2;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
@@ -239,18 +241,28 @@ async fn stream_file(
     };
     let write_kind = kind;
     let drain = async move {
-        while let Some(rows) = batch_rx.recv().await {
-            writer
-                .send(ImportBatch {
-                    kind: write_kind,
-                    rows,
-                })
-                .await
-                .map_err(|_| ExportError::WriterGone)?
+        // Two statements in flight: the database works on one batch while the next is sent.
+        let mut pending = std::collections::VecDeque::with_capacity(WRITES_IN_FLIGHT);
+        let finish = |sent: Result<Result<(), ImportError>, MailboxError>| {
+            sent.map_err(|_| ExportError::WriterGone)?
                 .map_err(|source| ExportError::Import {
                     kind: write_kind.file_stem(),
                     source,
-                })?;
+                })
+        };
+        while let Some(rows) = batch_rx.recv().await {
+            if pending.len() >= WRITES_IN_FLIGHT
+                && let Some(oldest) = pending.pop_front()
+            {
+                finish(oldest.await)?;
+            }
+            pending.push_back(writer.send(ImportBatch {
+                kind: write_kind,
+                rows,
+            }));
+        }
+        while let Some(oldest) = pending.pop_front() {
+            finish(oldest.await)?;
         }
         Ok::<(), ExportError>(())
     };
