@@ -16,8 +16,12 @@
 //! thread), so both include it; it streams the exports chunk by chunk without buffering whole
 //! files, so its share stays small.
 
+#[path = "../tests/support/db.rs"]
+mod db;
 #[path = "../tests/support/fake_tmdb/mod.rs"]
 mod fake_tmdb;
+
+use db::with_database;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -187,25 +191,6 @@ impl RssSampler {
         let _ = self.thread.join();
         self.max_kb.load(Ordering::Relaxed)
     }
-}
-
-/// Replaces the database part of a server URL (`mysql://root@127.0.0.1:3306/anything`).
-fn with_database(server_url: &str, name: &str) -> String {
-    let (base, query) = match server_url.split_once('?') {
-        Some((b, q)) => (b, Some(q)),
-        None => (server_url, None),
-    };
-    let scheme_end = base.find("://").map(|i| i + 3).unwrap_or(0);
-    let host_end = base[scheme_end..]
-        .find('/')
-        .map(|i| i + scheme_end)
-        .unwrap_or(base.len());
-    let mut url = format!("{}/{}", &base[..host_end], name);
-    if let Some(q) = query {
-        url.push('?');
-        url.push_str(q);
-    }
-    url
 }
 
 /// Where one backend's bench database lives, and how to get rid of it.

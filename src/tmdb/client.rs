@@ -229,10 +229,8 @@ impl TmdbClient {
         let path = request.path().to_owned();
         let mut failures = 0u32;
         let mut rate_limited = 0u32;
-        let mut last: String;
         loop {
-            let body = match self.attempt(request).await? {
-                Attempt::Done(body) => body,
+            let reason = match self.attempt(request).await? {
                 Attempt::NotFound => return Ok(Fetched::NotFound),
                 Attempt::RateLimited => {
                     rate_limited += 1;
@@ -245,44 +243,30 @@ impl TmdbClient {
                     }
                     continue;
                 }
-                Attempt::Transient(reason) => {
-                    failures += 1;
-                    last = reason;
-                    if failures >= self.settings.max_attempts {
-                        return Err(TmdbError::RetriesExhausted {
+                Attempt::Transient(reason) => reason,
+                Attempt::Done(body) => match serde_json::from_slice::<T>(&body) {
+                    Ok(value) => return Ok(Fetched::Found(value)),
+                    Err(e) if e.is_data() => {
+                        return Err(TmdbError::UnexpectedShape {
                             path,
-                            attempts: failures + rate_limited,
-                            last,
+                            reason: e.to_string(),
                         });
                     }
-                    let pause = self.backoff(failures);
-                    tracing::debug!(path = %path, attempt = failures, reason = %last, pause_ms = pause.as_millis() as u64, "retrying");
-                    actix_rt::time::sleep(pause).await;
-                    continue;
-                }
+                    // Syntax or EOF: a cut or garbled body, worth another try.
+                    Err(e) => format!("invalid JSON body: {e}"),
+                },
             };
-            match serde_json::from_slice::<T>(&body) {
-                Ok(value) => return Ok(Fetched::Found(value)),
-                Err(e) if e.is_data() => {
-                    return Err(TmdbError::UnexpectedShape {
-                        path,
-                        reason: e.to_string(),
-                    });
-                }
-                // Syntax or EOF: a cut or garbled body, worth another try.
-                Err(e) => {
-                    failures += 1;
-                    last = format!("invalid JSON body: {e}");
-                    if failures >= self.settings.max_attempts {
-                        return Err(TmdbError::RetriesExhausted {
-                            path,
-                            attempts: failures + rate_limited,
-                            last,
-                        });
-                    }
-                    actix_rt::time::sleep(self.backoff(failures)).await;
-                }
+            failures += 1;
+            if failures >= self.settings.max_attempts {
+                return Err(TmdbError::RetriesExhausted {
+                    path,
+                    attempts: failures + rate_limited,
+                    last: reason,
+                });
             }
+            let pause = self.backoff(failures);
+            tracing::debug!(path = %path, attempt = failures, reason = %reason, pause_ms = pause.as_millis() as u64, "retrying");
+            actix_rt::time::sleep(pause).await;
         }
     }
 

@@ -58,7 +58,7 @@ fn unique_name(tag: &str) -> String {
 }
 
 /// Replaces the database part of a server URL (`mysql://root@127.0.0.1:3306/anything`).
-fn with_database(server_url: &str, name: &str) -> String {
+pub fn with_database(server_url: &str, name: &str) -> String {
     let (base, query) = match server_url.split_once('?') {
         Some((b, q)) => (b, Some(q)),
         None => (server_url, None),
