@@ -1879,3 +1879,33 @@ CREATE TABLE `T_WC_TMDB_TV_SERIE_ID_IMPORT` (
 ALTER TABLE `T_WC_TMDB_TV_SERIE_ID_IMPORT`
   ADD PRIMARY KEY (`id`),
   ADD KEY `popularity` (`popularity`);
+
+-- Added by migration m20260801_000001_create_id_not_found (2026-08 schema): the not-found
+-- ledger of ids TMDb answers with status_code 34. On a database built from an older copy of
+-- this script, `tmdb-crawler migrate up` creates it.
+
+CREATE TABLE `T_WC_TMDB_ID_NOT_FOUND` (
+  `ID_ROW` int(11) NOT NULL,
+  `ENTITY_TYPE` varchar(20) NOT NULL,
+  `ID_ENTITY` int(11) NOT NULL,
+  `ATTEMPT_COUNT` int(11) DEFAULT NULL,
+  `TIM_FIRST_SEEN` datetime DEFAULT NULL,
+  `TIM_LAST_SEEN` datetime DEFAULT NULL,
+  `TIM_RETRY_AFTER` datetime DEFAULT NULL,
+  `LAST_CONTEXT` varchar(100) DEFAULT NULL,
+  `DELETED` int(5) DEFAULT NULL,
+  `DISPLAY_ORDER` int(5) DEFAULT NULL,
+  `ID_CREATOR` int(5) DEFAULT NULL,
+  `DAT_CREAT` date DEFAULT NULL,
+  `ID_OWNER` int(5) DEFAULT NULL,
+  `TIM_UPDATED` datetime DEFAULT NULL,
+  `ID_USER_UPDATED` int(5) DEFAULT NULL
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+
+ALTER TABLE `T_WC_TMDB_ID_NOT_FOUND`
+  ADD PRIMARY KEY (`ID_ROW`),
+  ADD UNIQUE KEY `UK_TMDB_ID_NOT_FOUND` (`ENTITY_TYPE`,`ID_ENTITY`),
+  ADD KEY `IDX_TMDB_ID_NOT_FOUND_RETRY` (`ENTITY_TYPE`,`TIM_RETRY_AFTER`);
+
+ALTER TABLE `T_WC_TMDB_ID_NOT_FOUND`
+  MODIFY `ID_ROW` int(11) NOT NULL AUTO_INCREMENT;

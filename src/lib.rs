@@ -7,5 +7,6 @@ pub mod actors;
 pub mod cli;
 pub mod config;
 pub mod process;
+pub mod records;
 pub mod store;
 pub mod tmdb;

@@ -4,7 +4,9 @@
 mod support;
 
 use chrono::{NaiveDate, NaiveDateTime};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IdenStatic, Iterable, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, IdenStatic, Iterable, QueryFilter, Set, SqlErr,
+};
 use support::crawler_ok;
 use support::db::{Backend, TestDb};
 
@@ -19,6 +21,7 @@ macro_rules! with_entity_modules {
             t_wc_tmdb_collection_lang,
             t_wc_tmdb_company,
             t_wc_tmdb_company_image,
+            t_wc_tmdb_id_not_found,
             t_wc_tmdb_keyword_id_import,
             t_wc_tmdb_keyword_id_import_lang,
             t_wc_tmdb_list,
@@ -77,10 +80,8 @@ fn every_entity_names_a_reference_table_and_its_columns_in_order() {
     let entities = with_entity_modules!(entity_columns);
     assert_eq!(entities.len(), entity::TABLES_WITH_ENTITY.len());
     for (table, columns) in entities {
-        let def = migration::reference_2025_07::TABLES
-            .iter()
-            .find(|t| t.name == table)
-            .unwrap_or_else(|| panic!("{table} is not a reference table"));
+        let def = migration::reference_table(&table)
+            .unwrap_or_else(|| panic!("{table} is not a table of the Migrator"));
         let want: Vec<&str> = def.columns.iter().map(|c| c.name).collect();
         assert_eq!(columns, want, "{table}");
         assert!(entity::TABLES_WITH_ENTITY.contains(&table.as_str()));
@@ -192,6 +193,48 @@ async fn round_trip(backend: Backend) {
         .await
         .expect("filter");
     assert_eq!(found.len(), 1);
+
+    // The not-found ledger: generated key, typed times, one row per (ENTITY_TYPE, ID_ENTITY).
+    use entity::t_wc_tmdb_id_not_found as ledger;
+    let retry = NaiveDateTime::parse_from_str("2026-08-10 08:00:00", "%Y-%m-%d %H:%M:%S")
+        .expect("datetime");
+    let gone = ledger::ActiveModel {
+        entity_type: Set("movie".to_owned()),
+        id_entity: Set(999_999_999),
+        attempt_count: Set(Some(1)),
+        tim_first_seen: Set(Some(updated)),
+        tim_last_seen: Set(Some(updated)),
+        tim_retry_after: Set(Some(retry)),
+        last_context: Set(Some("process 14".to_owned())),
+        ..Default::default()
+    }
+    .insert(&conn)
+    .await
+    .expect("insert ledger row");
+    let stored = ledger::Entity::find()
+        .filter(ledger::Column::EntityType.eq("movie"))
+        .filter(ledger::Column::IdEntity.eq(999_999_999))
+        .one(&conn)
+        .await
+        .expect("select ledger")
+        .expect("ledger row");
+    assert_eq!(stored, gone);
+    assert_eq!(stored.tim_retry_after, Some(retry));
+    let duplicate = ledger::ActiveModel {
+        entity_type: Set("movie".to_owned()),
+        id_entity: Set(999_999_999),
+        ..Default::default()
+    }
+    .insert(&conn)
+    .await
+    .expect_err("duplicate ledger entry");
+    assert!(
+        matches!(
+            duplicate.sql_err(),
+            Some(SqlErr::UniqueConstraintViolation(_))
+        ),
+        "{duplicate}"
+    );
 }
 
 #[tokio::test]

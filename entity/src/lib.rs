@@ -1,7 +1,8 @@
 //! sea-orm entities for the `T_WC_*` tables the crawler reads or writes.
 //!
-//! Names are exact: table and column names are those of the reference schema; Rust field names are
-//! the column names in lower case. Tables that only other programs use have no entity here.
+//! Names are exact: table and column names are those of the reference schema (or of the later
+//! migrations' tables, such as `T_WC_TMDB_ID_NOT_FOUND`); Rust field names are the column names
+//! in lower case. Tables that only other programs use have no entity here.
 
 pub mod t_wc_server_variable;
 pub mod t_wc_tmdb_collection;
@@ -10,6 +11,7 @@ pub mod t_wc_tmdb_collection_image;
 pub mod t_wc_tmdb_collection_lang;
 pub mod t_wc_tmdb_company;
 pub mod t_wc_tmdb_company_image;
+pub mod t_wc_tmdb_id_not_found;
 pub mod t_wc_tmdb_keyword_id_import;
 pub mod t_wc_tmdb_keyword_id_import_lang;
 pub mod t_wc_tmdb_list;
@@ -56,6 +58,7 @@ pub const TABLES_WITH_ENTITY: &[&str] = &[
     "T_WC_TMDB_COLLECTION_LANG",
     "T_WC_TMDB_COMPANY",
     "T_WC_TMDB_COMPANY_IMAGE",
+    "T_WC_TMDB_ID_NOT_FOUND",
     "T_WC_TMDB_KEYWORD_ID_IMPORT",
     "T_WC_TMDB_KEYWORD_ID_IMPORT_LANG",
     "T_WC_TMDB_LIST",

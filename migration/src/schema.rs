@@ -1,10 +1,10 @@
 //! A declarative description of tables, rendered with sea-query for each backend.
 //!
-//! The schema is data (`reference_2025_07.rs`); this module turns one `TableDef` into the
-//! statements a backend needs. MariaDB/MySQL get the reference types verbatim (`int(11)`,
-//! `varchar(250)`, `mediumtext`, ...) so information_schema matches the Python crawler's
-//! databases. PostgreSQL and SQLite get the closest native types and the same table and column
-//! names (quoted, so the exact case is kept).
+//! The schema is data (`reference_2025_07.rs`, `additions_2026_08.rs`); this module turns one
+//! `TableDef` into the statements a backend needs. MariaDB/MySQL get the reference types verbatim
+//! (`int(11)`, `varchar(250)`, `mediumtext`, ...) so information_schema matches the Python
+//! crawler's databases. PostgreSQL and SQLite get the closest native types and the same table
+//! and column names (quoted, so the exact case is kept).
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::sea_orm::DbBackend;
@@ -117,15 +117,31 @@ pub const fn pre(column: &'static str, prefix: u32) -> IndexPart {
     }
 }
 
-/// A non-unique index (the reference has no UNIQUE key and no FOREIGN KEY).
+/// A secondary index. The 2025-07 reference has only non-unique ones (and no FOREIGN KEY);
+/// tables added later may carry UNIQUE keys.
 #[derive(Debug, Clone, Copy)]
 pub struct IndexDef {
     pub name: &'static str,
     pub parts: &'static [IndexPart],
+    pub unique: bool,
 }
 
+/// A non-unique index (`KEY`).
 pub const fn idx(name: &'static str, parts: &'static [IndexPart]) -> IndexDef {
-    IndexDef { name, parts }
+    IndexDef {
+        name,
+        parts,
+        unique: false,
+    }
+}
+
+/// A unique index (`UNIQUE KEY`).
+pub const fn uniq(name: &'static str, parts: &'static [IndexPart]) -> IndexDef {
+    IndexDef {
+        name,
+        parts,
+        unique: true,
+    }
 }
 
 /// Which of the four setup scripts (`sql/`) holds a table.
@@ -277,6 +293,9 @@ impl TableDef {
         let mut stmt = Index::create();
         stmt.name(self.index_name(index, backend))
             .table(Alias::new(table));
+        if index.unique {
+            stmt.unique();
+        }
         for part in index.parts {
             match (part.prefix, backend) {
                 (Some(prefix), DbBackend::MySql) => {
@@ -326,7 +345,7 @@ mod tests {
 
     #[test]
     fn keys_and_indexes_name_existing_columns() {
-        for table in TABLES {
+        for table in crate::tables() {
             let names: HashSet<&str> = table.columns.iter().map(|c| c.name).collect();
             assert_eq!(names.len(), table.columns.len(), "{}", table.name);
             for column in table.primary_key {
@@ -342,7 +361,7 @@ mod tests {
 
     #[test]
     fn auto_increment_is_always_the_single_column_primary_key() {
-        for table in TABLES {
+        for table in crate::tables() {
             for column in table.columns.iter().filter(|c| c.auto_increment) {
                 assert_eq!(table.primary_key, &[column.name], "{}", table.name);
             }
@@ -353,13 +372,93 @@ mod tests {
     fn index_names_are_unique_per_schema_and_fit_postgres() {
         for backend in [DbBackend::Postgres, DbBackend::Sqlite] {
             let mut seen = HashSet::new();
-            for table in TABLES {
+            for table in crate::tables() {
                 for index in table.indexes {
                     let name = table.index_name(index, backend);
                     assert!(name.len() <= 63, "{name}");
                     assert!(seen.insert(name.clone()), "duplicate {name}");
                 }
             }
+        }
+    }
+
+    #[test]
+    fn table_names_are_unique_and_the_reference_has_no_unique_key() {
+        let mut seen = HashSet::new();
+        for table in crate::tables() {
+            assert!(seen.insert(table.name), "duplicate table {}", table.name);
+        }
+        assert!(
+            TABLES
+                .iter()
+                .all(|t| t.indexes.iter().all(|index| !index.unique))
+        );
+    }
+
+    #[test]
+    fn reference_table_finds_the_reference_and_the_additions() {
+        for name in ["T_WC_TMDB_MOVIE", "T_WC_TMDB_ID_NOT_FOUND"] {
+            let table = crate::reference_table(name).expect(name);
+            assert_eq!(table.name, name);
+        }
+        let ledger = crate::reference_table("T_WC_TMDB_ID_NOT_FOUND").expect("ledger");
+        let context = ledger.column("LAST_CONTEXT").expect("LAST_CONTEXT");
+        assert_eq!(context.ty, Type::Varchar(100));
+        assert!(crate::reference_table("T_WC_TMDB_NOPE").is_none());
+    }
+
+    #[test]
+    fn the_id_not_found_ledger_has_15_columns_and_a_unique_key() {
+        let ledger = &crate::additions_2026_08::T_WC_TMDB_ID_NOT_FOUND;
+        assert_eq!(ledger.columns.len(), 15);
+        assert_eq!(ledger.primary_key, &["ID_ROW"]);
+        let mysql = ledger
+            .create_statement(DbBackend::MySql)
+            .to_string(MysqlQueryBuilder);
+        assert!(
+            mysql.contains("`ID_ROW` int(11) NOT NULL AUTO_INCREMENT"),
+            "{mysql}"
+        );
+        assert!(
+            mysql.contains("UNIQUE KEY `UK_TMDB_ID_NOT_FOUND` (`ENTITY_TYPE`, `ID_ENTITY`)"),
+            "{mysql}"
+        );
+        assert!(
+            mysql.contains("KEY `IDX_TMDB_ID_NOT_FOUND_RETRY` (`ENTITY_TYPE`, `TIM_RETRY_AFTER`)")
+                && !mysql.contains("UNIQUE KEY `IDX_TMDB_ID_NOT_FOUND_RETRY`"),
+            "{mysql}"
+        );
+        assert!(mysql.contains("COLLATE=utf8mb4_general_ci"), "{mysql}");
+        for (backend, sql) in [
+            (
+                DbBackend::Postgres,
+                ledger
+                    .index_statements(DbBackend::Postgres)
+                    .iter()
+                    .map(|s| s.to_string(PostgresQueryBuilder))
+                    .collect::<Vec<_>>(),
+            ),
+            (
+                DbBackend::Sqlite,
+                ledger
+                    .index_statements(DbBackend::Sqlite)
+                    .iter()
+                    .map(|s| s.to_string(SqliteQueryBuilder))
+                    .collect::<Vec<_>>(),
+            ),
+        ] {
+            assert_eq!(sql.len(), 2, "{backend:?}");
+            assert!(
+                sql.iter().any(|s| s.starts_with("CREATE UNIQUE INDEX")
+                    && s.contains(r#""T_WC_TMDB_ID_NOT_FOUND__UK_TMDB_ID_NOT_FOUND""#)),
+                "{sql:?}"
+            );
+            assert!(
+                sql.iter()
+                    .any(|s| s.starts_with("CREATE INDEX")
+                        && s.contains("IDX_TMDB_ID_NOT_FOUND_RETRY")),
+                "{sql:?}"
+            );
         }
     }
 

@@ -1,6 +1,7 @@
 //! The actors of the crawler; each file holds one actor and the messages it handles.
 
 pub mod coordinator;
+pub mod fetch;
 pub mod export;
 pub mod rate_limiter;
 pub mod writer;

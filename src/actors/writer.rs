@@ -9,17 +9,38 @@ use actix::prelude::*;
 use chrono_tz::Tz;
 use sea_orm::{DatabaseConnection, DbErr};
 
+use std::rc::Rc;
+
+use crate::records::{EntityKind, EntityRecord};
+use crate::store::entities::{self, EntityWriteError, LiveSchema, WriteSummary};
 use crate::store::imports::{self, ExportKind, ImportError, ImportRow};
 use crate::store::server_vars;
 
 pub struct DbWriter {
     db: DatabaseConnection,
     timezone: Tz,
+    /// The live schema's columns, read once: entity writes skip columns the database lacks.
+    schema: Rc<LiveSchema>,
 }
 
 impl DbWriter {
+    /// A writer for export imports and server variables only (no entity writes).
     pub fn new(db: DatabaseConnection, timezone: Tz) -> Self {
-        DbWriter { db, timezone }
+        DbWriter {
+            db,
+            timezone,
+            schema: Rc::new(LiveSchema::default()),
+        }
+    }
+
+    /// A writer for everything, reading the live schema first.
+    pub async fn connect(db: DatabaseConnection, timezone: Tz) -> Result<Self, DbErr> {
+        let schema = LiveSchema::load(&db).await?;
+        Ok(DbWriter {
+            db,
+            timezone,
+            schema: Rc::new(schema),
+        })
     }
 }
 
@@ -109,5 +130,114 @@ impl Handler<SetServerVariables> for DbWriter {
             }
             Ok(())
         })
+    }
+}
+
+macro_rules! entity_write {
+    ($(#[$doc:meta])* $message:ident, $record:ident, $kind:expr) => {
+        $(#[$doc])*
+        #[derive(Message)]
+        #[rtype(result = "Result<WriteSummary, EntityWriteError>")]
+        pub struct $message(pub $record);
+
+        /// An [`EntityRecord`] known to be of this kind (built by its `records` module).
+        #[derive(Debug, Clone, PartialEq)]
+        pub struct $record(EntityRecord);
+
+        impl $record {
+            pub fn new(record: EntityRecord) -> Option<Self> {
+                (record.kind == $kind).then_some($record(record))
+            }
+
+            pub fn record(&self) -> &EntityRecord {
+                &self.0
+            }
+        }
+
+        impl Handler<$message> for DbWriter {
+            type Result = ResponseFuture<Result<WriteSummary, EntityWriteError>>;
+
+            fn handle(&mut self, msg: $message, _ctx: &mut Self::Context) -> Self::Result {
+                let db = self.db.clone();
+                let schema = self.schema.clone();
+                let now = server_vars::local_now(self.timezone);
+                Box::pin(async move { entities::write(&db, &schema, &msg.0.0, now).await })
+            }
+        }
+    };
+}
+
+entity_write!(
+    /// A movie with its credits, links, keywords, images and language rows.
+    WriteMovie, MovieRecord, EntityKind::Movie
+);
+entity_write!(
+    /// A series with its credits (creators included), links, keywords, images and languages.
+    WriteSeries, SeriesRecord, EntityKind::Series
+);
+entity_write!(
+    /// A person with the movie and series credits of `combined_credits` and profile images.
+    WritePerson, PersonRecord, EntityKind::Person
+);
+entity_write!(
+    /// A collection with its images and language rows.
+    WriteCollection, CollectionRecord, EntityKind::Collection
+);
+entity_write!(
+    /// A production company with its logos.
+    WriteCompany, CompanyRecord, EntityKind::Company
+);
+entity_write!(
+    /// A TV network with its logos.
+    WriteNetwork, NetworkRecord, EntityKind::Network
+);
+entity_write!(
+    /// A keyword's names per configured language.
+    WriteKeyword, KeywordRecord, EntityKind::Keyword
+);
+entity_write!(
+    /// A list with its movie and series items, all pages.
+    WriteList, ListRecord, EntityKind::List
+);
+
+/// TMDb answered 34 for this id: record it in the not-found ledger (attempt count returned).
+#[derive(Message)]
+#[rtype(result = "Result<i64, EntityWriteError>")]
+pub struct RecordNotFound {
+    pub kind: EntityKind,
+    pub id: i32,
+    /// What was being done (`process 2`, `changes`...), kept in `LAST_CONTEXT`.
+    pub context: String,
+}
+
+impl Handler<RecordNotFound> for DbWriter {
+    type Result = ResponseFuture<Result<i64, EntityWriteError>>;
+
+    fn handle(&mut self, msg: RecordNotFound, _ctx: &mut Self::Context) -> Self::Result {
+        let db = self.db.clone();
+        let schema = self.schema.clone();
+        let now = server_vars::local_now(self.timezone);
+        Box::pin(async move {
+            entities::record_not_found(&db, &schema, msg.kind, msg.id, &msg.context, now).await
+        })
+    }
+}
+
+/// Removes an entity and every row of the crawler's tables that belongs to it (rows deleted
+/// returned).
+#[derive(Message)]
+#[rtype(result = "Result<u64, EntityWriteError>")]
+pub struct DeleteEntity {
+    pub kind: EntityKind,
+    pub id: i32,
+}
+
+impl Handler<DeleteEntity> for DbWriter {
+    type Result = ResponseFuture<Result<u64, EntityWriteError>>;
+
+    fn handle(&mut self, msg: DeleteEntity, _ctx: &mut Self::Context) -> Self::Result {
+        let db = self.db.clone();
+        let schema = self.schema.clone();
+        Box::pin(async move { entities::delete_entity(&db, &schema, msg.kind, msg.id).await })
     }
 }

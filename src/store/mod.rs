@@ -1,5 +1,6 @@
 //! The database side shared by the actors: connecting, and (later) the read-side queries.
 
+pub mod entities;
 pub mod imports;
 pub mod server_vars;
 

@@ -4,6 +4,7 @@
 
 pub mod db;
 pub mod mysql_schema;
+pub mod rows;
 
 use std::path::Path;
 use std::process::{Command, Output};

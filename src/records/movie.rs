@@ -1,0 +1,368 @@
+//! A movie (`/movie/{id}` with its appends) → `T_WC_TMDB_MOVIE` and its child tables
+//! (schema-and-mapping.md §3.1-§3.4, §3.10).
+
+use chrono::Datelike;
+
+use super::{
+    ChildSet, Completed, CreditRow, EntityKind, EntityRecord, MainRow, MappingOptions, Stale,
+    credit_set, double, first_positions, flag, id32, image_in, image_set, int, link_set, non_empty,
+    opt_double, opt_int, opt_text, or_empty, pipe_list, text, translation_for,
+};
+use crate::tmdb::payload::Movie;
+
+/// Sub-resources of the one request per movie.
+pub const APPENDS: &[&str] = &[
+    "credits",
+    "keywords",
+    "images",
+    "translations",
+    "external_ids",
+    "alternative_titles",
+];
+
+/// `T_WC_TMDB_MOVIE.IS_SHORT_FILM`: a known runtime of at most 58 minutes.
+const SHORT_FILM_MAX_MINUTES: i64 = 58;
+
+pub fn record(movie: &Movie, options: &MappingOptions) -> EntityRecord {
+    let id = id32(movie.id);
+    let parent = ("ID_MOVIE", id);
+    let mut cells = vec![
+        ("TITLE", text(movie.title.as_deref().unwrap_or(""))),
+        ("ID_IMDB", or_empty(movie.imdb_id.as_ref())),
+        (
+            "ID_WIKIDATA",
+            or_empty(
+                movie
+                    .external_ids
+                    .as_ref()
+                    .and_then(|e| e.wikidata_id.as_ref()),
+            ),
+        ),
+        ("OVERVIEW", text(movie.overview.as_deref().unwrap_or(""))),
+        ("POSTER_PATH", opt_text(movie.poster_path.as_deref())),
+        ("HOMEPAGE_URL", opt_text(movie.homepage.as_deref())),
+        ("ORIGINAL_TITLE", opt_text(movie.original_title.as_deref())),
+        ("POPULARITY", double(movie.popularity.unwrap_or(0.0))),
+        (
+            "ORIGINAL_LANGUAGE",
+            opt_text(movie.original_language.as_deref()),
+        ),
+        ("ADULT", flag(movie.adult)),
+        ("STATUS", opt_text(movie.status.as_deref())),
+        (
+            "GENRES",
+            text(&pipe_list(
+                movie
+                    .genres
+                    .as_ref()
+                    .map(|g| g.iter().map(|g| g.name.as_deref().unwrap_or(""))),
+            )),
+        ),
+        (
+            "ID_COLLECTION",
+            int(movie
+                .belongs_to_collection
+                .as_ref()
+                .map_or(0, |c| i64::from(id32(c.id)))),
+        ),
+        ("BUDGET", opt_double(movie.budget.map(|b| b as f64))),
+        ("RUNTIME", int(movie.runtime.unwrap_or(0))),
+        ("BACKDROP_PATH", opt_text(movie.backdrop_path.as_deref())),
+        ("REVENUE", opt_double(movie.revenue.map(|r| r as f64))),
+        ("TAGLINE", opt_text(movie.tagline.as_deref())),
+        ("VIDEO", flag(movie.video)),
+        ("VOTE_AVERAGE", opt_double(movie.vote_average)),
+        ("VOTE_COUNT", opt_int(movie.vote_count)),
+        (
+            "COUNTRIES",
+            text(&pipe_list(movie.production_countries.as_ref().map(|c| {
+                c.iter().map(|c| c.iso_3166_1.as_deref().unwrap_or(""))
+            }))),
+        ),
+        (
+            "SPOKEN_LANGUAGES",
+            text(&pipe_list(movie.spoken_languages.as_ref().map(|l| {
+                l.iter().map(|l| l.iso_639_1.as_deref().unwrap_or(""))
+            }))),
+        ),
+    ];
+    // An unknown or malformed date leaves the stored date alone (NULL on insert).
+    if let Some(date) = movie.release_date {
+        cells.push(("DAT_RELEASE", sea_orm::Value::ChronoDate(Some(date))));
+        cells.push(("RELEASE_YEAR", int(date.year())));
+        cells.push(("RELEASE_MONTH", int(date.month())));
+        cells.push(("RELEASE_DAY", int(date.day())));
+    }
+    let documentary = movie
+        .genres
+        .as_ref()
+        .is_some_and(|g| g.iter().any(|g| g.name.as_deref() == Some("Documentary")));
+    cells.push(("IS_DOCUMENTARY", int(i64::from(documentary))));
+    cells.push(("IS_MOVIE", int(i64::from(!documentary))));
+    let runtime = movie.runtime.unwrap_or(0);
+    let short = runtime > 0 && runtime <= SHORT_FILM_MAX_MINUTES;
+    cells.push(("IS_SHORT_FILM", int(i64::from(short))));
+    options.push_raw(&mut cells, 3);
+
+    let mut children = Vec::new();
+    let mut completed = Vec::new();
+
+    if let Some(countries) = &movie.production_countries {
+        children.push(link_set(
+            "T_WC_TMDB_MOVIE_PRODUCTION_COUNTRY",
+            parent,
+            &["COUNTRY_CODE"],
+            countries
+                .iter()
+                .filter_map(|c| non_empty(c.iso_3166_1.as_ref()).map(text))
+                .collect(),
+            Stale::DeleteIfAnyReturned,
+        ));
+    }
+    if let Some(languages) = &movie.spoken_languages {
+        children.push(link_set(
+            "T_WC_TMDB_MOVIE_SPOKEN_LANGUAGE",
+            parent,
+            &["SPOKEN_LANGUAGE"],
+            languages
+                .iter()
+                .filter_map(|l| non_empty(l.iso_639_1.as_ref()).map(text))
+                .collect(),
+            Stale::DeleteIfAnyReturned,
+        ));
+    }
+    children.push(link_set(
+        "T_WC_TMDB_MOVIE_COMPANY",
+        parent,
+        &["ID_COMPANY"],
+        movie
+            .production_companies
+            .iter()
+            .map(|c| int(id32(c.id)))
+            .collect(),
+        Stale::DeleteIfAnyReturned,
+    ));
+    if let Some(genres) = &movie.genres {
+        children.push(link_set(
+            "T_WC_TMDB_MOVIE_GENRE",
+            parent,
+            &["ID_GENRE"],
+            genres.iter().map(|g| int(id32(g.id))).collect(),
+            Stale::DeleteIfAnyReturned,
+        ));
+    }
+    if let Some(keywords) = &movie.keywords {
+        children.push(link_set(
+            "T_WC_TMDB_MOVIE_KEYWORD",
+            parent,
+            &["ID_KEYWORD"],
+            keywords.all().iter().map(|k| int(id32(k.id))).collect(),
+            Stale::Keep,
+        ));
+        completed.push(Completed::Keywords);
+    }
+    if let Some(credits) = &movie.credits {
+        children.push(credits_set(movie.id, credits));
+        completed.push(Completed::Credits);
+    }
+    if let Some(images) = &movie.images {
+        children.push(image_set(
+            "T_WC_TMDB_MOVIE_IMAGE",
+            parent,
+            &[
+                ("backdrop", &images.backdrops),
+                ("poster", &images.posters),
+                ("logo", &images.logos),
+            ],
+        ));
+        completed.push(Completed::Images);
+    }
+    if let Some(translations) = &movie.translations {
+        children.push(lang_set(movie, translations, options));
+    }
+
+    EntityRecord {
+        kind: EntityKind::Movie,
+        id,
+        main: Some(MainRow {
+            table: "T_WC_TMDB_MOVIE",
+            pk: "ID_MOVIE",
+            id,
+            cells,
+            completed,
+        }),
+        children,
+    }
+}
+
+/// `T_WC_TMDB_PERSON_MOVIE` from the movie side: cast then crew, `DISPLAY_ORDER` the 1-based
+/// position of the person's first entry in that list.
+fn credits_set(movie_id: u64, credits: &crate::tmdb::payload::Credits) -> ChildSet {
+    let mut rows = Vec::new();
+    let cast_orders = first_positions(credits.cast.iter().map(|c| c.id));
+    for (c, order) in credits.cast.iter().zip(cast_orders) {
+        let Some(credit_id) = non_empty(c.credit_id.as_ref()) else {
+            continue;
+        };
+        rows.push(
+            CreditRow {
+                person: c.id,
+                media: movie_id,
+                credit_id,
+                cast: true,
+                character: c.character.as_deref().unwrap_or(""),
+                department: "",
+                job: "",
+                display_order: Some(order),
+            }
+            .cells("ID_MOVIE"),
+        );
+    }
+    let crew_orders = first_positions(credits.crew.iter().map(|c| c.id));
+    for (c, order) in credits.crew.iter().zip(crew_orders) {
+        let Some(credit_id) = non_empty(c.credit_id.as_ref()) else {
+            continue;
+        };
+        rows.push(
+            CreditRow {
+                person: c.id,
+                media: movie_id,
+                credit_id,
+                cast: false,
+                character: "",
+                department: c.department.as_deref().unwrap_or(""),
+                job: c.job.as_deref().unwrap_or(""),
+                display_order: Some(order),
+            }
+            .cells("ID_MOVIE"),
+        );
+    }
+    credit_set(
+        "T_WC_TMDB_PERSON_MOVIE",
+        "ID_TMDB_PERSON_MOVIE",
+        ("ID_MOVIE", id32(movie_id)),
+        rows,
+    )
+}
+
+/// `T_WC_TMDB_MOVIE_LANG`, one row per configured language, from the `translations` and
+/// `images` appends (the Python crawler made a second request with `language=fr`).
+fn lang_set(
+    movie: &Movie,
+    translations: &crate::tmdb::payload::Translations,
+    options: &MappingOptions,
+) -> ChildSet {
+    let id = id32(movie.id);
+    let posters = movie
+        .images
+        .as_ref()
+        .map(|i| i.posters.as_slice())
+        .unwrap_or(&[]);
+    let rows = options
+        .languages
+        .iter()
+        .map(|lang| {
+            let data = translation_for(translations, lang);
+            let mut cells = vec![("ID_MOVIE", int(id)), ("LANG", text(lang))];
+            // An empty translated title is omitted: the stored one is kept.
+            if let Some(title) = data.and_then(|d| non_empty(d.title.as_ref())) {
+                cells.push(("TITLE", text(title)));
+            }
+            cells.push((
+                "OVERVIEW",
+                text(data.and_then(|d| d.overview.as_deref()).unwrap_or("")),
+            ));
+            cells.push((
+                "POSTER_PATH",
+                opt_text(image_in(posters, lang).or(movie.poster_path.as_deref())),
+            ));
+            cells.push(("BACKDROP_PATH", opt_text(movie.backdrop_path.as_deref())));
+            cells.push((
+                "TAGLINE",
+                text(data.and_then(|d| d.tagline.as_deref()).unwrap_or("")),
+            ));
+            cells
+        })
+        .collect();
+    ChildSet {
+        table: "T_WC_TMDB_MOVIE_LANG",
+        row_id: Some("ID_ROW"),
+        parent: ("ID_MOVIE", id),
+        key: &["LANG"],
+        global_key: false,
+        rows,
+        stale: Stale::Keep,
+        dat_creat_is_last_write: false,
+    }
+    .dedup()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tmdb::payload::parse;
+
+    fn sample(name: &str) -> Movie {
+        let path = format!(
+            "{}/tests/fixtures/tmdb-samples/movie/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let bytes = std::fs::read(&path).expect("sample readable");
+        parse(&bytes).expect("sample parses")
+    }
+
+    fn cell<'a>(cells: &'a super::super::Cells, name: &str) -> &'a sea_orm::Value {
+        &cells
+            .iter()
+            .find(|(c, _)| *c == name)
+            .unwrap_or_else(|| panic!("no {name}"))
+            .1
+    }
+
+    #[test]
+    fn fight_club_with_appends_maps_main_row_and_children() {
+        let movie = sample("ceg-12313-details-append-all.json");
+        let rec = record(&movie, &MappingOptions::default());
+        let main = rec.main.as_ref().expect("main row");
+        assert_eq!(main.id, 12313);
+        assert_eq!(
+            cell(&main.cells, "TITLE"),
+            &text(movie.title.as_deref().unwrap_or(""))
+        );
+        let tables: Vec<&str> = rec.children.iter().map(|c| c.table).collect();
+        for t in [
+            "T_WC_TMDB_MOVIE_GENRE",
+            "T_WC_TMDB_PERSON_MOVIE",
+            "T_WC_TMDB_MOVIE_IMAGE",
+            "T_WC_TMDB_MOVIE_KEYWORD",
+        ] {
+            assert!(tables.contains(&t), "{t} missing from {tables:?}");
+        }
+        let credits = rec
+            .children
+            .iter()
+            .find(|c| c.table == "T_WC_TMDB_PERSON_MOVIE")
+            .expect("credits");
+        let expected = movie
+            .credits
+            .as_ref()
+            .map_or(0, |c| c.cast.len() + c.crew.len());
+        assert!(credits.rows.len() <= expected && !credits.rows.is_empty());
+    }
+
+    #[test]
+    fn details_without_appends_stamp_nothing_and_touch_no_child_set_they_lack() {
+        let movie = sample("ceg-550-details.json");
+        let rec = record(&movie, &MappingOptions::default());
+        let main = rec.main.as_ref().expect("main row");
+        assert!(main.completed.is_empty());
+        assert!(
+            rec.children
+                .iter()
+                .all(|c| c.table != "T_WC_TMDB_PERSON_MOVIE" && c.table != "T_WC_TMDB_MOVIE_IMAGE")
+        );
+        assert_eq!(cell(&main.cells, "RELEASE_YEAR"), &int(1999));
+        assert_eq!(cell(&main.cells, "IS_SHORT_FILM"), &int(0));
+        assert_eq!(cell(&main.cells, "GENRES"), &text("|Drama|"));
+    }
+}
