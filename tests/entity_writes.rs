@@ -14,7 +14,7 @@ use fake_tmdb::{FakeTmdb, FakeTmdbConfig, Kind, Req};
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement, Value};
 use serde_json::Value as Json;
 use support::db::{Backend, TestDb};
-use support::rows::{Cell, assert_rows, chars, quoted, row, rows_where, Hint};
+use support::rows::{Cell, Hint, assert_rows, chars, quoted, row, rows_where};
 use tmdb_crawler::actors::fetch::{Fetch, FetchContext, FetchOutcome, MovieFetcher};
 use tmdb_crawler::actors::rate_limiter::{RateLimit, RateLimiter};
 use tmdb_crawler::actors::writer::DbWriter;
@@ -33,7 +33,9 @@ async fn crawl(fake: &FakeTmdb, db: &TestDb) -> Crawl {
     let conn = db.connect().await;
     {
         use sea_orm_migration::MigratorTrait;
-        migration::Migrator::up(&conn, None).await.expect("migrate up");
+        migration::Migrator::up(&conn, None)
+            .await
+            .expect("migrate up");
     }
     let limiter = RateLimiter::new(RateLimit::for_rate(
         200.try_into().expect("rate"),
@@ -107,21 +109,41 @@ fn movie_main(m: &Json) -> BTreeMap<String, Cell> {
         .as_array()
         .is_some_and(|g| g.iter().any(|g| g["name"] == "Documentary"));
     let date = valid_date(&m["release_date"]);
-    let part = |f: fn(&chrono::NaiveDate) -> u32| date.map_or(Cell::Null, |d| Cell::I(i64::from(f(&d))));
+    let part =
+        |f: fn(&chrono::NaiveDate) -> u32| date.map_or(Cell::Null, |d| Cell::I(i64::from(f(&d))));
     use chrono::Datelike;
     row(vec![
-        ("TITLE", Cell::S(chars(m["title"].as_str().unwrap_or(""), 250))),
-        ("ORIGINAL_TITLE", m["original_title"].as_str().map_or(Cell::Null, |s| Cell::S(chars(s, 250)))),
+        (
+            "TITLE",
+            Cell::S(chars(m["title"].as_str().unwrap_or(""), 250)),
+        ),
+        (
+            "ORIGINAL_TITLE",
+            m["original_title"]
+                .as_str()
+                .map_or(Cell::Null, |s| Cell::S(chars(s, 250))),
+        ),
         ("OVERVIEW", Cell::s(m["overview"].as_str().unwrap_or(""))),
         ("ID_IMDB", js_or_empty(&m["imdb_id"])),
-        ("ID_WIKIDATA", js_or_empty(&m["external_ids"]["wikidata_id"])),
+        (
+            "ID_WIKIDATA",
+            js_or_empty(&m["external_ids"]["wikidata_id"]),
+        ),
         ("POSTER_PATH", js(&m["poster_path"])),
         ("BACKDROP_PATH", js(&m["backdrop_path"])),
-        ("HOMEPAGE_URL", m["homepage"].as_str().map_or(Cell::Null, |s| Cell::S(chars(s, 500)))),
+        (
+            "HOMEPAGE_URL",
+            m["homepage"]
+                .as_str()
+                .map_or(Cell::Null, |s| Cell::S(chars(s, 500))),
+        ),
         ("TAGLINE", js(&m["tagline"])),
         ("STATUS", js(&m["status"])),
         ("ORIGINAL_LANGUAGE", js(&m["original_language"])),
-        ("POPULARITY", Cell::F(m["popularity"].as_f64().unwrap_or(0.0))),
+        (
+            "POPULARITY",
+            Cell::F(m["popularity"].as_f64().unwrap_or(0.0)),
+        ),
         ("VOTE_AVERAGE", Cell::json_f64(&m["vote_average"])),
         ("VOTE_COUNT", Cell::json_int(&m["vote_count"])),
         ("BUDGET", Cell::json_f64(&m["budget"])),
@@ -131,13 +153,28 @@ fn movie_main(m: &Json) -> BTreeMap<String, Cell> {
         ("VIDEO", flag(&m["video"])),
         ("GENRES", pipe(&m["genres"], "name")),
         ("COUNTRIES", pipe(&m["production_countries"], "iso_3166_1")),
-        ("SPOKEN_LANGUAGES", pipe(&m["spoken_languages"], "iso_639_1")),
-        ("ID_COLLECTION", Cell::I(m["belongs_to_collection"]["id"].as_i64().unwrap_or(0))),
+        (
+            "SPOKEN_LANGUAGES",
+            pipe(&m["spoken_languages"], "iso_639_1"),
+        ),
+        (
+            "ID_COLLECTION",
+            Cell::I(m["belongs_to_collection"]["id"].as_i64().unwrap_or(0)),
+        ),
         ("IS_DOCUMENTARY", Cell::I(i64::from(documentary))),
         ("IS_MOVIE", Cell::I(i64::from(!documentary))),
-        ("IS_SHORT_FILM", Cell::I(i64::from(runtime > 0 && runtime <= 58))),
-        ("DAT_RELEASE", date.map_or(Cell::Null, |d| Cell::D(d.to_string()))),
-        ("RELEASE_YEAR", date.map_or(Cell::Null, |d| Cell::I(i64::from(d.year())))),
+        (
+            "IS_SHORT_FILM",
+            Cell::I(i64::from(runtime > 0 && runtime <= 58)),
+        ),
+        (
+            "DAT_RELEASE",
+            date.map_or(Cell::Null, |d| Cell::D(d.to_string())),
+        ),
+        (
+            "RELEASE_YEAR",
+            date.map_or(Cell::Null, |d| Cell::I(i64::from(d.year()))),
+        ),
         ("RELEASE_MONTH", part(|d| d.month())),
         ("RELEASE_DAY", part(|d| d.day())),
         ("DELETED", Cell::I(0)),
@@ -152,12 +189,19 @@ fn links(list: &Json, field: &str, child_col: &str, text: bool) -> Vec<BTreeMap<
     let mut out: Vec<BTreeMap<String, Cell>> = Vec::new();
     let mut seen = Vec::new();
     for (i, item) in list.as_array().into_iter().flatten().enumerate() {
-        let v = if text { js(&item[field]) } else { Cell::json_int(&item[field]) };
+        let v = if text {
+            js(&item[field])
+        } else {
+            Cell::json_int(&item[field])
+        };
         if v == Cell::Null || v == Cell::s("") || seen.contains(&v) {
             continue;
         }
         seen.push(v.clone());
-        out.push(row(vec![(child_col, v), ("DISPLAY_ORDER", Cell::I(i as i64 + 1))]));
+        out.push(row(vec![
+            (child_col, v),
+            ("DISPLAY_ORDER", Cell::I(i as i64 + 1)),
+        ]));
     }
     out
 }
@@ -176,7 +220,10 @@ fn movie_credits(m: &Json) -> Vec<BTreeMap<String, Cell>> {
             ("ID_CREDIT", js(&c["credit_id"])),
             ("ID_PERSON", Cell::json_int(&c["id"])),
             ("CREDIT_TYPE", Cell::s("cast")),
-            ("CAST_CHARACTER", Cell::S(chars(c["character"].as_str().unwrap_or(""), 600))),
+            (
+                "CAST_CHARACTER",
+                Cell::S(chars(c["character"].as_str().unwrap_or(""), 600)),
+            ),
             ("CREW_DEPARTMENT", Cell::s("")),
             ("CREW_JOB", Cell::s("")),
             ("DISPLAY_ORDER", Cell::I(first_index(cast, i))),
@@ -189,8 +236,14 @@ fn movie_credits(m: &Json) -> Vec<BTreeMap<String, Cell>> {
             ("ID_PERSON", Cell::json_int(&c["id"])),
             ("CREDIT_TYPE", Cell::s("crew")),
             ("CAST_CHARACTER", Cell::s("")),
-            ("CREW_DEPARTMENT", Cell::S(chars(c["department"].as_str().unwrap_or(""), 200))),
-            ("CREW_JOB", Cell::S(chars(c["job"].as_str().unwrap_or(""), 200))),
+            (
+                "CREW_DEPARTMENT",
+                Cell::S(chars(c["department"].as_str().unwrap_or(""), 200)),
+            ),
+            (
+                "CREW_JOB",
+                Cell::S(chars(c["job"].as_str().unwrap_or(""), 200)),
+            ),
             ("DISPLAY_ORDER", Cell::I(first_index(crew, i))),
         ]));
     }
@@ -228,7 +281,9 @@ fn translation<'a>(m: &'a Json, lang: &str) -> Option<&'a Json> {
 
 fn movie_lang(m: &Json, lang: &str) -> BTreeMap<String, Cell> {
     let data = translation(m, lang);
-    let title = data.and_then(|d| d["title"].as_str()).filter(|t| !t.is_empty());
+    let title = data
+        .and_then(|d| d["title"].as_str())
+        .filter(|t| !t.is_empty());
     let poster = m["images"]["posters"]
         .as_array()
         .and_then(|p| p.iter().find(|i| i["iso_639_1"] == lang))
@@ -236,9 +291,18 @@ fn movie_lang(m: &Json, lang: &str) -> BTreeMap<String, Cell> {
         .unwrap_or_else(|| js(&m["poster_path"]));
     row(vec![
         ("LANG", Cell::s(lang)),
-        ("TITLE", title.map_or(Cell::Null, |t| Cell::S(chars(t, 250)))),
-        ("OVERVIEW", Cell::s(data.and_then(|d| d["overview"].as_str()).unwrap_or(""))),
-        ("TAGLINE", Cell::s(data.and_then(|d| d["tagline"].as_str()).unwrap_or(""))),
+        (
+            "TITLE",
+            title.map_or(Cell::Null, |t| Cell::S(chars(t, 250))),
+        ),
+        (
+            "OVERVIEW",
+            Cell::s(data.and_then(|d| d["overview"].as_str()).unwrap_or("")),
+        ),
+        (
+            "TAGLINE",
+            Cell::s(data.and_then(|d| d["tagline"].as_str()).unwrap_or("")),
+        ),
         ("POSTER_PATH", poster),
         ("BACKDROP_PATH", js(&m["backdrop_path"])),
     ])
@@ -255,7 +319,14 @@ fn movie_payload(fake: &FakeTmdb, id: u64) -> Json {
     catalogue.movie_json(
         index,
         &req,
-        &["credits", "keywords", "images", "translations", "external_ids", "alternative_titles"],
+        &[
+            "credits",
+            "keywords",
+            "images",
+            "translations",
+            "external_ids",
+            "alternative_titles",
+        ],
     )
 }
 
@@ -277,15 +348,94 @@ async fn assert_movie(db: &TestDb, conn: &DatabaseConnection, m: &Json) {
         ],
     )
     .await;
-    assert!(stamps[0].values().all(|v| *v != Cell::Null), "stamps {stamps:?}");
-    assert_rows(db, conn, "T_WC_TMDB_MOVIE_GENRE", "ID_MOVIE", id, links(&m["genres"], "id", "ID_GENRE", false)).await;
-    assert_rows(db, conn, "T_WC_TMDB_MOVIE_COMPANY", "ID_MOVIE", id, links(&m["production_companies"], "id", "ID_COMPANY", false)).await;
-    assert_rows(db, conn, "T_WC_TMDB_MOVIE_PRODUCTION_COUNTRY", "ID_MOVIE", id, links(&m["production_countries"], "iso_3166_1", "COUNTRY_CODE", true)).await;
-    assert_rows(db, conn, "T_WC_TMDB_MOVIE_SPOKEN_LANGUAGE", "ID_MOVIE", id, links(&m["spoken_languages"], "iso_639_1", "SPOKEN_LANGUAGE", true)).await;
-    assert_rows(db, conn, "T_WC_TMDB_MOVIE_KEYWORD", "ID_MOVIE", id, links(&m["keywords"]["keywords"], "id", "ID_KEYWORD", false)).await;
-    assert_rows(db, conn, "T_WC_TMDB_PERSON_MOVIE", "ID_MOVIE", id, movie_credits(m)).await;
-    assert_rows(db, conn, "T_WC_TMDB_MOVIE_IMAGE", "ID_MOVIE", id, images(&m["images"], &[("backdrops", "backdrop"), ("posters", "poster"), ("logos", "logo")])).await;
-    assert_rows(db, conn, "T_WC_TMDB_MOVIE_LANG", "ID_MOVIE", id, LANGS.iter().map(|l| movie_lang(m, l)).collect()).await;
+    assert!(
+        stamps[0].values().all(|v| *v != Cell::Null),
+        "stamps {stamps:?}"
+    );
+    assert_rows(
+        db,
+        conn,
+        "T_WC_TMDB_MOVIE_GENRE",
+        "ID_MOVIE",
+        id,
+        links(&m["genres"], "id", "ID_GENRE", false),
+    )
+    .await;
+    assert_rows(
+        db,
+        conn,
+        "T_WC_TMDB_MOVIE_COMPANY",
+        "ID_MOVIE",
+        id,
+        links(&m["production_companies"], "id", "ID_COMPANY", false),
+    )
+    .await;
+    assert_rows(
+        db,
+        conn,
+        "T_WC_TMDB_MOVIE_PRODUCTION_COUNTRY",
+        "ID_MOVIE",
+        id,
+        links(
+            &m["production_countries"],
+            "iso_3166_1",
+            "COUNTRY_CODE",
+            true,
+        ),
+    )
+    .await;
+    assert_rows(
+        db,
+        conn,
+        "T_WC_TMDB_MOVIE_SPOKEN_LANGUAGE",
+        "ID_MOVIE",
+        id,
+        links(&m["spoken_languages"], "iso_639_1", "SPOKEN_LANGUAGE", true),
+    )
+    .await;
+    assert_rows(
+        db,
+        conn,
+        "T_WC_TMDB_MOVIE_KEYWORD",
+        "ID_MOVIE",
+        id,
+        links(&m["keywords"]["keywords"], "id", "ID_KEYWORD", false),
+    )
+    .await;
+    assert_rows(
+        db,
+        conn,
+        "T_WC_TMDB_PERSON_MOVIE",
+        "ID_MOVIE",
+        id,
+        movie_credits(m),
+    )
+    .await;
+    assert_rows(
+        db,
+        conn,
+        "T_WC_TMDB_MOVIE_IMAGE",
+        "ID_MOVIE",
+        id,
+        images(
+            &m["images"],
+            &[
+                ("backdrops", "backdrop"),
+                ("posters", "poster"),
+                ("logos", "logo"),
+            ],
+        ),
+    )
+    .await;
+    assert_rows(
+        db,
+        conn,
+        "T_WC_TMDB_MOVIE_LANG",
+        "ID_MOVIE",
+        id,
+        LANGS.iter().map(|l| movie_lang(m, l)).collect(),
+    )
+    .await;
 }
 
 /// Movies of the fake catalogue that exercise the awkward cases: the first few, plus ones
@@ -369,7 +519,11 @@ async fn refresh_and_fault_on(backend: Backend) {
         "T_WC_TMDB_MOVIE",
         "ID_MOVIE",
         id as i64,
-        &[("WIKIPEDIA_FORMAT_LINE", Hint::Text), ("IS_COLOR", Hint::Int), ("COLOR_TECHNOLOGY", Hint::Text)],
+        &[
+            ("WIKIPEDIA_FORMAT_LINE", Hint::Text),
+            ("IS_COLOR", Hint::Int),
+            ("COLOR_TECHNOLOGY", Hint::Text),
+        ],
     )
     .await;
     assert_eq!(
@@ -408,7 +562,11 @@ async fn refresh_and_fault_on(backend: Backend) {
         .await
         .expect("writer answers");
     assert!(answer.is_err(), "the faulty write must fail");
-    assert_eq!(snapshot(&db, &crawl.conn, id).await, before, "nothing of the movie changed");
+    assert_eq!(
+        snapshot(&db, &crawl.conn, id).await,
+        before,
+        "nothing of the movie changed"
+    );
     drop(db);
 }
 
@@ -441,7 +599,10 @@ async fn snapshot(db: &TestDb, conn: &DatabaseConnection, id: u64) -> Vec<String
     let count = conn
         .query_one_raw(Statement::from_string(
             conn.get_database_backend(),
-            format!("SELECT COUNT(*) FROM {}", quoted(db.backend, "T_WC_TMDB_PERSON_MOVIE")),
+            format!(
+                "SELECT COUNT(*) FROM {}",
+                quoted(db.backend, "T_WC_TMDB_PERSON_MOVIE")
+            ),
         ))
         .await
         .expect("count")

@@ -1,7 +1,7 @@
 //! The actors of the crawler; each file holds one actor and the messages it handles.
 
 pub mod coordinator;
-pub mod fetch;
 pub mod export;
+pub mod fetch;
 pub mod rate_limiter;
 pub mod writer;

@@ -363,6 +363,9 @@ mod tests {
         );
         assert_eq!(cell(&main.cells, "RELEASE_YEAR"), &int(1999));
         assert_eq!(cell(&main.cells, "IS_SHORT_FILM"), &int(0));
-        assert_eq!(cell(&main.cells, "GENRES"), &text("|Drama|"));
+        assert_eq!(
+            cell(&main.cells, "GENRES"),
+            &text("|Drama|Thriller|Comedy|")
+        );
     }
 }

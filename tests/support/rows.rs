@@ -85,7 +85,11 @@ fn read(row: &QueryResult, i: usize, hint: Hint) -> Cell {
             .map(|v| v.map_or(Cell::Null, |d| Cell::D(d.to_string()))),
         Hint::DateTime => row
             .try_get_by_index::<Option<chrono::NaiveDateTime>>(i)
-            .map(|v| v.map_or(Cell::Null, |d| Cell::D(d.format("%Y-%m-%d %H:%M:%S").to_string()))),
+            .map(|v| {
+                v.map_or(Cell::Null, |d| {
+                    Cell::D(d.format("%Y-%m-%d %H:%M:%S").to_string())
+                })
+            }),
     };
     got.unwrap_or_else(|e| panic!("column {i} as {hint:?}: {e}"))
 }
@@ -99,10 +103,7 @@ pub async fn rows_where(
     id: i64,
     columns: &[(&str, Hint)],
 ) -> Vec<BTreeMap<String, Cell>> {
-    let list: Vec<String> = columns
-        .iter()
-        .map(|(c, _)| quoted(db.backend, c))
-        .collect();
+    let list: Vec<String> = columns.iter().map(|(c, _)| quoted(db.backend, c)).collect();
     let placeholder = if db.backend == Backend::Postgres {
         "$1"
     } else {
@@ -144,7 +145,11 @@ pub async fn assert_rows(
 ) {
     let Some(first) = expected.first() else {
         let got = rows_where(db, conn, table, column, id, &[(column, Hint::Int)]).await;
-        assert!(got.is_empty(), "{table}: expected no rows for {id}, got {}", got.len());
+        assert!(
+            got.is_empty(),
+            "{table}: expected no rows for {id}, got {}",
+            got.len()
+        );
         return;
     };
     let columns: Vec<(&str, Hint)> = first
@@ -156,7 +161,12 @@ pub async fn assert_rows(
     let key = |r: &BTreeMap<String, Cell>| format!("{r:?}");
     got.sort_by_key(key);
     want.sort_by_key(key);
-    assert_eq!(got.len(), want.len(), "{table} row count for {id} on {:?}", db.backend);
+    assert_eq!(
+        got.len(),
+        want.len(),
+        "{table} row count for {id} on {:?}",
+        db.backend
+    );
     for (g, w) in got.iter().zip(&want) {
         assert_eq!(g, w, "{table} row for {id} on {:?}", db.backend);
     }

@@ -4,7 +4,14 @@
 //! `Stored | NotFound | Failed`. Requests go through the shared client, hence the global
 //! RateLimiter.
 
+pub mod collection;
+pub mod company;
+pub mod keyword;
+pub mod list;
 pub mod movie;
+pub mod network;
+pub mod person;
+pub mod tv;
 
 use std::rc::Rc;
 
@@ -16,7 +23,14 @@ use crate::records::{EntityKind, MappingOptions, RawJson};
 use crate::store::entities::{EntityWriteError, WriteSummary};
 use crate::tmdb::client::{Fetched, TmdbClient, TmdbError, TmdbRequest};
 
+pub use collection::CollectionFetcher;
+pub use company::CompanyFetcher;
+pub use keyword::KeywordFetcher;
+pub use list::ListFetcher;
 pub use movie::MovieFetcher;
+pub use network::NetworkFetcher;
+pub use person::PersonFetcher;
+pub use tv::TvFetcher;
 
 /// Fetch one entity and store it.
 #[derive(Message, Debug, Clone)]
@@ -128,12 +142,11 @@ async fn get<T: DeserializeOwned>(
         Fetched::NotFound => Ok(Fetched::NotFound),
         Fetched::Found(value) => {
             let body = value.to_string();
-            let parsed = serde_json::from_value::<T>(value).map_err(|e| {
-                TmdbError::UnexpectedShape {
+            let parsed =
+                serde_json::from_value::<T>(value).map_err(|e| TmdbError::UnexpectedShape {
                     path: path.clone(),
                     reason: e.to_string(),
-                }
-            })?;
+                })?;
             options.raw_json = Some(RawJson {
                 url: api_url(&path, &full_query),
                 body,
@@ -153,11 +166,7 @@ fn fetch_failed(kind: EntityKind, id: u64, err: &TmdbError) -> FetchOutcome {
 async fn not_found(ctx: &FetchContext, kind: EntityKind, id: u64, context: String) -> FetchOutcome {
     tracing::info!(%kind, id, "not found on TMDb (34)");
     let id = crate::records::id32(id);
-    match ctx
-        .writer
-        .send(RecordNotFound { kind, id, context })
-        .await
-    {
+    match ctx.writer.send(RecordNotFound { kind, id, context }).await {
         Ok(Ok(_)) => FetchOutcome::NotFound,
         Ok(Err(e)) => write_failed(kind, id, &e),
         Err(e) => FetchOutcome::failed(format!("database writer unavailable: {e}"), true),
