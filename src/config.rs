@@ -43,9 +43,12 @@ pub const DEFAULT_MAX_IN_FLIGHT: u32 = 20;
 pub const DEFAULT_TIMEZONE: &str = "Europe/Paris";
 pub const DEFAULT_LANGUAGE: &str = "fr";
 pub const DEFAULT_INCLUDE_ADULT: bool = false;
+pub const DEFAULT_RAW_JSON: bool = false;
+pub const DEFAULT_REFRESH_AFTER_DAYS: u32 = 30;
+pub const DEFAULT_REFRESH_MAX_PER_RUN: u32 = 5_000;
 
 /// Every key the TOML file may hold (it is checked, so typos are reported).
-pub const KEYS: [&str; 10] = [
+pub const KEYS: [&str; 13] = [
     "database_url",
     "api_key",
     "api_token",
@@ -56,6 +59,9 @@ pub const KEYS: [&str; 10] = [
     "timezone",
     "languages",
     "include_adult",
+    "raw_json",
+    "refresh_after_days",
+    "refresh_max_per_run",
 ];
 
 /// Keys whose values must never appear in output or errors.
@@ -362,6 +368,13 @@ pub struct Config {
     /// Also imports TMDb's adult ID export files (`adult_movie`, `adult_tv_series`,
     /// `adult_person`) and keeps adult entries of the changes feed.
     pub include_adult: bool,
+    /// Fill the legacy raw-JSON columns (`API_URL`, `API_RESULT`, `CRAWLER_VERSION`) where the
+    /// schema still has them.
+    pub raw_json: bool,
+    /// Processes 22 and 24-27 refresh records not updated for this many days.
+    pub refresh_after_days: u32,
+    /// At most this many records per refresh process and run (oldest first).
+    pub refresh_max_per_run: u32,
 }
 
 impl Default for Config {
@@ -381,6 +394,9 @@ impl Default for Config {
             timezone: Tz::Europe__Paris,
             languages: vec![DEFAULT_LANGUAGE.to_owned()],
             include_adult: DEFAULT_INCLUDE_ADULT,
+            raw_json: DEFAULT_RAW_JSON,
+            refresh_after_days: DEFAULT_REFRESH_AFTER_DAYS,
+            refresh_max_per_run: DEFAULT_REFRESH_MAX_PER_RUN,
         }
     }
 }
@@ -398,6 +414,9 @@ pub struct ConfigOverrides {
     pub timezone: Option<String>,
     pub languages: Option<Vec<String>>,
     pub include_adult: Option<bool>,
+    pub raw_json: Option<bool>,
+    pub refresh_after_days: Option<u32>,
+    pub refresh_max_per_run: Option<u32>,
 }
 
 // Written by hand: a derived Debug would print the database password.
@@ -414,6 +433,9 @@ impl fmt::Debug for ConfigOverrides {
             .field("timezone", &self.timezone)
             .field("languages", &self.languages)
             .field("include_adult", &self.include_adult)
+            .field("raw_json", &self.raw_json)
+            .field("refresh_after_days", &self.refresh_after_days)
+            .field("refresh_max_per_run", &self.refresh_max_per_run)
             .finish()
     }
 }
@@ -456,7 +478,10 @@ impl Config {
              max_in_flight = {}\n\
              timezone = {:?}\n\
              languages = [{}]\n\
-             include_adult = {}\n",
+             include_adult = {}\n\
+             raw_json = {}\n\
+             refresh_after_days = {}\n\
+             refresh_max_per_run = {}\n",
             self.database_url.masked(),
             secret(&self.api_key),
             secret(&self.api_token),
@@ -467,6 +492,9 @@ impl Config {
             self.timezone.name(),
             languages.join(", "),
             self.include_adult,
+            self.raw_json,
+            self.refresh_after_days,
+            self.refresh_max_per_run,
         )
     }
 }
@@ -492,6 +520,9 @@ struct RawConfig {
     timezone: String,
     languages: Vec<String>,
     include_adult: bool,
+    raw_json: bool,
+    refresh_after_days: u32,
+    refresh_max_per_run: u32,
 }
 
 /// One partial layer (defaults, legacy env, prefixed env, CLI). No `Debug`: it holds
@@ -508,6 +539,9 @@ struct Layer {
     timezone: Option<String>,
     languages: Option<Vec<String>>,
     include_adult: Option<bool>,
+    raw_json: Option<bool>,
+    refresh_after_days: Option<u32>,
+    refresh_max_per_run: Option<u32>,
 }
 
 impl Layer {
@@ -523,6 +557,9 @@ impl Layer {
             timezone: Some(DEFAULT_TIMEZONE.to_owned()),
             languages: Some(vec![DEFAULT_LANGUAGE.to_owned()]),
             include_adult: Some(DEFAULT_INCLUDE_ADULT),
+            raw_json: Some(DEFAULT_RAW_JSON),
+            refresh_after_days: Some(DEFAULT_REFRESH_AFTER_DAYS),
+            refresh_max_per_run: Some(DEFAULT_REFRESH_MAX_PER_RUN),
         }
     }
 
@@ -538,6 +575,9 @@ impl Layer {
             timezone: o.timezone.clone(),
             languages: o.languages.clone(),
             include_adult: o.include_adult,
+            raw_json: o.raw_json,
+            refresh_after_days: o.refresh_after_days,
+            refresh_max_per_run: o.refresh_max_per_run,
         }
     }
 
@@ -571,6 +611,9 @@ impl Layer {
         put(&mut dict, "timezone", self.timezone);
         put(&mut dict, "languages", self.languages);
         put(&mut dict, "include_adult", self.include_adult);
+        put(&mut dict, "raw_json", self.raw_json);
+        put(&mut dict, "refresh_after_days", self.refresh_after_days);
+        put(&mut dict, "refresh_max_per_run", self.refresh_max_per_run);
         dict
     }
 }
@@ -783,6 +826,9 @@ fn prefixed_env_layer(env: &EnvSource<'_>) -> Result<Layer, ConfigError> {
                 .collect()
         }),
         include_adult: flag("include_adult")?,
+        raw_json: flag("raw_json")?,
+        refresh_after_days: number("refresh_after_days")?,
+        refresh_max_per_run: number("refresh_max_per_run")?,
     })
 }
 
@@ -987,6 +1033,9 @@ fn validate(raw: RawConfig, origin: impl Fn(&str) -> String) -> Result<Config, C
         timezone,
         languages: raw.languages,
         include_adult: raw.include_adult,
+        raw_json: raw.raw_json,
+        refresh_after_days: raw.refresh_after_days,
+        refresh_max_per_run: raw.refresh_max_per_run,
     })
 }
 

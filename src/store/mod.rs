@@ -59,7 +59,19 @@ pub async fn connect(url: &DatabaseUrl) -> Result<DatabaseConnection, StoreError
         .connect_timeout(Duration::from_secs(CONNECT_TIMEOUT_SECS))
         .acquire_timeout(Duration::from_secs(CONNECT_TIMEOUT_SECS))
         // Statement logging would print bound values, i.e. data, at info level.
-        .sqlx_logging(false);
+        .sqlx_logging(false)
+        // Entity writes are many small transactions: WAL makes each commit one append instead
+        // of a journal rewrite, and lets readers (selections) run beside the writer. NORMAL
+        // is durable across crashes of the process; a power loss may lose the last commits,
+        // which the next run fetches again.
+        .map_sqlx_sqlite_opts(|o| {
+            o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
+                .busy_timeout(Duration::from_secs(30))
+        })
+        // Prepared statements are cached per connection; a generic plan made while a table was
+        // empty would keep scanning it sequentially once it holds millions of rows.
+        .map_sqlx_postgres_opts(|o| o.options([("plan_cache_mode", "force_custom_plan")]));
     Database::connect(options)
         .await
         .map_err(|e| StoreError::Unreachable {
