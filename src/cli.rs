@@ -9,12 +9,24 @@ use sea_orm::DatabaseConnection;
 
 use actix::Actor;
 
-use crate::actors::coordinator::{self, Coordinator, ProcessOutcome, RunError, RunProcesses};
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use crate::actors::changes::ChangesPoller;
+use crate::actors::coordinator::{
+    self, Coordinator, EntityWorkers, ProcessOutcome, RunError, RunProcesses, RunSettings,
+    StopSignal,
+};
 use crate::actors::export::ExportDownloader;
+use crate::actors::fetch::{
+    CollectionFetcher, CompanyFetcher, Fetch, FetchContext, KeywordFetcher, ListFetcher,
+    MovieFetcher, NetworkFetcher, PersonFetcher, TvFetcher,
+};
 use crate::actors::rate_limiter::{RateLimit, RateLimiter};
 use crate::actors::writer::DbWriter;
 use crate::config::{Config, ConfigError, ConfigOverrides};
 use crate::process;
+use crate::records::EntityKind;
 use crate::store::{self, StoreError};
 use crate::tmdb::client::{Auth, ClientSettings, Fetched, TmdbClient, TmdbError, TmdbRequest};
 use crate::tmdb::payload::Configuration;
@@ -93,6 +105,9 @@ pub enum Command {
         /// Import the exports even when that day was already imported.
         #[arg(long)]
         force: bool,
+        /// At most this many entities per id process or change feed.
+        #[arg(long, value_name = "N")]
+        limit: Option<u64>,
     },
     /// Create, adopt, inspect or remove the T_WC_* schema.
     Migrate {
@@ -170,7 +185,8 @@ pub async fn execute(cli: Cli) -> Result<(), CliError> {
             process,
             export_date,
             force,
-        } => run(&config, process.as_deref(), export_date, force).await,
+            limit,
+        } => run(&config, process.as_deref(), export_date, force, limit).await,
         Command::Migrate { action } => migrate(&config, action).await,
         Command::CheckApi => check_api(&config).await,
     }
@@ -181,6 +197,7 @@ async fn run(
     process_list: Option<&str>,
     export_date: Option<NaiveDate>,
     force: bool,
+    limit: Option<u64>,
 ) -> Result<(), CliError> {
     let processes = match process_list {
         Some(list) => process::parse_list(list).map_err(|e| CliError::Usage(e.to_string()))?,
@@ -199,24 +216,51 @@ async fn run(
             "the database schema is not up to date: run `tmdb-crawler migrate up` first".to_owned(),
         ));
     }
-    let writer = DbWriter::new(db.clone(), config.timezone).start();
+    let writer = DbWriter::connect(db.clone(), config.timezone)
+        .await
+        .map_err(|e| CliError::Store(StoreError::query(url, e)))?
+        .start();
     let exports = ExportDownloader::new(
         &config.exports_base_url,
         writer.clone(),
         config.include_adult,
     )
     .start();
-    let coordinator = Coordinator::new(db.clone(), writer, exports, config.timezone).start();
+    let workers = Auth::from_config(config).map(|auth| entity_workers(config, auth, &db, &writer));
+    if workers.is_none()
+        && let Some(n) = processes.iter().find(|n| coordinator::needs_api(**n))
+    {
+        return Err(CliError::Usage(
+            RunError::NoApiCredentials(*n).to_string()
+                + " (TMDB_CRAWLER_API_TOKEN or TMDB_CRAWLER_API_KEY)",
+        ));
+    }
+    let stop = StopSignal::default();
+    watch_signals(stop.clone());
+    let settings = RunSettings {
+        timezone: config.timezone,
+        max_in_flight: config.max_in_flight.get() as usize,
+        include_adult: config.include_adult,
+        refresh_after_days: config.refresh_after_days,
+        refresh_max_per_run: config.refresh_max_per_run,
+        languages: config.languages.clone(),
+    };
+    let coordinator =
+        Coordinator::new(db.clone(), writer, exports, workers, settings, stop).start();
     let report = coordinator
         .send(RunProcesses {
             processes,
             export_date,
             force,
+            limit,
         })
         .await
         .map_err(|_| CliError::Usage("the coordinator stopped unexpectedly".to_owned()))?
         .map_err(|e| match e {
-            RunError::NotImplemented(_) => CliError::Usage(e.to_string()),
+            RunError::NotImplemented(_) | RunError::NoApiCredentials(_) => {
+                CliError::Usage(e.to_string())
+            }
+            RunError::Fatal { .. } => CliError::Usage(url.scrub(&e.to_string())),
             other => CliError::Store(StoreError::Query(url.scrub(&other.to_string()))),
         })?;
     for p in &report.processes {
@@ -225,6 +269,34 @@ async fn run(
             ProcessOutcome::Imported(r) => println!(
                 "{:>2} {name}: imported {} rows from {} lines ({} unparsable, {} cut) in {:.1} s",
                 p.number, r.rows, r.lines, r.bad_lines, r.truncated, r.seconds
+            ),
+            ProcessOutcome::Entities(r) => println!(
+                "{:>2} {name}: {} selected, {} stored, {} gone ({} deleted), {} failed in {} s{}",
+                p.number,
+                r.selected,
+                r.stored,
+                r.gone,
+                r.deleted,
+                r.failed.len(),
+                r.seconds,
+                if r.interrupted {
+                    " (stopped early)"
+                } else {
+                    ""
+                }
+            ),
+            ProcessOutcome::Changes(r) => println!(
+                "{:>2} {name}: {} changed ids listed, {} fetched, {} stored, {} gone, {} failed; {} windows done, next day to poll {}",
+                p.number,
+                r.listed,
+                r.selected,
+                r.stored,
+                r.gone,
+                r.failed.len(),
+                r.windows_completed,
+                r.cursor
+                    .map(|d| d.to_string())
+                    .unwrap_or_else(|| "-".to_owned())
             ),
             ProcessOutcome::Skipped(why) => println!("{:>2} {name}: skipped, {why}", p.number),
             ProcessOutcome::Failed(why) => println!("{:>2} {name}: FAILED, {why}", p.number),
@@ -237,6 +309,95 @@ async fn run(
     } else {
         Err(CliError::ProcessesFailed(failed.len(), failed.join(", ")))
     }
+}
+
+/// The rate limiter, client, one fetcher per kind and the changes poller of a run.
+fn entity_workers(
+    config: &Config,
+    auth: Auth,
+    db: &DatabaseConnection,
+    writer: &actix::Addr<DbWriter>,
+) -> EntityWorkers {
+    let limiter = RateLimiter::new(RateLimit::for_rate(
+        config.rate_limit_per_second,
+        config.max_in_flight,
+    ))
+    .start();
+    let settings = ClientSettings::new(
+        config.api_base_url.clone(),
+        auth,
+        config.max_in_flight.get(),
+    );
+    let client = TmdbClient::new(settings, limiter);
+    let ctx = Rc::new(
+        FetchContext::new(client.clone(), writer.clone(), config.languages.clone())
+            .with_raw_json(config.raw_json),
+    );
+    let mut fetchers: HashMap<EntityKind, actix::Recipient<Fetch>> = HashMap::new();
+    fetchers.insert(
+        EntityKind::Movie,
+        MovieFetcher::new(ctx.clone()).start().recipient(),
+    );
+    fetchers.insert(
+        EntityKind::Series,
+        TvFetcher::new(ctx.clone()).start().recipient(),
+    );
+    fetchers.insert(
+        EntityKind::Person,
+        PersonFetcher::new(ctx.clone()).start().recipient(),
+    );
+    fetchers.insert(
+        EntityKind::Collection,
+        CollectionFetcher::new(ctx.clone()).start().recipient(),
+    );
+    fetchers.insert(
+        EntityKind::Company,
+        CompanyFetcher::new(ctx.clone()).start().recipient(),
+    );
+    fetchers.insert(
+        EntityKind::Network,
+        NetworkFetcher::new(ctx.clone()).start().recipient(),
+    );
+    fetchers.insert(
+        EntityKind::Keyword,
+        KeywordFetcher::new(ctx.clone()).start().recipient(),
+    );
+    fetchers.insert(EntityKind::List, ListFetcher::new(ctx).start().recipient());
+    let changes = ChangesPoller::new(client, db.clone(), writer.clone(), config.timezone).start();
+    EntityWorkers { fetchers, changes }
+}
+
+/// SIGTERM or Ctrl-C: stop feeding new ids and let the run end cleanly; if in-flight work
+/// still holds the process after the grace period, exit anyway (open transactions roll back).
+fn watch_signals(stop: StopSignal) {
+    const GRACE_SECS: u64 = 9;
+    actix::spawn(async move {
+        #[cfg(unix)]
+        {
+            use actix_rt::signal::unix::{SignalKind, signal};
+            let Ok(mut term) = signal(SignalKind::terminate()) else {
+                return;
+            };
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = actix_rt::signal::ctrl_c() => {}
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = actix_rt::signal::ctrl_c().await;
+        }
+        tracing::warn!(
+            grace_seconds = GRACE_SECS,
+            "stop requested: finishing entities in flight"
+        );
+        stop.stop();
+        actix_rt::time::sleep(std::time::Duration::from_secs(GRACE_SECS)).await;
+        tracing::warn!(
+            "entities still in flight after the grace period: exiting, open transactions roll back"
+        );
+        std::process::exit(0);
+    });
 }
 
 async fn check_api(config: &Config) -> Result<(), CliError> {

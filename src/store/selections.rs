@@ -1,0 +1,880 @@
+//! The read side of the process catalogue: which ids each numbered process works on
+//! (`shared/spec/processes-2025-07.md` §3.3-§3.4), read page by page.
+//!
+//! The Python crawler fetched a process's whole selection into memory. Here a selection is
+//! streamed with **keyset pagination**: each page is one `SELECT ... ORDER BY <sort>, <id>
+//! LIMIT n` that starts strictly after the `(sort, id)` of the previous page's last row. The
+//! caller stores rows between pages, which changes the selection under the reader:
+//! - a stored "new" id leaves the selection (1-4, 17, 18, 31-33, ...): with `OFFSET` the
+//!   following ids would shift back and be skipped; a keyset does not care;
+//! - a refreshed row gets `TIM_UPDATED = now` (22, 24-27) or `TIM_CREDITS_COMPLETED = now`
+//!   (11): it falls out of the cutoff filter, and even a cutoff in the future could not bring
+//!   it back, since the keyset only moves forward;
+//! - an id the ledger starts holding back during the run simply is not returned any more.
+//!
+//! Orders (every one total, so the keyset is exact):
+//! - by id ascending: 1, 10, 12-18, 23, 31-33;
+//! - popularity descending, NULLs last, ties by id **descending** (2-4: import
+//!   `popularity`; 7-9: `POPULARITY`). Descending ties let one backward scan of the
+//!   `popularity` index (InnoDB and SQLite append the primary key to it) serve a page;
+//!   ids whose popularity is NULL come after all others, in the same id order, on every
+//!   backend (PostgreSQL would put them first);
+//! - oldest first, ties by id ascending: 22, 24-27 (`TIM_UPDATED`), 11
+//!   (`TIM_CREDITS_COMPLETED`). Rows whose column is NULL are never selected.
+//!
+//! Corrections to the 2025-07 selections:
+//! - every selection leaves out ids the not-found ledger (`T_WC_TMDB_ID_NOT_FOUND`) holds
+//!   back: a row of the process's entity type whose `TIM_RETRY_AFTER` is after `now`
+//!   (only when the table exists, see [`SchemaFlags`]);
+//! - "not in" is written `NOT EXISTS`, which has the intended meaning even if the other side
+//!   held a NULL, and which PostgreSQL plans as an anti-join (a `NOT IN` subquery larger than
+//!   `work_mem` is re-scanned per row);
+//! - 22, 24-27 use a rolling cutoff (`now - refresh_after_days`) instead of fixed dates;
+//! - 23 also takes movies whose `ID_WIKIDATA` is NULL, and returns each movie once;
+//! - 31 reads the series credits as well as the movie credits;
+//! - 9, 10 and 12 use the first configured language instead of a literal `'fr'`.
+//!
+//! Per-run caps are counted by the cursor: [`page`] never returns, from the first page
+//! (`after = None`) on, more ids in total than the process's cap (1-4, 11, 12, 17, 18:
+//! `new_max_per_run`; 22, 24-27: `refresh_max_per_run`; the others have none). The caller
+//! keeps no count: it passes back the cursor it got, and a run that starts over with
+//! `after = None` starts a new count.
+//!
+//! Every value (dates, languages, entity types, cursors) is a bound parameter; table and
+//! column names are this module's constants.
+
+use chrono::{Duration, NaiveDateTime};
+use sea_orm::sea_query::{Alias, Cond, Expr, ExprTrait, Func, Order, Query, SelectStatement};
+use sea_orm::{ConnectionTrait, DbBackend, DbErr, QueryResult, Value};
+
+use crate::records::EntityKind;
+use crate::store::entities::LEDGER_TABLE;
+
+/// The Python crawler's per-run limit (`LIMIT 20000`) of processes 1-4, 11, 12, 17 and 18.
+pub const DEFAULT_NEW_MAX_PER_RUN: u32 = 20_000;
+/// Process 11 re-fetches movies whose credits were completed more than this many days ago.
+pub const ROLLING_REFRESH_DAYS: i64 = 14;
+/// Language of processes 9, 10 and 12 when none is configured (the Python literal).
+const FALLBACK_LANGUAGE: &str = "fr";
+
+/// Optional parts of the schema that selections depend on; probe them once per run.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SchemaFlags {
+    /// `T_WC_TMDB_ID_NOT_FOUND` exists (2026-08 migration): ids it holds back are skipped.
+    pub ledger: bool,
+    /// `T_WC_TMDB_PERSON.CRAWLER_VERSION` exists (dropped by the 2026-08 schema): without it
+    /// process 8 selects nothing.
+    pub person_crawler_version: bool,
+}
+
+impl SchemaFlags {
+    /// Reads the catalogue (`information_schema`, or `pragma_table_info` on SQLite); a
+    /// missing table or column is `false`, never an error.
+    pub async fn probe<C: ConnectionTrait>(db: &C) -> Result<SchemaFlags, DbErr> {
+        Ok(SchemaFlags {
+            ledger: has_column(db, LEDGER_TABLE, "TIM_RETRY_AFTER").await?,
+            person_crawler_version: has_column(db, "T_WC_TMDB_PERSON", "CRAWLER_VERSION").await?,
+        })
+    }
+}
+
+/// Whether `table` exists and has `column`.
+pub async fn has_column<C: ConnectionTrait>(
+    db: &C,
+    table: &str,
+    column: &str,
+) -> Result<bool, DbErr> {
+    let mut q = Query::select();
+    match db.get_database_backend() {
+        DbBackend::MySql => {
+            q.column(Alias::new("COLUMN_NAME"))
+                .from((Alias::new("information_schema"), Alias::new("COLUMNS")))
+                .and_where(Expr::col(Alias::new("TABLE_SCHEMA")).eq(Func::cust("DATABASE")))
+                .and_where(Expr::col(Alias::new("TABLE_NAME")).eq(table))
+                .and_where(Expr::col(Alias::new("COLUMN_NAME")).eq(column));
+        }
+        DbBackend::Postgres => {
+            q.column(Alias::new("column_name"))
+                .from((Alias::new("information_schema"), Alias::new("columns")))
+                .and_where(Expr::col(Alias::new("table_schema")).eq(Func::cust("current_schema")))
+                .and_where(Expr::col(Alias::new("table_name")).eq(table))
+                .and_where(Expr::col(Alias::new("column_name")).eq(column));
+        }
+        _ => {
+            q.column(Alias::new("name"))
+                .from_function(
+                    Func::cust("pragma_table_info").arg(table),
+                    Alias::new("columns"),
+                )
+                .and_where(Expr::col(Alias::new("name")).eq(column));
+        }
+    }
+    Ok(db.query_one(&q).await?.is_some())
+}
+
+/// What a selection needs besides the database.
+#[derive(Debug, Clone)]
+pub struct SelectionParams {
+    /// Local wall-clock time in the configured time zone (`server_vars::local_now`), fixed
+    /// for the run: the refresh cutoffs and the ledger's retry times are compared with it.
+    pub now: NaiveDateTime,
+    /// 22, 24-27 select rows whose `TIM_UPDATED` is older than this many days.
+    pub refresh_after_days: u32,
+    /// Cap per run of each of 22, 24-27.
+    pub refresh_max_per_run: u32,
+    /// Cap per run of each of 1-4, 11, 12, 17, 18 ([`DEFAULT_NEW_MAX_PER_RUN`]).
+    pub new_max_per_run: u32,
+    /// The configured languages; 9, 10 and 12 use the first one.
+    pub languages: Vec<String>,
+    pub schema: SchemaFlags,
+}
+
+impl SelectionParams {
+    fn language(&self) -> &str {
+        self.languages
+            .first()
+            .map_or(FALLBACK_LANGUAGE, String::as_str)
+    }
+
+    fn refresh_cutoff(&self) -> NaiveDateTime {
+        self.now - Duration::days(i64::from(self.refresh_after_days))
+    }
+}
+
+/// Where the previous page stopped. Only meaningful for the process (and run) that returned
+/// it; opaque to callers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cursor {
+    process: u16,
+    /// The ordering column's value on the last row (NULL for id-ordered selections, and for
+    /// the NULL-popularity tail).
+    sort: Value,
+    id: i64,
+    /// Ids returned so far in this run, for the cap.
+    taken: u64,
+}
+
+/// One page of a selection: `next` is `None` once the selection (or the run's cap) is
+/// exhausted.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Page {
+    pub ids: Vec<u64>,
+    pub next: Option<Cursor>,
+}
+
+/// The entity kind whose fetcher handles the ids of `process`; `None` for numbers that are
+/// not id selections (exports 41-47, changes 51-53) or do not exist.
+pub fn selection_kind(process: u16) -> Option<EntityKind> {
+    Some(match process {
+        2 | 7 | 9 | 11 | 14 | 22 | 23 | 32 => EntityKind::Movie,
+        3 | 8 | 15 | 24 | 31 => EntityKind::Person,
+        4 | 16 | 33 => EntityKind::Series,
+        1 | 10 | 25 => EntityKind::Collection,
+        17 | 26 => EntityKind::Company,
+        18 | 27 => EntityKind::Network,
+        12 => EntityKind::Keyword,
+        13 => EntityKind::List,
+        _ => return None,
+    })
+}
+
+/// The next page of at most `size` ids (0 counts as 1) of `process`, after `after` (`None`:
+/// from the start of the run).
+pub async fn page<C: ConnectionTrait>(
+    db: &C,
+    process: u16,
+    params: &SelectionParams,
+    after: Option<&Cursor>,
+    size: u64,
+) -> Result<Page, DbErr> {
+    if let Some(c) = after
+        && c.process != process
+    {
+        return Err(DbErr::Custom(format!(
+            "selection cursor of process {} used for process {process}",
+            c.process
+        )));
+    }
+    let Some(plan) = plan(process, params) else {
+        return Ok(Page::default());
+    };
+    let taken = after.map_or(0, |c| c.taken);
+    let limit = page_limit(plan.cap, taken, size);
+    if limit == 0 {
+        return Ok(Page::default());
+    }
+    let rows = match plan.shape {
+        Shape::ById(sources) => by_id(db, plan.kind, params, sources, after, limit).await?,
+        Shape::Sorted(source, sort) => {
+            sorted(db, plan.kind, params, source, sort, after, limit).await?
+        }
+    };
+    let full = rows.len() as u64 == limit;
+    let taken = taken + rows.len() as u64;
+    let next = match rows.last() {
+        Some(last) if full && plan.cap.is_none_or(|cap| taken < cap) => Some(Cursor {
+            process,
+            sort: last.sort.clone(),
+            id: last.id,
+            taken,
+        }),
+        _ => None,
+    };
+    let mut ids = Vec::with_capacity(rows.len());
+    for row in rows {
+        match u64::try_from(row.id) {
+            Ok(id) => ids.push(id),
+            Err(_) => tracing::warn!(process, id = row.id, "negative id skipped"),
+        }
+    }
+    Ok(Page { ids, next })
+}
+
+/// Ids the page may still return: `size` (at least 1), within what the cap leaves.
+fn page_limit(cap: Option<u64>, taken: u64, size: u64) -> u64 {
+    let size = Ord::max(size, 1);
+    cap.map_or(size, |cap| Ord::min(size, cap.saturating_sub(taken)))
+}
+
+// ---- plans ----
+
+/// One table the ids come from: `table.id` for the rows matching `filter`.
+struct Source {
+    table: &'static str,
+    id: &'static str,
+    filter: Cond,
+    /// The table may hold an id several times (credit link tables).
+    distinct: bool,
+}
+
+enum Sort {
+    /// A datetime column ascending (NULL never selected), ties by id ascending.
+    OldestFirst(&'static str),
+    /// A double column descending, NULLs last, ties by id descending.
+    MostPopularFirst(&'static str),
+}
+
+enum Shape {
+    /// Id ascending; several sources are merged (process 31).
+    ById(Vec<Source>),
+    Sorted(Source, Sort),
+}
+
+struct Plan {
+    /// The ledger's entity type.
+    kind: EntityKind,
+    shape: Shape,
+    cap: Option<u64>,
+}
+
+fn col(table: &str, column: &str) -> Expr {
+    Expr::col((Alias::new(table), Alias::new(column)))
+}
+
+/// `NOT EXISTS (SELECT table.column FROM table WHERE table.column = outer AND extra...)`.
+fn none_in(
+    table: &str,
+    column: &str,
+    outer: (&str, &str),
+    extra: impl IntoIterator<Item = Expr>,
+) -> Expr {
+    Expr::not_exists(correlated(table, column, outer, extra))
+}
+
+fn correlated(
+    table: &str,
+    column: &str,
+    outer: (&str, &str),
+    extra: impl IntoIterator<Item = Expr>,
+) -> SelectStatement {
+    let mut cond =
+        Cond::all().add(col(table, column).equals((Alias::new(outer.0), Alias::new(outer.1))));
+    for e in extra {
+        cond = cond.add(e);
+    }
+    Query::select()
+        .column((Alias::new(table), Alias::new(column)))
+        .from(Alias::new(table))
+        .cond_where(cond)
+        .to_owned()
+}
+
+/// 1-4, 17, 18: ids of the export missing from the entity table. "Present" means a live row
+/// (`DELETED = 0`), and for 1-4 also credit-complete.
+fn new_ids(import: &'static str, kind: EntityKind, credits_completed: bool) -> Source {
+    let (table, pk) = kind.table();
+    let mut present = vec![col(table, "DELETED").eq(0)];
+    if credits_completed {
+        present.push(col(table, "TIM_CREDITS_COMPLETED").is_not_null());
+    }
+    Source {
+        table: import,
+        id: "id",
+        filter: Cond::all().add(none_in(table, pk, (import, "id"), present)),
+        distinct: false,
+    }
+}
+
+/// Every row of the entity table matching `filter`.
+fn stored(kind: EntityKind, filter: Cond) -> Source {
+    let (table, pk) = kind.table();
+    Source {
+        table,
+        id: pk,
+        filter,
+        distinct: false,
+    }
+}
+
+/// 14-16: stored ids absent from the export.
+fn absent_from_export(kind: EntityKind, import: &'static str, adult_filter: bool) -> Source {
+    let (table, pk) = kind.table();
+    let mut filter = Cond::all().add(none_in(import, "id", (table, pk), []));
+    if adult_filter {
+        filter = filter.add(col(table, "ADULT").eq(0));
+    }
+    stored(kind, filter)
+}
+
+/// 31-33: ids named in a credit link table with no stored entity (whatever its `DELETED`).
+fn missing(link: &'static str, column: &'static str, kind: EntityKind) -> Source {
+    let (table, pk) = kind.table();
+    Source {
+        table: link,
+        id: column,
+        filter: Cond::all().add(none_in(table, pk, (link, column), [])),
+        distinct: true,
+    }
+}
+
+/// 22, 24-27: stored rows not updated since the cutoff, oldest first.
+fn refresh(kind: EntityKind, params: &SelectionParams) -> Shape {
+    let (table, _) = kind.table();
+    Shape::Sorted(
+        stored(
+            kind,
+            Cond::all().add(col(table, "TIM_UPDATED").lt(params.refresh_cutoff())),
+        ),
+        Sort::OldestFirst("TIM_UPDATED"),
+    )
+}
+
+fn plan(process: u16, params: &SelectionParams) -> Option<Plan> {
+    use EntityKind as K;
+    let kind = selection_kind(process)?;
+    let new_cap = Some(u64::from(params.new_max_per_run));
+    let refresh_cap = Some(u64::from(params.refresh_max_per_run));
+    let (movie, _) = K::Movie.table();
+    let (person, _) = K::Person.table();
+    let (shape, cap) = match process {
+        1 => (
+            Shape::ById(vec![new_ids(
+                "T_WC_TMDB_COLLECTION_ID_IMPORT",
+                K::Collection,
+                true,
+            )]),
+            new_cap,
+        ),
+        2..=4 => {
+            let import = match process {
+                2 => "T_WC_TMDB_MOVIE_ID_IMPORT",
+                3 => "T_WC_TMDB_PERSON_ID_IMPORT",
+                _ => "T_WC_TMDB_TV_SERIE_ID_IMPORT",
+            };
+            (
+                Shape::Sorted(
+                    new_ids(import, kind, true),
+                    Sort::MostPopularFirst("popularity"),
+                ),
+                new_cap,
+            )
+        }
+        7 => (
+            Shape::Sorted(
+                stored(
+                    K::Movie,
+                    Cond::all().add(col(movie, "TIM_KEYWORDS_COMPLETED").is_null()),
+                ),
+                Sort::MostPopularFirst("POPULARITY"),
+            ),
+            None,
+        ),
+        8 => {
+            if !params.schema.person_crawler_version {
+                return None;
+            }
+            (
+                Shape::Sorted(
+                    stored(
+                        K::Person,
+                        Cond::all().add(col(person, "CRAWLER_VERSION").lte(2)),
+                    ),
+                    Sort::MostPopularFirst("POPULARITY"),
+                ),
+                None,
+            )
+        }
+        9 => (
+            Shape::Sorted(
+                stored(
+                    K::Movie,
+                    Cond::all().add(none_in(
+                        "T_WC_TMDB_MOVIE_LANG",
+                        "ID_MOVIE",
+                        (movie, "ID_MOVIE"),
+                        [
+                            col("T_WC_TMDB_MOVIE_LANG", "LANG").eq(params.language()),
+                            col("T_WC_TMDB_MOVIE_LANG", "DELETED").eq(0),
+                        ],
+                    )),
+                ),
+                Sort::MostPopularFirst("POPULARITY"),
+            ),
+            None,
+        ),
+        10 => {
+            let (collection, pk) = K::Collection.table();
+            (
+                Shape::ById(vec![stored(
+                    K::Collection,
+                    Cond::all().add(none_in(
+                        "T_WC_TMDB_COLLECTION_LANG",
+                        "ID_COLLECTION",
+                        (collection, pk),
+                        [
+                            col("T_WC_TMDB_COLLECTION_LANG", "LANG").eq(params.language()),
+                            col("T_WC_TMDB_COLLECTION_LANG", "DELETED").eq(0),
+                        ],
+                    )),
+                )]),
+                None,
+            )
+        }
+        11 => (
+            Shape::Sorted(
+                stored(
+                    K::Movie,
+                    Cond::all().add(
+                        col(movie, "TIM_CREDITS_COMPLETED")
+                            .lt(params.now - Duration::days(ROLLING_REFRESH_DAYS)),
+                    ),
+                ),
+                Sort::OldestFirst("TIM_CREDITS_COMPLETED"),
+            ),
+            new_cap,
+        ),
+        12 => {
+            let import = "T_WC_TMDB_KEYWORD_ID_IMPORT";
+            let lang = "T_WC_TMDB_KEYWORD_ID_IMPORT_LANG";
+            (
+                Shape::ById(vec![Source {
+                    table: import,
+                    id: "id",
+                    filter: Cond::all().add(none_in(
+                        lang,
+                        "id",
+                        (import, "id"),
+                        [col(lang, "LANG").eq(params.language())],
+                    )),
+                    distinct: false,
+                }]),
+                new_cap,
+            )
+        }
+        13 => (Shape::ById(vec![stored(K::List, Cond::all())]), None),
+        14 => (
+            Shape::ById(vec![absent_from_export(
+                K::Movie,
+                "T_WC_TMDB_MOVIE_ID_IMPORT",
+                true,
+            )]),
+            None,
+        ),
+        15 => (
+            Shape::ById(vec![absent_from_export(
+                K::Person,
+                "T_WC_TMDB_PERSON_ID_IMPORT",
+                true,
+            )]),
+            None,
+        ),
+        16 => (
+            Shape::ById(vec![absent_from_export(
+                K::Series,
+                "T_WC_TMDB_TV_SERIE_ID_IMPORT",
+                false,
+            )]),
+            None,
+        ),
+        17 => (
+            Shape::ById(vec![new_ids(
+                "T_WC_TMDB_PRODUCTION_COMPANY_ID_IMPORT",
+                K::Company,
+                false,
+            )]),
+            new_cap,
+        ),
+        18 => (
+            Shape::ById(vec![new_ids(
+                "T_WC_TMDB_TV_NETWORK_ID_IMPORT",
+                K::Network,
+                false,
+            )]),
+            new_cap,
+        ),
+        22 | 24 | 25 | 26 | 27 => (refresh(kind, params), refresh_cap),
+        23 => {
+            let wikidata = "T_WC_WIKIDATA_MOVIE";
+            let movie_qid = col(movie, "ID_WIKIDATA");
+            let matching_item = correlated(
+                wikidata,
+                "ID_IMDB",
+                (movie, "ID_IMDB"),
+                [
+                    col(wikidata, "ID_IMDB").like("tt%"),
+                    col(movie, "ID_WIKIDATA")
+                        .is_null()
+                        .or(col(wikidata, "ID_WIKIDATA")
+                            .equals((Alias::new(movie), Alias::new("ID_WIKIDATA")))
+                            .not()),
+                ],
+            );
+            (
+                Shape::ById(vec![stored(
+                    K::Movie,
+                    Cond::all()
+                        .add(movie_qid.clone().is_null().or(movie_qid.eq("")))
+                        .add(Expr::exists(matching_item)),
+                )]),
+                None,
+            )
+        }
+        31 => (
+            Shape::ById(vec![
+                missing("T_WC_TMDB_PERSON_MOVIE", "ID_PERSON", K::Person),
+                missing("T_WC_TMDB_PERSON_SERIE", "ID_PERSON", K::Person),
+            ]),
+            None,
+        ),
+        32 => (
+            Shape::ById(vec![missing(
+                "T_WC_TMDB_PERSON_MOVIE",
+                "ID_MOVIE",
+                K::Movie,
+            )]),
+            None,
+        ),
+        33 => (
+            Shape::ById(vec![missing(
+                "T_WC_TMDB_PERSON_SERIE",
+                "ID_SERIE",
+                K::Series,
+            )]),
+            None,
+        ),
+        _ => return None,
+    };
+    Some(Plan { kind, shape, cap })
+}
+
+// ---- statements ----
+
+/// `SELECT [DISTINCT] source.id FROM source WHERE filter AND <not held back by the ledger>`.
+fn base(source: &Source, kind: EntityKind, params: &SelectionParams) -> SelectStatement {
+    let mut cond = source
+        .filter
+        .clone()
+        .add(col(source.table, source.id).is_not_null());
+    if params.schema.ledger {
+        cond = cond.add(none_in(
+            LEDGER_TABLE,
+            "ID_ENTITY",
+            (source.table, source.id),
+            [
+                col(LEDGER_TABLE, "ENTITY_TYPE").eq(kind.ledger_name()),
+                col(LEDGER_TABLE, "TIM_RETRY_AFTER").gt(params.now),
+            ],
+        ));
+    }
+    let mut q = Query::select();
+    q.column((Alias::new(source.table), Alias::new(source.id)))
+        .from(Alias::new(source.table))
+        .cond_where(cond);
+    if source.distinct {
+        q.distinct();
+    }
+    q
+}
+
+fn id_ref(source: &Source) -> (Alias, Alias) {
+    (Alias::new(source.table), Alias::new(source.id))
+}
+
+struct Row {
+    id: i64,
+    sort: Value,
+}
+
+/// Every id column is a 32-bit INT (PostgreSQL refuses to read INT4 as i64).
+fn read_id(row: &QueryResult) -> Result<Option<i64>, DbErr> {
+    Ok(row.try_get_by_index::<Option<i32>>(0)?.map(i64::from))
+}
+
+fn mismatch(process_sort: &str) -> DbErr {
+    DbErr::Custom(format!(
+        "selection cursor does not hold a {process_sort} value"
+    ))
+}
+
+async fn by_id<C: ConnectionTrait>(
+    db: &C,
+    kind: EntityKind,
+    params: &SelectionParams,
+    sources: Vec<Source>,
+    after: Option<&Cursor>,
+    limit: u64,
+) -> Result<Vec<Row>, DbErr> {
+    let mut ids: Vec<i64> = Vec::new();
+    for source in &sources {
+        let mut q = base(source, kind, params);
+        if let Some(c) = after {
+            q.and_where(col(source.table, source.id).gt(c.id));
+        }
+        q.order_by(id_ref(source), Order::Asc).limit(limit);
+        for row in db.query_all(&q).await? {
+            ids.extend(read_id(&row)?);
+        }
+    }
+    // Each source gave its `limit` smallest ids: the `limit` smallest of the union are among
+    // them.
+    ids.sort_unstable();
+    ids.dedup();
+    ids.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+    Ok(ids
+        .into_iter()
+        .map(|id| Row {
+            id,
+            sort: Value::BigInt(None),
+        })
+        .collect())
+}
+
+async fn sorted<C: ConnectionTrait>(
+    db: &C,
+    kind: EntityKind,
+    params: &SelectionParams,
+    source: Source,
+    sort: Sort,
+    after: Option<&Cursor>,
+    limit: u64,
+) -> Result<Vec<Row>, DbErr> {
+    let id = || col(source.table, source.id);
+    let mut rows = Vec::new();
+    match sort {
+        Sort::OldestFirst(column) => {
+            let key = || col(source.table, column);
+            let mut q = base(&source, kind, params);
+            q.column((Alias::new(source.table), Alias::new(column)));
+            if let Some(c) = after {
+                let Value::ChronoDateTime(Some(s)) = c.sort else {
+                    return Err(mismatch("datetime"));
+                };
+                q.and_where(key().gte(s))
+                    .and_where(key().gt(s).or(id().gt(c.id)));
+            }
+            q.order_by((Alias::new(source.table), Alias::new(column)), Order::Asc)
+                .order_by(id_ref(&source), Order::Asc)
+                .limit(limit);
+            for row in db.query_all(&q).await? {
+                let sort: Option<NaiveDateTime> = row.try_get_by_index(1)?;
+                if let Some(id) = read_id(&row)? {
+                    rows.push(Row {
+                        id,
+                        sort: Value::ChronoDateTime(sort),
+                    });
+                }
+            }
+        }
+        Sort::MostPopularFirst(column) => {
+            let key = || col(source.table, column);
+            // `Some(Some(s))`: within the non-NULL part; `Some(None)`: within the NULL tail.
+            let position = match after.map(|c| &c.sort) {
+                None => None,
+                Some(Value::Double(s)) => Some(*s),
+                Some(_) => return Err(mismatch("popularity")),
+            };
+            if !matches!(position, Some(None)) {
+                let mut q = base(&source, kind, params);
+                q.column((Alias::new(source.table), Alias::new(column)))
+                    .and_where(key().is_not_null());
+                if let (Some(c), Some(Some(s))) = (after, position) {
+                    q.and_where(key().lte(s))
+                        .and_where(key().lt(s).or(id().lt(c.id)));
+                }
+                q.order_by((Alias::new(source.table), Alias::new(column)), Order::Desc)
+                    .order_by(id_ref(&source), Order::Desc)
+                    .limit(limit);
+                for row in db.query_all(&q).await? {
+                    let sort: Option<f64> = row.try_get_by_index(1)?;
+                    if let Some(id) = read_id(&row)? {
+                        rows.push(Row {
+                            id,
+                            sort: Value::Double(sort),
+                        });
+                    }
+                }
+            }
+            let remaining = limit - rows.len() as u64;
+            if remaining > 0 {
+                let mut q = base(&source, kind, params);
+                q.and_where(key().is_null());
+                if let (Some(c), Some(None)) = (after, position) {
+                    q.and_where(id().lt(c.id));
+                }
+                q.order_by(id_ref(&source), Order::Desc).limit(remaining);
+                for row in db.query_all(&q).await? {
+                    if let Some(id) = read_id(&row)? {
+                        rows.push(Row {
+                            id,
+                            sort: Value::Double(None),
+                        });
+                    }
+                }
+            }
+        }
+    }
+    Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::process::{CATALOGUE, ProcessGroup};
+
+    fn params() -> SelectionParams {
+        SelectionParams {
+            now: chrono::NaiveDate::from_ymd_opt(2026, 3, 1)
+                .and_then(|d| d.and_hms_opt(12, 0, 0))
+                .expect("valid"),
+            refresh_after_days: 30,
+            refresh_max_per_run: 5_000,
+            new_max_per_run: DEFAULT_NEW_MAX_PER_RUN,
+            languages: vec!["fr".into()],
+            schema: SchemaFlags {
+                ledger: true,
+                person_crawler_version: true,
+            },
+        }
+    }
+
+    /// The first statement a page of `process` runs, as the backend would receive it.
+    fn first_statement(process: u16, params: &SelectionParams) -> sea_orm::Statement {
+        let plan = plan(process, params).expect("plan");
+        let q = match &plan.shape {
+            Shape::ById(sources) => base(&sources[0], plan.kind, params),
+            Shape::Sorted(source, _) => base(source, plan.kind, params),
+        };
+        DbBackend::MySql.build(&q)
+    }
+
+    #[test]
+    fn every_id_selection_of_the_catalogue_has_a_kind_and_a_plan() {
+        let p = params();
+        for process in CATALOGUE {
+            let selects = !matches!(process.group, ProcessGroup::Export | ProcessGroup::Changes);
+            let kind = selection_kind(process.number);
+            assert_eq!(kind.is_some(), selects, "process {}", process.number);
+            if let Some(kind) = kind {
+                assert_eq!(
+                    kind.ledger_name(),
+                    process.kind.as_str(),
+                    "process {}",
+                    process.number
+                );
+                assert!(plan(process.number, &p).is_some(), "{}", process.number);
+            }
+        }
+        for n in [0, 5, 6, 19, 21, 28, 30, 34, 41, 47, 51, 53] {
+            assert_eq!(selection_kind(n), None, "{n}");
+            assert!(plan(n, &p).is_none(), "{n}");
+        }
+    }
+
+    #[test]
+    fn caps_follow_the_process_family() {
+        let mut p = params();
+        p.new_max_per_run = 7;
+        p.refresh_max_per_run = 9;
+        let cap = |n| plan(n, &p).expect("plan").cap;
+        for n in [1, 2, 3, 4, 11, 12, 17, 18] {
+            assert_eq!(cap(n), Some(7), "{n}");
+        }
+        for n in [22, 24, 25, 26, 27] {
+            assert_eq!(cap(n), Some(9), "{n}");
+        }
+        for n in [7, 8, 9, 10, 13, 14, 15, 16, 23, 31, 32, 33] {
+            assert_eq!(cap(n), None, "{n}");
+        }
+    }
+
+    #[test]
+    fn page_limit_stays_within_the_cap() {
+        assert_eq!(page_limit(None, 0, 0), 1);
+        assert_eq!(page_limit(None, 100, 50), 50);
+        assert_eq!(page_limit(Some(10), 0, 50), 10);
+        assert_eq!(page_limit(Some(10), 8, 50), 2);
+        assert_eq!(page_limit(Some(10), 10, 50), 0);
+        assert_eq!(page_limit(Some(10), 12, 50), 0);
+        assert_eq!(page_limit(Some(0), 0, 50), 0);
+    }
+
+    #[test]
+    fn process_8_selects_nothing_without_the_crawler_version_column() {
+        let mut p = params();
+        assert!(plan(8, &p).is_some());
+        p.schema.person_crawler_version = false;
+        assert!(plan(8, &p).is_none());
+    }
+
+    #[test]
+    fn values_are_bound_never_spliced() {
+        let mut p = params();
+        p.languages = vec!["x'); DROP TABLE t; --".into()];
+        p.refresh_after_days = 30;
+        for n in [12, 9, 10] {
+            let stmt = first_statement(n, &p);
+            assert!(!stmt.sql.contains("DROP"), "{}", stmt.sql);
+            let values = stmt.values.expect("bound values").0;
+            assert!(
+                values.contains(&Value::from("x'); DROP TABLE t; --")),
+                "{n}: {values:?}"
+            );
+        }
+        let stmt = first_statement(22, &p);
+        assert!(!stmt.sql.contains("2026"), "{}", stmt.sql);
+        let values = stmt.values.expect("bound values").0;
+        let cutoff = p.now - Duration::days(30);
+        assert!(values.contains(&Value::from(cutoff)), "{values:?}");
+        assert!(values.contains(&Value::from(p.now)), "{values:?}");
+        assert!(values.contains(&Value::from("movie")), "{values:?}");
+    }
+
+    #[test]
+    fn the_ledger_rule_is_only_added_when_the_table_exists() {
+        let mut p = params();
+        assert!(first_statement(13, &p).sql.contains(LEDGER_TABLE));
+        p.schema.ledger = false;
+        assert!(!first_statement(13, &p).sql.contains(LEDGER_TABLE));
+    }
+
+    #[test]
+    fn process_23_accepts_null_and_empty_wikidata_ids() {
+        let sql = first_statement(23, &params()).sql;
+        assert!(
+            sql.contains("`T_WC_TMDB_MOVIE`.`ID_WIKIDATA` IS NULL"),
+            "{sql}"
+        );
+        assert!(sql.contains("EXISTS"), "{sql}");
+        assert!(sql.contains("LIKE"), "{sql}");
+    }
+}
