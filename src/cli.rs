@@ -120,6 +120,8 @@ pub enum Command {
     Config,
     /// Check that TMDb answers and accepts the API key or token.
     CheckApi,
+    /// Print the last run from the server variables: start, end, processes, counts, cursors.
+    Status,
 }
 
 #[derive(Debug, Subcommand)]
@@ -189,6 +191,7 @@ pub async fn execute(cli: Cli) -> Result<(), CliError> {
         } => run(&config, process.as_deref(), export_date, force, limit).await,
         Command::Migrate { action } => migrate(&config, action).await,
         Command::CheckApi => check_api(&config).await,
+        Command::Status => status(&config).await,
     }
 }
 
@@ -216,6 +219,48 @@ async fn run(
             "the database schema is not up to date: run `tmdb-crawler migrate up` first".to_owned(),
         ));
     }
+    let lock = store::run_lock::acquire(&db, config.timezone)
+        .await
+        .map_err(|e| match e {
+            store::run_lock::LockError::Held { .. } => CliError::Usage(e.to_string()),
+            store::run_lock::LockError::Db(e) => CliError::Store(StoreError::query(url, e)),
+        })?;
+    keep_lock_alive(db.clone(), config.timezone, lock.clone());
+    let result = run_locked(config, &db, processes, export_date, force, limit).await;
+    if let Err(e) = store::run_lock::release(&db, config.timezone, &lock).await {
+        tracing::warn!(error = %url.scrub(&e.to_string()), "could not release the run lock");
+    }
+    db.close().await.ok();
+    result
+}
+
+/// Refreshes the run lock's heartbeat while the run goes on.
+fn keep_lock_alive(db: DatabaseConnection, tz: chrono_tz::Tz, me: String) {
+    actix::spawn(async move {
+        loop {
+            actix_rt::time::sleep(std::time::Duration::from_secs(
+                store::run_lock::HEARTBEAT_SECS,
+            ))
+            .await;
+            match store::run_lock::heartbeat(&db, tz, &me).await {
+                Ok(true) => {}
+                Ok(false) => tracing::warn!("the run lock was taken over by another instance"),
+                Err(e) => tracing::warn!(error = %e, "run lock heartbeat failed"),
+            }
+        }
+    });
+}
+
+async fn run_locked(
+    config: &Config,
+    db: &DatabaseConnection,
+    processes: Vec<u16>,
+    export_date: Option<NaiveDate>,
+    force: bool,
+    limit: Option<u64>,
+) -> Result<(), CliError> {
+    let url = &config.database_url;
+    let db = db.clone();
     let writer = DbWriter::connect(db.clone(), config.timezone)
         .await
         .map_err(|e| CliError::Store(StoreError::query(url, e)))?
@@ -302,7 +347,6 @@ async fn run(
             ProcessOutcome::Failed(why) => println!("{:>2} {name}: FAILED, {why}", p.number),
         }
     }
-    db.close().await.ok();
     let failed: Vec<String> = report.failures().map(|p| p.number.to_string()).collect();
     if failed.is_empty() {
         Ok(())
@@ -398,6 +442,36 @@ fn watch_signals(stop: StopSignal) {
         );
         std::process::exit(0);
     });
+}
+
+/// `tmdb-crawler status`: every `strtmdbcrawler*` variable with its value and update time,
+/// plus the not-found ledger's size.
+async fn status(config: &Config) -> Result<(), CliError> {
+    let url = &config.database_url;
+    let db = store::connect(url).await?;
+    let vars = store::server_vars::all_with_prefix(&db, "strtmdbcrawler")
+        .await
+        .map_err(|e| CliError::Store(StoreError::query(url, e)))?;
+    if vars.is_empty() {
+        println!("no run recorded in this database yet");
+    }
+    let width = vars.iter().map(|v| v.0.len()).max().unwrap_or(0);
+    for (name, value, updated) in &vars {
+        let updated = updated
+            .map(store::server_vars::format_datetime)
+            .unwrap_or_default();
+        println!("{name:<width$}  {value:<24}  {updated}");
+    }
+    match store::entities::ledger_counts(&db, store::server_vars::local_now(config.timezone)).await
+    {
+        Ok(Some((total, waiting))) => {
+            println!("not-found ledger: {total} ids, {waiting} held back until their retry time")
+        }
+        Ok(None) => println!("not-found ledger: table missing (run `tmdb-crawler migrate up`)"),
+        Err(e) => return Err(CliError::Store(StoreError::query(url, e))),
+    }
+    db.close().await.ok();
+    Ok(())
 }
 
 async fn check_api(config: &Config) -> Result<(), CliError> {

@@ -184,26 +184,28 @@ fn movie_main(m: &Json) -> BTreeMap<String, Cell> {
     ])
 }
 
-/// Link rows: child value and 1-based position, first occurrence wins.
+/// Link rows: child value and 1-based position; a repeated value ends at its last position
+/// (each occurrence is an upsert).
 fn links(list: &Json, field: &str, child_col: &str, text: bool) -> Vec<BTreeMap<String, Cell>> {
-    let mut out: Vec<BTreeMap<String, Cell>> = Vec::new();
-    let mut seen = Vec::new();
+    let mut positions: Vec<(Cell, i64)> = Vec::new();
     for (i, item) in list.as_array().into_iter().flatten().enumerate() {
         let v = if text {
             js(&item[field])
         } else {
             Cell::json_int(&item[field])
         };
-        if v == Cell::Null || v == Cell::s("") || seen.contains(&v) {
+        if v == Cell::Null || v == Cell::s("") {
             continue;
         }
-        seen.push(v.clone());
-        out.push(row(vec![
-            (child_col, v),
-            ("DISPLAY_ORDER", Cell::I(i as i64 + 1)),
-        ]));
+        match positions.iter_mut().find(|(c, _)| *c == v) {
+            Some(entry) => entry.1 = i as i64 + 1,
+            None => positions.push((v, i as i64 + 1)),
+        }
     }
-    out
+    positions
+        .into_iter()
+        .map(|(v, p)| row(vec![(child_col, v), ("DISPLAY_ORDER", Cell::I(p))]))
+        .collect()
 }
 
 fn first_index(list: &[Json], i: usize) -> i64 {

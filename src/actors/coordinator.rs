@@ -511,6 +511,8 @@ impl Run {
             schema,
         };
         let count_var = format!("strtmdbcrawlerprocess{number}{name}count");
+        self.set(vec![var(&count_var, "0", "Ids processed by this process")])
+            .await?;
         let started = Instant::now();
         let mut last_progress = Instant::now();
         let mut report = EntityReport::default();

@@ -237,15 +237,18 @@ impl ChildSet {
             .collect()
     }
 
-    /// Drops rows whose key repeats an earlier row's (TMDb lists can repeat an entry); the
-    /// first one wins, as the Python crawler's first insert did.
+    /// Keeps one row per key: the last occurrence, as the Python crawler's upsert of each
+    /// occurrence in turn left it (TMDb lists can repeat an entry).
     pub fn dedup(mut self) -> Self {
         let mut seen = std::collections::HashSet::new();
         let rows = std::mem::take(&mut self.rows);
-        self.rows = rows
+        let mut kept: Vec<Cells> = rows
             .into_iter()
+            .rev()
             .filter(|r| seen.insert(self.key_of(r)))
             .collect();
+        kept.reverse();
+        self.rows = kept;
         self
     }
 }
@@ -585,7 +588,7 @@ mod tests {
     }
 
     #[test]
-    fn dedup_keeps_the_first_row_of_a_key() {
+    fn dedup_keeps_the_last_row_of_a_key() {
         let set = link_set(
             "T_WC_TMDB_MOVIE_GENRE",
             ("ID_MOVIE", 1),
@@ -594,6 +597,7 @@ mod tests {
             Stale::DeleteIfAnyReturned,
         );
         assert_eq!(set.rows.len(), 2);
-        assert_eq!(set.rows[1][2].1, int(2));
+        assert_eq!(set.rows[0][1].1, int(35));
+        assert_eq!(set.rows[1][2].1, int(3));
     }
 }

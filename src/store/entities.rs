@@ -696,6 +696,31 @@ pub async fn record_not_found(
     Ok(attempts)
 }
 
+/// (ids in the ledger, ids still held back at `now`); `None` without the ledger table.
+pub async fn ledger_counts(
+    db: &DatabaseConnection,
+    now: NaiveDateTime,
+) -> Result<Option<(i64, i64)>, DbErr> {
+    if !crate::store::selections::has_column(db, LEDGER_TABLE, "ID_ENTITY").await? {
+        return Ok(None);
+    }
+    let count = |waiting: bool| {
+        let mut q = Query::select();
+        q.expr(Expr::col(col("ID_ROW")).count())
+            .from(col(LEDGER_TABLE));
+        if waiting {
+            q.and_where(Expr::col(col("TIM_RETRY_AFTER")).gt(now));
+        }
+        q
+    };
+    let read = |row: Option<QueryResult>| -> Result<i64, DbErr> {
+        row.map_or(Ok(0), |r| r.try_get_by_index::<i64>(0))
+    };
+    let total = read(db.query_one(&count(false)).await?)?;
+    let waiting = read(db.query_one(&count(true)).await?)?;
+    Ok(Some((total, waiting)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -84,3 +84,26 @@ pub async fn set<C: ConnectionTrait>(
     }
     Ok(())
 }
+
+/// Every live variable whose name starts with `prefix`, sorted by name: (name, value, updated).
+pub async fn all_with_prefix<C: ConnectionTrait>(
+    db: &C,
+    prefix: &str,
+) -> Result<Vec<(String, String, Option<NaiveDateTime>)>, DbErr> {
+    let rows = sv::Entity::find()
+        .filter(sv::Column::Deleted.eq(0))
+        .filter(sv::Column::VarName.starts_with(prefix))
+        .order_by_asc(sv::Column::VarName)
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            (
+                r.var_name.unwrap_or_default(),
+                r.var_value.unwrap_or_default(),
+                r.tim_updated,
+            )
+        })
+        .collect())
+}
