@@ -144,8 +144,16 @@ impl Drop for Permit {
     }
 }
 
+/// A server counting requests in a sliding one-second window (TMDb, the fake server) sees a
+/// token bucket's burst on top of its rate; the limiter therefore also grants at most
+/// `per_second` permits in any window of this length (a second plus a margin for the jitter
+/// between sending and arrival).
+const SLIDING_WINDOW: Duration = Duration::from_millis(1_025);
+
 pub struct RateLimiter {
     limit: RateLimit,
+    /// Grant times within the last [`SLIDING_WINDOW`].
+    recent: VecDeque<Instant>,
     tokens: f64,
     refilled_at: Instant,
     in_flight: u32,
@@ -165,6 +173,7 @@ impl RateLimiter {
             .unwrap_or(0x9E37_79B9_7F4A_7C15);
         RateLimiter {
             limit,
+            recent: VecDeque::new(),
             tokens: f64::from(limit.burst.get()),
             refilled_at: Instant::now(),
             in_flight: 0,
@@ -219,6 +228,19 @@ impl RateLimiter {
                 self.wake_at(wait, ctx);
                 return;
             }
+            while self
+                .recent
+                .front()
+                .is_some_and(|&t| now.saturating_duration_since(t) >= SLIDING_WINDOW)
+            {
+                self.recent.pop_front();
+            }
+            if self.recent.len() >= self.limit.per_second.get() as usize
+                && let Some(&oldest) = self.recent.front()
+            {
+                self.wake_at(SLIDING_WINDOW.saturating_sub(now - oldest), ctx);
+                return;
+            }
             let Some(waiter) = self.waiting.pop_front() else {
                 break;
             };
@@ -226,6 +248,7 @@ impl RateLimiter {
                 continue;
             }
             self.tokens -= 1.0;
+            self.recent.push_back(now);
             self.in_flight += 1;
             self.stats.granted += 1;
             let permit = Permit {
