@@ -555,9 +555,9 @@ fn series_main(s: &Json) -> Row {
 }
 
 /// Series-side credits (§3.6): cast, crew, then one `Creator` row per `created_by[]` entry
-/// (the crawler's choice: no `DISPLAY_ORDER` on it). A creator whose `credit_id` is also a crew
-/// entry's keeps the crew row (the crawler's choice; the Python crawler wrote the creator row
-/// first and then updated it with the crew entry).
+/// (the crawler's choice: no `DISPLAY_ORDER` on it). Every creator gets its row (spec §3.6), so
+/// a creator whose `credit_id` is also a crew entry's (the fake server reuses them) ends as the
+/// `Creator` row: each entry is an upsert on `ID_CREDIT`, the last one wins.
 fn series_credits(s: &Json) -> Vec<Row> {
     let id = Cell::json_int(&s["id"]);
     let mut out = Vec::new();
@@ -585,9 +585,7 @@ fn series_credits(s: &Json) -> Vec<Row> {
         if credit == Cell::Null || credit == Cell::s("") {
             continue;
         }
-        if out.iter().any(|r| r["ID_CREDIT"] == credit) {
-            continue;
-        }
+        out.retain(|r| r["ID_CREDIT"] != credit);
         out.push(audit(row(vec![
             ("ID_SERIE", id.clone()),
             ("ID_PERSON", Cell::json_int(&creator["id"])),

@@ -82,12 +82,12 @@ mod tests {
             vec![
                 vec![
                     ("id", int(1701)),
-                    ("LANG", text("fr")),
+                    ("LANG", text("de")),
                     ("name", text("hero"))
                 ],
                 vec![
                     ("id", int(1701)),
-                    ("LANG", text("de")),
+                    ("LANG", text("fr")),
                     ("name", text("hero"))
                 ],
             ]

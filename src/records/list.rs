@@ -234,7 +234,7 @@ mod tests {
     }
 
     #[test]
-    fn a_repeated_item_keeps_its_first_position() {
+    fn a_repeated_item_keeps_its_last_position() {
         let mut page1 = sample("ceg-1-details.json");
         page1.items.truncate(2);
         let mut page2 = page1.clone();
@@ -242,7 +242,7 @@ mod tests {
         let rec = record(1, &[page1, page2], &MappingOptions::default());
         assert_eq!(
             orders(child(&rec, "T_WC_TMDB_MOVIE_LIST"), "ID_MOVIE"),
-            vec![(int(634649), int(1)), (int(524434), int(2))]
+            vec![(int(524434), int(2)), (int(634649), int(3))]
         );
     }
 
