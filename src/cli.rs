@@ -108,6 +108,12 @@ pub enum Command {
         /// At most this many entities per id process or change feed.
         #[arg(long, value_name = "N")]
         limit: Option<u64>,
+        /// Run again and again, a new run starting every --every (until SIGTERM or Ctrl-C).
+        #[arg(long = "loop", requires = "every")]
+        repeat: bool,
+        /// Interval between the starts of two runs with --loop: 90s, 30m, 6h, 1d.
+        #[arg(long, value_name = "DURATION", value_parser = parse_interval)]
+        every: Option<std::time::Duration>,
     },
     /// Create, adopt, inspect or remove the T_WC_* schema.
     Migrate {
@@ -188,7 +194,20 @@ pub async fn execute(cli: Cli) -> Result<(), CliError> {
             export_date,
             force,
             limit,
-        } => run(&config, process.as_deref(), export_date, force, limit).await,
+            repeat,
+            every,
+        } => {
+            let every = if repeat { every } else { None };
+            run(
+                &config,
+                process.as_deref(),
+                export_date,
+                force,
+                limit,
+                every,
+            )
+            .await
+        }
         Command::Migrate { action } => migrate(&config, action).await,
         Command::CheckApi => check_api(&config).await,
         Command::Status => status(&config).await,
@@ -201,6 +220,7 @@ async fn run(
     export_date: Option<NaiveDate>,
     force: bool,
     limit: Option<u64>,
+    every: Option<std::time::Duration>,
 ) -> Result<(), CliError> {
     let processes = match process_list {
         Some(list) => process::parse_list(list).map_err(|e| CliError::Usage(e.to_string()))?,
@@ -226,7 +246,40 @@ async fn run(
             store::run_lock::LockError::Db(e) => CliError::Store(StoreError::query(url, e)),
         })?;
     keep_lock_alive(db.clone(), config.timezone, lock.clone());
-    let result = run_locked(config, &db, processes, export_date, force, limit).await;
+    let stop = StopSignal::default();
+    watch_signals(stop.clone());
+    let mut result;
+    loop {
+        let started = std::time::Instant::now();
+        result = run_locked(
+            config,
+            &db,
+            processes.clone(),
+            export_date,
+            force,
+            limit,
+            stop.clone(),
+        )
+        .await;
+        let Some(every) = every else { break };
+        if let Err(e) = &result {
+            // A failed run in a loop is reported and retried at the next start.
+            tracing::error!(error = %url.scrub(&e.to_string()), "run failed; the next run starts on schedule");
+        }
+        let next = started + every;
+        tracing::info!(
+            seconds = next
+                .saturating_duration_since(std::time::Instant::now())
+                .as_secs(),
+            "next run scheduled"
+        );
+        while std::time::Instant::now() < next && !stop.stopped() {
+            actix_rt::time::sleep(std::time::Duration::from_millis(500)).await;
+        }
+        if stop.stopped() {
+            break;
+        }
+    }
     if let Err(e) = store::run_lock::release(&db, config.timezone, &lock).await {
         tracing::warn!(error = %url.scrub(&e.to_string()), "could not release the run lock");
     }
@@ -258,6 +311,7 @@ async fn run_locked(
     export_date: Option<NaiveDate>,
     force: bool,
     limit: Option<u64>,
+    stop: StopSignal,
 ) -> Result<(), CliError> {
     let url = &config.database_url;
     let db = db.clone();
@@ -280,8 +334,6 @@ async fn run_locked(
                 + " (TMDB_CRAWLER_API_TOKEN or TMDB_CRAWLER_API_KEY)",
         ));
     }
-    let stop = StopSignal::default();
-    watch_signals(stop.clone());
     let settings = RunSettings {
         timezone: config.timezone,
         max_in_flight: config.max_in_flight.get() as usize,
@@ -353,6 +405,29 @@ async fn run_locked(
     } else {
         Err(CliError::ProcessesFailed(failed.len(), failed.join(", ")))
     }
+}
+
+/// `90s`, `30m`, `6h`, `1d` (or plain seconds).
+fn parse_interval(text: &str) -> Result<std::time::Duration, String> {
+    let text = text.trim();
+    let (number, unit) = match text.find(|c: char| !c.is_ascii_digit()) {
+        Some(i) => text.split_at(i),
+        None => (text, "s"),
+    };
+    let n: u64 = number
+        .parse()
+        .map_err(|_| format!("{text:?} is not a duration like 90s, 30m, 6h or 1d"))?;
+    let seconds = match unit {
+        "s" => n,
+        "m" => n * 60,
+        "h" => n * 3600,
+        "d" => n * 86_400,
+        _ => return Err(format!("{text:?}: the unit must be s, m, h or d")),
+    };
+    if seconds == 0 {
+        return Err("the interval must be longer than 0".to_owned());
+    }
+    Ok(std::time::Duration::from_secs(seconds))
 }
 
 /// The rate limiter, client, one fetcher per kind and the changes poller of a run.
@@ -568,4 +643,41 @@ async fn print_status(db: &DatabaseConnection) -> Result<(), sea_orm::DbErr> {
         println!("{status:<8} {}", m.name());
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn intervals_take_seconds_minutes_hours_and_days() {
+        assert_eq!(
+            parse_interval("90s"),
+            Ok(std::time::Duration::from_secs(90))
+        );
+        assert_eq!(
+            parse_interval("30m"),
+            Ok(std::time::Duration::from_secs(1800))
+        );
+        assert_eq!(
+            parse_interval("6h"),
+            Ok(std::time::Duration::from_secs(21_600))
+        );
+        assert_eq!(
+            parse_interval("1d"),
+            Ok(std::time::Duration::from_secs(86_400))
+        );
+        assert_eq!(parse_interval("45"), Ok(std::time::Duration::from_secs(45)));
+        assert!(parse_interval("0h").is_err());
+        assert!(parse_interval("6 weeks").is_err());
+        assert!(parse_interval("h").is_err());
+    }
+
+    #[test]
+    fn loop_requires_every() {
+        let parsed = Cli::try_parse_from(["tmdb-crawler", "run", "--loop"]);
+        assert!(parsed.is_err());
+        let parsed = Cli::try_parse_from(["tmdb-crawler", "run", "--loop", "--every", "6h"]);
+        assert!(parsed.is_ok());
+    }
 }
