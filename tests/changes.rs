@@ -154,6 +154,7 @@ async fn poll(
             max_in_flight,
             include_adult,
             limit,
+            stop: tmdb_crawler::actors::coordinator::StopSignal::default(),
         })
         .await
         .expect("the poller answers")

@@ -30,6 +30,11 @@ struct Crawl {
 }
 
 async fn crawl(fake: &FakeTmdb, db: &TestDb) -> Crawl {
+    crawl_with(fake, db, false).await
+}
+
+/// The fetch side over a migrated database; `raw_json` fills the legacy raw-JSON columns.
+async fn crawl_with(fake: &FakeTmdb, db: &TestDb, raw_json: bool) -> Crawl {
     let conn = db.connect().await;
     {
         use sea_orm_migration::MigratorTrait;
@@ -53,11 +58,14 @@ async fn crawl(fake: &FakeTmdb, db: &TestDb) -> Crawl {
         .expect("writer")
         .start();
     Crawl {
-        ctx: Rc::new(FetchContext::new(
-            client,
-            writer,
-            LANGS.iter().map(|l| (*l).to_owned()).collect(),
-        )),
+        ctx: Rc::new(
+            FetchContext::new(
+                client,
+                writer,
+                LANGS.iter().map(|l| (*l).to_owned()).collect(),
+            )
+            .with_raw_json(raw_json),
+        ),
         conn,
     }
 }
@@ -628,4 +636,89 @@ async fn refresh_keeps_foreign_columns_and_a_fault_rolls_back_on_mariadb() {
 #[actix_rt::test]
 async fn refresh_keeps_foreign_columns_and_a_fault_rolls_back_on_postgres() {
     refresh_and_fault_on(Backend::Postgres).await;
+}
+
+/// With `raw_json`, the legacy columns hold the request path, the whole body and the Python
+/// crawler's version number; a schema without them (the 2026 one) still takes the write.
+async fn raw_json_on(backend: Backend) {
+    let Some(db) = TestDb::create(backend, "rawjson").await else {
+        return;
+    };
+    let fake = FakeTmdb::start(FakeTmdbConfig::default());
+    let crawl = crawl_with(&fake, &db, true).await;
+    let ids = fake.catalogue().movie_ids();
+    let fetcher = MovieFetcher::new(crawl.ctx.clone()).start();
+    stored(fetch(&fetcher, ids[0]).await);
+    let got = rows_where(
+        &db,
+        &crawl.conn,
+        "T_WC_TMDB_MOVIE",
+        "ID_MOVIE",
+        ids[0] as i64,
+        &[
+            ("API_URL", Hint::Text),
+            ("API_RESULT", Hint::Text),
+            ("CRAWLER_VERSION", Hint::Int),
+        ],
+    )
+    .await;
+    let Cell::S(url) = &got[0]["API_URL"] else {
+        panic!("API_URL not written: {got:?}");
+    };
+    assert!(
+        url.starts_with(&format!("3/movie/{}?append_to_response=credits,", ids[0])),
+        "{url}"
+    );
+    assert!(
+        !url.contains(&fake.api_key),
+        "the key never reaches API_URL"
+    );
+    let Cell::S(body) = &got[0]["API_RESULT"] else {
+        panic!("API_RESULT not written: {got:?}");
+    };
+    let body: Json = serde_json::from_str(body).expect("API_RESULT is JSON");
+    assert_eq!(body["id"].as_u64(), Some(ids[0]));
+    assert!(body["credits"]["cast"].is_array());
+    assert_eq!(got[0]["CRAWLER_VERSION"], Cell::I(3));
+
+    // The 2026 schema has no API_RESULT: a writer started on it skips the column.
+    let drop_column = format!(
+        "ALTER TABLE {} DROP COLUMN {}",
+        quoted(backend, "T_WC_TMDB_MOVIE"),
+        quoted(backend, "API_RESULT")
+    );
+    crawl
+        .conn
+        .execute_unprepared(&drop_column)
+        .await
+        .expect("drop API_RESULT");
+    let crawl = crawl_with(&fake, &db, true).await;
+    let fetcher = MovieFetcher::new(crawl.ctx.clone()).start();
+    stored(fetch(&fetcher, ids[1]).await);
+    let got = rows_where(
+        &db,
+        &crawl.conn,
+        "T_WC_TMDB_MOVIE",
+        "ID_MOVIE",
+        ids[1] as i64,
+        &[("TITLE", Hint::Text), ("CRAWLER_VERSION", Hint::Int)],
+    )
+    .await;
+    assert_eq!(got[0]["CRAWLER_VERSION"], Cell::I(3));
+    drop(db);
+}
+
+#[actix_rt::test]
+async fn raw_json_columns_only_where_they_exist_on_sqlite() {
+    raw_json_on(Backend::Sqlite).await;
+}
+
+#[actix_rt::test]
+async fn raw_json_columns_only_where_they_exist_on_mariadb() {
+    raw_json_on(Backend::MySql).await;
+}
+
+#[actix_rt::test]
+async fn raw_json_columns_only_where_they_exist_on_postgres() {
+    raw_json_on(Backend::Postgres).await;
 }

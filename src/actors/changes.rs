@@ -143,6 +143,8 @@ pub struct PollChanges {
     pub include_adult: bool,
     /// Stop after this many fetches; the window being polled then stays to do.
     pub limit: Option<u64>,
+    /// Set on SIGTERM: no new fetch is sent, the window being polled stays to do.
+    pub stop: crate::actors::coordinator::StopSignal,
 }
 
 /// What a poll did.
@@ -273,6 +275,7 @@ impl Handler<PollChanges> for ChangesPoller {
             max_in_flight: msg.max_in_flight.max(1),
             include_adult: msg.include_adult,
             limit: msg.limit,
+            stop: msg.stop,
             context: format!("changes {}", msg.kind.process()),
             report: ChangesReport::default(),
             fatal: None,
@@ -307,6 +310,7 @@ struct Poll {
     max_in_flight: usize,
     include_adult: bool,
     limit: Option<u64>,
+    stop: crate::actors::coordinator::StopSignal,
     context: String,
     report: ChangesReport,
     /// The first fatal fetch failure.
@@ -539,7 +543,7 @@ impl Poll {
             }
             let ids = self.unsettled(ids, fresh_after, ledger).await?;
             for id in ids {
-                if self.limit.is_some_and(|l| self.report.selected >= l) {
+                if self.limit.is_some_and(|l| self.report.selected >= l) || self.stop.stopped() {
                     return Ok(WindowEnd::Limit);
                 }
                 while in_flight.len() >= self.max_in_flight {

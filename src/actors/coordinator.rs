@@ -519,6 +519,7 @@ impl Run {
         let mut cursor = None;
         let in_flight = self.settings.max_in_flight.max(1);
         let context = format!("process {number}");
+        let mut bar = ProgressBar::on_terminal();
         'pages: loop {
             if self.stop.stopped() {
                 report.interrupted = true;
@@ -538,19 +539,17 @@ impl Run {
             }
             report.selected += page.ids.len() as u64;
             let stop = self.stop.clone();
-            let outcomes = futures_util::stream::iter(page.ids.iter().copied())
+            let mut outcomes = futures_util::stream::iter(page.ids.iter().copied())
                 .take_while(|_| std::future::ready(!stop.stopped()))
                 .map(|id| {
                     let fetcher = fetcher.clone();
                     let context = context.clone();
                     async move { (id, fetcher.send(Fetch { id, context }).await) }
                 })
-                .buffer_unordered(in_flight)
-                .collect::<Vec<_>>()
-                .instrument(span.clone())
-                .await;
+                .buffer_unordered(in_flight);
             let mut fatal = None;
-            for (id, outcome) in outcomes {
+            while let Some((id, outcome)) = outcomes.next().instrument(span.clone()).await {
+                bar.show(number, name, &report, started);
                 match outcome {
                     Ok(FetchOutcome::Stored(_)) => report.stored += 1,
                     Ok(FetchOutcome::NotFound) => {
@@ -571,10 +570,14 @@ impl Run {
                         }
                     }
                     Ok(FetchOutcome::Failed(f)) => {
-                        if f.fatal {
+                        let is_fatal = f.fatal;
+                        if is_fatal {
                             fatal = Some(f.reason.clone());
                         }
                         report.failed.push((id, f.reason));
+                        if is_fatal {
+                            break;
+                        }
                     }
                     Err(e) => report
                         .failed
@@ -624,6 +627,7 @@ impl Run {
                 None => break 'pages,
             }
         }
+        bar.finish(number, name, &report, started);
         report.seconds = started.elapsed().as_secs();
         for (id, reason) in &report.failed {
             tracing::warn!(process = number, id, %reason, "entity failed");
@@ -651,6 +655,7 @@ impl Run {
                 max_in_flight: self.settings.max_in_flight.max(1),
                 include_adult: self.settings.include_adult,
                 limit,
+                stop: self.stop.clone(),
             })
             .await
             .map_err(|_| RunError::WriterGone)?;
@@ -661,6 +666,48 @@ impl Run {
                 reason: e.to_string(),
             }),
             Err(e) => Ok(ProcessOutcome::Failed(e.to_string())),
+        }
+    }
+}
+
+/// A one-line progress display on stderr when it is a terminal (logs stay structured otherwise).
+struct ProgressBar {
+    on: bool,
+    last: Option<Instant>,
+}
+
+impl ProgressBar {
+    fn on_terminal() -> Self {
+        use std::io::IsTerminal;
+        ProgressBar {
+            on: std::io::stderr().is_terminal(),
+            last: None,
+        }
+    }
+
+    fn line(number: u16, name: &str, r: &EntityReport, started: Instant) -> String {
+        let done = r.stored + r.gone + r.failed.len() as u64;
+        let rate = done as f64 / started.elapsed().as_secs_f64().max(0.001);
+        format!(
+            "{number:>2} {name}: {done}/{} done, {} stored, {} gone, {} failed, {rate:.1}/s",
+            r.selected,
+            r.stored,
+            r.gone,
+            r.failed.len()
+        )
+    }
+
+    fn show(&mut self, number: u16, name: &str, r: &EntityReport, started: Instant) {
+        if !self.on || self.last.is_some_and(|t| t.elapsed().as_millis() < 250) {
+            return;
+        }
+        self.last = Some(Instant::now());
+        eprint!("\r\x1b[2K{}", Self::line(number, name, r, started));
+    }
+
+    fn finish(&mut self, number: u16, name: &str, r: &EntityReport, started: Instant) {
+        if self.on && self.last.is_some() {
+            eprintln!("\r\x1b[2K{}", Self::line(number, name, r, started));
         }
     }
 }

@@ -93,9 +93,10 @@ pub fn route_key(path: &str) -> String {
         return format!("/p/exports/{kind}_ids");
     }
     let mut key = String::with_capacity(path.len());
-    for seg in path.split('/').filter(|s| !s.is_empty()) {
+    for (i, seg) in path.split('/').filter(|s| !s.is_empty()).enumerate() {
         key.push('/');
-        if seg != "3" && seg.bytes().all(|b| b.is_ascii_digit()) {
+        // The first segment is the API version ("3"); any later number is an id.
+        if i > 0 && seg.bytes().all(|b| b.is_ascii_digit()) {
             key.push_str("{id}");
         } else {
             key.push_str(seg);

@@ -1,0 +1,1352 @@
+//! `tmdb-crawler run` end to end: the real binary against the fake TMDb server, on SQLite always
+//! and on MariaDB / PostgreSQL when `TMDB_CRAWLER_TEST_MYSQL_URL` /
+//! `TMDB_CRAWLER_TEST_POSTGRES_URL` are set.
+//!
+//! 1. the default scope on an empty database (plus a few seeded rows) mirrors the catalogue,
+//!    deletes what TMDb answers 34 for, recovers the persons missing from the export, follows
+//!    the change feeds; a second run right after asks TMDb for no entity;
+//! 2. a run killed (SIGKILL) in the middle of process 2, then restarted, ends with the same
+//!    rows as an uninterrupted run, without duplicates;
+//! 3. SIGTERM: exit 0 within 10 s, no half-written entity; with requests that never answer,
+//!    exit 0 after the 9 s grace; during a change feed, no new id is fetched after the signal;
+//! 4. a second instance on the same database is refused while the first one runs.
+//!
+//! The extra SIGTERM cases run on SQLite only (they wait out timers, not the database).
+
+#[path = "support/fake_tmdb/mod.rs"]
+mod fake_tmdb;
+mod support;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs::File;
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, ExitStatus, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use chrono::{Days, NaiveDate, NaiveDateTime, NaiveTime};
+use fake_tmdb::{Catalogue, CatalogueSizes, FakeTmdb, FakeTmdbConfig, Kind};
+use sea_orm::sea_query::{Alias, Query, SimpleExpr};
+use sea_orm::{ConnectionTrait, DatabaseConnection, Statement, Value};
+use support::crawler_ok;
+use support::db::{Backend, TestDb};
+use support::rows::quoted;
+use tmdb_crawler::actors::changes::open_day;
+use tmdb_crawler::records::EntityKind;
+use tmdb_crawler::store::server_vars;
+
+/// The crawler's default time zone (the tests do not set one).
+const TZ: chrono_tz::Tz = chrono_tz::Europe::Paris;
+const RUN_LOCK: &str = "strtmdbcrawlerrunlock";
+
+// ---------------------------------------------------------------- running the binary
+
+/// What every child process gets: the database, the fake TMDb, a generous rate limit.
+fn crawler_env(fake: &FakeTmdb, db: &TestDb, max_in_flight: u32) -> Vec<(String, String)> {
+    [
+        ("TMDB_CRAWLER_DATABASE_URL", db.url.clone()),
+        ("TMDB_CRAWLER_API_BASE_URL", fake.base_url.clone()),
+        ("TMDB_CRAWLER_API_KEY", fake.api_key.clone()),
+        ("TMDB_CRAWLER_EXPORTS_BASE_URL", fake.exports_base_url()),
+        ("TMDB_CRAWLER_RATE_LIMIT_PER_SECOND", "500".to_owned()),
+        ("TMDB_CRAWLER_MAX_IN_FLIGHT", max_in_flight.to_string()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect()
+}
+
+/// The binary with a clean environment (PATH and `env` only), as `support::crawler` builds it.
+fn command(cwd: &Path, args: &[&str], env: &[(String, String)]) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_tmdb-crawler"));
+    cmd.env_clear().current_dir(cwd).args(args);
+    if let Ok(path) = std::env::var("PATH") {
+        cmd.env("PATH", path);
+    }
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd
+}
+
+fn run(env: &[(String, String)], args: &[&str]) -> Output {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    command(dir.path(), args, env)
+        .output()
+        .expect("run tmdb-crawler")
+}
+
+fn describe(out: &Output) -> String {
+    format!(
+        "exit {:?}\nstdout:\n{}\nstderr (end):\n{}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout),
+        tail(&String::from_utf8_lossy(&out.stderr), 40)
+    )
+}
+
+fn tail(text: &str, lines: usize) -> String {
+    let all: Vec<&str> = text.lines().collect();
+    all[all.len().saturating_sub(lines)..].join("\n")
+}
+
+fn run_ok(env: &[(String, String)], args: &[&str]) -> Output {
+    let out = run(env, args);
+    assert!(out.status.success(), "{args:?}: {}", describe(&out));
+    out
+}
+
+/// A crawler started in the background; its output goes to files (a full pipe would block it).
+struct Running {
+    child: Child,
+    dir: tempfile::TempDir,
+}
+
+impl Running {
+    fn spawn(env: &[(String, String)], args: &[&str]) -> Running {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let stdout = File::create(dir.path().join("stdout")).expect("stdout file");
+        let stderr = File::create(dir.path().join("stderr")).expect("stderr file");
+        let child = command(dir.path(), args, env)
+            .stdin(Stdio::null())
+            .stdout(stdout)
+            .stderr(stderr)
+            .spawn()
+            .expect("start tmdb-crawler");
+        Running { child, dir }
+    }
+
+    fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// The exit status, or `None` if still running after `limit`.
+    fn wait_for(&mut self, limit: Duration) -> Option<ExitStatus> {
+        let deadline = Instant::now() + limit;
+        loop {
+            if let Some(status) = self.child.try_wait().expect("poll the crawler") {
+                return Some(status);
+            }
+            if Instant::now() >= deadline {
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    fn finished(&mut self) -> bool {
+        self.child.try_wait().expect("poll the crawler").is_some()
+    }
+
+    fn sigterm(&self) {
+        let status = Command::new("kill")
+            .args(["-TERM", &self.pid().to_string()])
+            .status()
+            .expect("run kill");
+        assert!(status.success(), "kill -TERM {} failed", self.pid());
+    }
+
+    /// SIGKILL, then reap it (a zombie would still have its /proc entry).
+    fn sigkill(&mut self) {
+        self.child.kill().expect("SIGKILL the crawler");
+        self.child.wait().expect("reap the crawler");
+    }
+
+    fn output(&self, name: &str) -> String {
+        std::fs::read_to_string(self.dir.path().join(name)).unwrap_or_default()
+    }
+
+    fn logs(&self) -> String {
+        format!(
+            "stdout:\n{}\nstderr (end):\n{}",
+            self.output("stdout"),
+            tail(&self.output("stderr"), 40)
+        )
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if !matches!(self.child.try_wait(), Ok(Some(_))) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+// ---------------------------------------------------------------- database helpers
+
+async fn scalar(db: &TestDb, conn: &DatabaseConnection, sql: String) -> i64 {
+    let row = conn
+        .query_one_raw(Statement::from_string(db.db_backend(), sql.clone()))
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+        .unwrap_or_else(|| panic!("{sql}: no row"));
+    row.try_get_by_index::<i64>(0)
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+}
+
+/// `SELECT COUNT(*) FROM table [WHERE column = id]`.
+async fn count(
+    db: &TestDb,
+    conn: &DatabaseConnection,
+    table: &str,
+    filter: Option<(&str, u64)>,
+) -> i64 {
+    let mut sql = format!("SELECT COUNT(*) FROM {}", quoted(db.backend, table));
+    if let Some((column, id)) = filter {
+        sql.push_str(&format!(" WHERE {} = {id}", quoted(db.backend, column)));
+    }
+    scalar(db, conn, sql).await
+}
+
+/// The first integer column of every row of `sql`.
+async fn ints(db: &TestDb, conn: &DatabaseConnection, sql: String) -> Vec<(u64, u64)> {
+    let rows = conn
+        .query_all_raw(Statement::from_string(db.db_backend(), sql.clone()))
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    rows.iter()
+        .map(|r| {
+            let a = r.try_get_by_index::<Option<i32>>(0).expect("int column");
+            let b = r.try_get_by_index::<Option<i32>>(1).unwrap_or(None);
+            (a.map_or(0, |v| v as u64), b.map_or(0, |v| v as u64))
+        })
+        .collect()
+}
+
+/// Ids of the live (`DELETED = 0`) rows of a kind's table.
+async fn stored_ids(db: &TestDb, conn: &DatabaseConnection, kind: EntityKind) -> BTreeSet<u64> {
+    let (table, pk) = kind.table();
+    let q = |n| quoted(db.backend, n);
+    ints(
+        db,
+        conn,
+        format!(
+            "SELECT {}, 0 FROM {} WHERE {} = 0",
+            q(pk),
+            q(table),
+            q("DELETED")
+        ),
+    )
+    .await
+    .into_iter()
+    .map(|(id, _)| id)
+    .collect()
+}
+
+/// `child` values of `table` grouped by `parent` (sorted, repeats kept).
+async fn children(
+    db: &TestDb,
+    conn: &DatabaseConnection,
+    table: &str,
+    parent: &str,
+    child: &str,
+) -> BTreeMap<u64, Vec<u64>> {
+    let q = |n| quoted(db.backend, n);
+    let mut out: BTreeMap<u64, Vec<u64>> = BTreeMap::new();
+    for (p, c) in ints(
+        db,
+        conn,
+        format!("SELECT {}, {} FROM {}", q(parent), q(child), q(table)),
+    )
+    .await
+    {
+        out.entry(p).or_default().push(c);
+    }
+    for v in out.values_mut() {
+        v.sort_unstable();
+    }
+    out
+}
+
+async fn insert(conn: &DatabaseConnection, table: &str, cells: &[(&str, Value)]) {
+    let mut q = Query::insert();
+    q.into_table(Alias::new(table))
+        .columns(cells.iter().map(|(c, _)| Alias::new(*c)));
+    q.values(cells.iter().map(|(_, v)| SimpleExpr::from(v.clone())))
+        .expect("values");
+    conn.execute_raw(conn.get_database_backend().build(&q))
+        .await
+        .unwrap_or_else(|e| panic!("insert into {table}: {e}"));
+}
+
+async fn var(conn: &DatabaseConnection, name: &str) -> String {
+    server_vars::get(conn, name)
+        .await
+        .expect("read a server variable")
+        .unwrap_or_default()
+}
+
+/// Waits until `count(table) >= at_least` while `crawler` runs; the count reached.
+async fn wait_for_rows(
+    db: &TestDb,
+    conn: &DatabaseConnection,
+    crawler: &mut Running,
+    table: &str,
+    at_least: i64,
+) -> i64 {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let n = count(db, conn, table, None).await;
+        if n >= at_least {
+            return n;
+        }
+        assert!(
+            !crawler.finished(),
+            "the crawler ended before {table} held {at_least} rows ({n}):\n{}",
+            crawler.logs()
+        );
+        assert!(
+            Instant::now() < deadline,
+            "{table} never reached {at_least} rows"
+        );
+        std::thread::sleep(Duration::from_millis(25));
+    }
+}
+
+// ---------------------------------------------------------------- catalogue helpers
+
+fn exported_ids(cat: &Catalogue, kind: Kind) -> BTreeSet<u64> {
+    cat.export_ids(kind).into_iter().collect()
+}
+
+fn set(ids: Vec<u64>) -> BTreeSet<u64> {
+    ids.into_iter().collect()
+}
+
+fn sorted(mut ids: Vec<u64>) -> Vec<u64> {
+    ids.sort_unstable();
+    ids
+}
+
+fn dedup(ids: Vec<u64>) -> Vec<u64> {
+    set(ids).into_iter().collect()
+}
+
+/// Every stored movie is complete: its stamps are set and its genres, credits, companies and
+/// keywords are exactly the catalogue's (credits of the persons in `unlisted` left out). Returns
+/// how many movies are stored.
+async fn assert_movies_complete(
+    db: &TestDb,
+    conn: &DatabaseConnection,
+    cat: &Catalogue,
+    unlisted: &BTreeSet<u64>,
+) -> usize {
+    let q = |n| quoted(db.backend, n);
+    let incomplete = scalar(
+        db,
+        conn,
+        format!(
+            "SELECT COUNT(*) FROM {} WHERE {} IS NULL OR {} IS NULL OR {} IS NULL",
+            q("T_WC_TMDB_MOVIE"),
+            q("TIM_CREDITS_COMPLETED"),
+            q("TIM_IMAGES_COMPLETED"),
+            q("TIM_KEYWORDS_COMPLETED")
+        ),
+    )
+    .await;
+    assert_eq!(
+        incomplete, 0,
+        "movies without their completion stamps on {:?}",
+        db.backend
+    );
+    let movies = stored_ids(db, conn, EntityKind::Movie).await;
+    let genres = children(db, conn, "T_WC_TMDB_MOVIE_GENRE", "ID_MOVIE", "ID_GENRE").await;
+    let credits = children(db, conn, "T_WC_TMDB_PERSON_MOVIE", "ID_MOVIE", "ID_PERSON").await;
+    let companies = children(
+        db,
+        conn,
+        "T_WC_TMDB_MOVIE_COMPANY",
+        "ID_MOVIE",
+        "ID_COMPANY",
+    )
+    .await;
+    let keywords = children(
+        db,
+        conn,
+        "T_WC_TMDB_MOVIE_KEYWORD",
+        "ID_MOVIE",
+        "ID_KEYWORD",
+    )
+    .await;
+    let get = |m: &BTreeMap<u64, Vec<u64>>, id| m.get(&id).cloned().unwrap_or_default();
+    for &id in &movies {
+        let b = db.backend;
+        assert_eq!(
+            get(&genres, id),
+            sorted(dedup(cat.movie_genre_ids(id))),
+            "genres of movie {id} on {b:?}"
+        );
+        let listed = |persons: Vec<u64>| {
+            sorted(
+                persons
+                    .into_iter()
+                    .filter(|p| !unlisted.contains(p))
+                    .collect(),
+            )
+        };
+        assert_eq!(
+            listed(get(&credits, id)),
+            listed(cat.movie_person_ids(id)),
+            "credits of movie {id} on {b:?}"
+        );
+        assert_eq!(
+            get(&companies, id),
+            sorted(dedup(cat.movie_company_ids(id))),
+            "companies of movie {id} on {b:?}"
+        );
+        assert_eq!(
+            get(&keywords, id),
+            sorted(dedup(cat.movie_keyword_ids(id))),
+            "keywords of movie {id} on {b:?}"
+        );
+    }
+    for table in ["T_WC_TMDB_MOVIE_GENRE", "T_WC_TMDB_PERSON_MOVIE"] {
+        let parents = children(db, conn, table, "ID_MOVIE", "ID_MOVIE").await;
+        let orphans: Vec<&u64> = parents.keys().filter(|m| !movies.contains(m)).collect();
+        assert!(
+            orphans.is_empty(),
+            "{table} rows of movies that are not stored: {orphans:?}"
+        );
+    }
+    movies.len()
+}
+
+// ---------------------------------------------------------------- the fake changes feed
+
+/// GET on the fake server, without an HTTP client dependency (`Connection: close`).
+fn get_json(fake: &FakeTmdb, path: &str) -> serde_json::Value {
+    let addr = format!("127.0.0.1:{}", fake.port);
+    let mut stream = TcpStream::connect(&addr).expect("connect to the fake TMDb");
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .expect("send the request");
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).expect("read the answer");
+    let text = String::from_utf8(raw).expect("UTF-8 answer");
+    let (head, body) = text.split_once("\r\n\r\n").expect("an HTTP answer");
+    assert!(head.starts_with("HTTP/1.1 200"), "{path}: {head}");
+    assert!(
+        !head.to_ascii_lowercase().contains("chunked"),
+        "chunked answer not handled"
+    );
+    serde_json::from_str(body).expect("a JSON body")
+}
+
+/// `(id, adult == true)` of every entry the feed lists for `start..=end`.
+fn changes_feed(
+    fake: &FakeTmdb,
+    segment: &str,
+    start: NaiveDate,
+    end: NaiveDate,
+) -> Vec<(u64, bool)> {
+    let mut out = Vec::new();
+    let mut page = 1;
+    loop {
+        let body = get_json(
+            fake,
+            &format!(
+                "/3/{segment}/changes?start_date={start}&end_date={end}&page={page}&api_key={}",
+                fake.api_key
+            ),
+        );
+        for entry in body["results"].as_array().expect("results") {
+            out.push((entry["id"].as_u64().expect("id"), entry["adult"] == true));
+        }
+        if page >= body["total_pages"].as_u64().expect("total_pages") {
+            return out;
+        }
+        page += 1;
+    }
+}
+
+/// Requests for `/3/{segment}/{id}` (the fake's route keys keep an id equal to 3 as is).
+fn detail_requests(routes: &BTreeMap<String, u64>, segment: &str) -> u64 {
+    let prefix = format!("/3/{segment}/");
+    routes
+        .iter()
+        .filter(|(route, _)| {
+            route.strip_prefix(&prefix).is_some_and(|rest| {
+                rest == "{id}" || (!rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit()))
+            })
+        })
+        .map(|(_, n)| n)
+        .sum()
+}
+
+fn at_noon(date: NaiveDate) -> NaiveDateTime {
+    date.and_time(NaiveTime::from_hms_opt(12, 0, 0).expect("noon"))
+}
+
+// ---------------------------------------------------------------- 1. the default scope
+
+/// The default catalogue halved, with 8 series so that one series is deleted.
+fn small_sizes() -> CatalogueSizes {
+    CatalogueSizes {
+        series: 8,
+        ..CatalogueSizes::scaled(0.5)
+    }
+}
+
+/// A feed kind: its changes path segment, its cursor variable, its entity kind, its table's
+/// title column, and the catalogue kind.
+struct Feed {
+    segment: &'static str,
+    cursor: &'static str,
+    entity: EntityKind,
+    title: &'static str,
+    kind: Kind,
+}
+
+const FEEDS: [Feed; 3] = [
+    Feed {
+        segment: "movie",
+        cursor: "strtmdbcrawlerchangesmoviedate",
+        entity: EntityKind::Movie,
+        title: "ORIGINAL_TITLE",
+        kind: Kind::Movie,
+    },
+    Feed {
+        segment: "person",
+        cursor: "strtmdbcrawlerchangespersondate",
+        entity: EntityKind::Person,
+        title: "NAME",
+        kind: Kind::Person,
+    },
+    Feed {
+        segment: "tv",
+        cursor: "strtmdbcrawlerchangesseriedate",
+        entity: EntityKind::Series,
+        title: "ORIGINAL_TITLE",
+        kind: Kind::Tv,
+    },
+];
+
+/// A stored entity row as an older crawl left it: live, credit-complete, updated at `when`.
+async fn seed_entity(
+    conn: &DatabaseConnection,
+    feed: &Feed,
+    id: u64,
+    title: &str,
+    when: NaiveDateTime,
+) {
+    let (table, pk) = feed.entity.table();
+    insert(
+        conn,
+        table,
+        &[
+            (pk, Value::from(id as i32)),
+            (feed.title, Value::from(title)),
+            ("ADULT", Value::from(0)),
+            ("DELETED", Value::from(0)),
+            ("TIM_UPDATED", Value::from(when)),
+            ("TIM_CREDITS_COMPLETED", Value::from(when)),
+        ],
+    )
+    .await;
+}
+
+/// Child rows of a seeded deleted entity, in tables `DeleteEntity` must empty.
+async fn seed_children(conn: &DatabaseConnection, entity: EntityKind, id: u64, other: u64) {
+    let id = id as i32;
+    let audit = |mut cells: Vec<(&'static str, Value)>| {
+        cells.push(("DELETED", Value::from(0)));
+        cells
+    };
+    match entity {
+        EntityKind::Movie => {
+            insert(
+                conn,
+                "T_WC_TMDB_MOVIE_GENRE",
+                &audit(vec![("ID_MOVIE", id.into()), ("ID_GENRE", 18.into())]),
+            )
+            .await;
+            insert(
+                conn,
+                "T_WC_TMDB_MOVIE_LANG",
+                &audit(vec![
+                    ("ID_MOVIE", id.into()),
+                    ("LANG", "fr".into()),
+                    ("TITLE", "gone".into()),
+                ]),
+            )
+            .await;
+            insert(
+                conn,
+                "T_WC_TMDB_PERSON_MOVIE",
+                &audit(vec![
+                    ("ID_MOVIE", id.into()),
+                    ("ID_PERSON", (other as i32).into()),
+                    ("ID_CREDIT", format!("seeded-movie-{id}").into()),
+                    ("CREDIT_TYPE", "cast".into()),
+                ]),
+            )
+            .await;
+        }
+        EntityKind::Person => {
+            insert(
+                conn,
+                "T_WC_TMDB_PERSON_IMAGE",
+                &audit(vec![
+                    ("ID_PERSON", id.into()),
+                    ("TYPE_IMAGE", "profile".into()),
+                    ("IMAGE_PATH", "/gone.jpg".into()),
+                ]),
+            )
+            .await;
+            insert(
+                conn,
+                "T_WC_TMDB_PERSON_SERIE",
+                &audit(vec![
+                    ("ID_PERSON", id.into()),
+                    ("ID_SERIE", (other as i32).into()),
+                    ("ID_CREDIT", format!("seeded-person-{id}").into()),
+                    ("CREDIT_TYPE", "cast".into()),
+                ]),
+            )
+            .await;
+        }
+        _ => {
+            insert(
+                conn,
+                "T_WC_TMDB_SERIE_GENRE",
+                &audit(vec![("ID_SERIE", id.into()), ("ID_GENRE", 18.into())]),
+            )
+            .await;
+        }
+    }
+}
+
+async fn default_scope(backend: Backend) {
+    let Some(db) = TestDb::create(backend, "runs_default").await else {
+        return;
+    };
+    crawler_ok(&db.url, &["migrate", "up"]);
+    let fake = FakeTmdb::start(FakeTmdbConfig {
+        sizes: small_sizes(),
+        ..FakeTmdbConfig::default()
+    });
+    // Today's export: deleted ids are no longer listed, so 14-16 see the seeded ones.
+    fake.knobs.set_exports_exclude_deleted(true);
+    let cat = fake.catalogue().clone();
+    let env = crawler_env(&fake, &db, 8);
+    let conn = db.connect().await;
+
+    // The change feeds resume a week back; the polled window ends yesterday (a week: so that
+    // some live series of the 8 surely changed in it).
+    let today = open_day(TZ);
+    let start = today.checked_sub_days(Days::new(7)).expect("date");
+    let end = today.pred_opt().expect("date");
+    let long_ago = at_noon(start.checked_sub_days(Days::new(2)).expect("date"));
+
+    // Rows an older crawl left: deleted on TMDb since (14-16 must remove them and their
+    // children), and live ones that changed in the window (51-53 must re-fetch them).
+    let deleted: Vec<(EntityKind, Vec<u64>)> = vec![
+        (EntityKind::Movie, cat.deleted_movie_ids()),
+        (EntityKind::Person, cat.deleted_person_ids()),
+        (EntityKind::Series, cat.deleted_series_ids()),
+    ];
+    for (entity, ids) in &deleted {
+        assert!(!ids.is_empty(), "the catalogue has no deleted {entity}");
+        let feed = FEEDS.iter().find(|f| f.entity == *entity).expect("feed");
+        for &id in ids {
+            seed_entity(&conn, feed, id, "gone", long_ago).await;
+            seed_children(&conn, *entity, id, cat.movie_ids()[0]).await;
+        }
+    }
+    let mut changed: BTreeMap<&str, Vec<u64>> = BTreeMap::new();
+    for feed in &FEEDS {
+        let exported = exported_ids(&cat, feed.kind);
+        let picked: Vec<u64> = changes_feed(&fake, feed.segment, start, end)
+            .into_iter()
+            .filter(|&(id, adult)| !adult && exported.contains(&id) && cat.exists(feed.kind, id))
+            .map(|(id, _)| id)
+            .take(3)
+            .collect();
+        assert!(
+            !picked.is_empty(),
+            "no {} changed in {start}..={end}",
+            feed.segment
+        );
+        for &id in &picked {
+            seed_entity(&conn, feed, id, "stale", long_ago).await;
+        }
+        server_vars::set(
+            &conn,
+            TZ,
+            feed.cursor,
+            &start.to_string(),
+            "seeded by the test",
+        )
+        .await
+        .expect("seed the changes cursor");
+        changed.insert(feed.segment, picked);
+    }
+    fake.reset_counters();
+
+    let first = run_ok(&env, &["run"]);
+    let stdout = String::from_utf8_lossy(&first.stdout).into_owned();
+
+    // Every live entity of the catalogue is stored; nothing TMDb answers 34 for is.
+    let kinds = [
+        (EntityKind::Movie, Kind::Movie),
+        (EntityKind::Person, Kind::Person),
+        (EntityKind::Series, Kind::Tv),
+        (EntityKind::Collection, Kind::Collection),
+        (EntityKind::Company, Kind::Company),
+        (EntityKind::Network, Kind::Network),
+    ];
+    for (entity, kind) in kinds {
+        let stored = stored_ids(&db, &conn, entity).await;
+        let live = set(cat.live_ids(kind));
+        assert_eq!(
+            stored.difference(&live).collect::<Vec<_>>(),
+            Vec::<&u64>::new(),
+            "{entity} stored but not live on {backend:?}\n{stdout}"
+        );
+        assert_eq!(
+            live.difference(&stored).collect::<Vec<_>>(),
+            Vec::<&u64>::new(),
+            "{entity} live but not stored on {backend:?}\n{stdout}"
+        );
+    }
+    // 31: the persons credits name but the export lacks.
+    let persons = stored_ids(&db, &conn, EntityKind::Person).await;
+    let missing = cat.missing_person_ids();
+    assert!(!missing.is_empty());
+    for id in &missing {
+        assert!(persons.contains(id), "missing person {id} not recovered");
+    }
+    // 14-16: the seeded deleted entities are gone with every row they owned. Credit rows are
+    // also written from the other side (a live series crediting a deleted person, re-fetched
+    // by 53 after 15 ran), so in the credit tables only the seeded credits must be gone.
+    for (entity, ids) in &deleted {
+        for &id in ids {
+            for &(table, column) in entity.owned_tables() {
+                if table.starts_with("T_WC_TMDB_PERSON_") && *entity != EntityKind::Person {
+                    continue;
+                }
+                if matches!(table, "T_WC_TMDB_PERSON_MOVIE" | "T_WC_TMDB_PERSON_SERIE") {
+                    continue;
+                }
+                assert_eq!(
+                    count(&db, &conn, table, Some((column, id))).await,
+                    0,
+                    "{table} still holds rows of deleted {entity} {id} on {backend:?}\n{stdout}"
+                );
+            }
+        }
+    }
+    for table in ["T_WC_TMDB_PERSON_MOVIE", "T_WC_TMDB_PERSON_SERIE"] {
+        let seeded = scalar(
+            &db,
+            &conn,
+            format!(
+                "SELECT COUNT(*) FROM {} WHERE {} LIKE 'seeded-%'",
+                quoted(backend, table),
+                quoted(backend, "ID_CREDIT")
+            ),
+        )
+        .await;
+        assert_eq!(
+            seeded, 0,
+            "{table} still holds the credits of deleted entities on {backend:?}\n{stdout}"
+        );
+    }
+    // 51-53: the changed rows were re-fetched (the feeds are the only process selecting them:
+    // they are credit-complete and updated less than 30 days ago).
+    for feed in &FEEDS {
+        let (table, pk) = feed.entity.table();
+        for &id in &changed[feed.segment] {
+            let rows = support::rows::rows_where(
+                &db,
+                &conn,
+                table,
+                pk,
+                id as i64,
+                &[(feed.title, support::rows::Hint::Text)],
+            )
+            .await;
+            let expected = cat.name(feed.kind, id).expect("a catalogue name");
+            assert_eq!(
+                rows.first().and_then(|r| r.get(feed.title)).cloned(),
+                Some(support::rows::Cell::S(expected)),
+                "{} {id} changed in the window but was not re-fetched on {backend:?}\n{stdout}",
+                feed.segment
+            );
+        }
+        assert!(
+            fake.requests_to(&format!("/3/{}/changes", feed.segment)) >= 1,
+            "{} changes never polled",
+            feed.segment
+        );
+        assert_eq!(var(&conn, feed.cursor).await, today.to_string());
+    }
+    // Per route: one request per live entity (the changed ones by their feed, the others by
+    // 1-4/17/18/31) plus one per seeded deleted id (14-16). Without the feeds, the changed ones
+    // would not be asked for at all.
+    let routes: BTreeMap<String, u64> = fake.route_counts().into_iter().collect();
+    for (segment, kind, seeded_deleted) in [
+        ("movie", Kind::Movie, cat.deleted_movie_ids().len()),
+        ("person", Kind::Person, cat.deleted_person_ids().len()),
+        ("tv", Kind::Tv, cat.deleted_series_ids().len()),
+        ("collection", Kind::Collection, 0),
+        ("company", Kind::Company, 0),
+        ("network", Kind::Network, 0),
+    ] {
+        let key = format!("/3/{segment}/{{id}}");
+        assert_eq!(
+            detail_requests(&routes, segment),
+            (cat.live_ids(kind).len() + seeded_deleted) as u64,
+            "{key} on {backend:?}: {routes:?}\n{stdout}"
+        );
+    }
+    // The fake still credits deleted persons on live movies; 15 removed those credits with the
+    // persons (as TMDb drops the credits of a deleted person).
+    let deleted_persons = set(cat.deleted_person_ids());
+    assert!(assert_movies_complete(&db, &conn, &cat, &deleted_persons).await > 0);
+
+    // A second run right after: exports already imported, every selection empty, the feeds
+    // caught up: TMDb is asked for no entity.
+    fake.reset_counters();
+    let second = run_ok(&env, &["run"]);
+    let entity_requests: Vec<(String, u64)> = fake
+        .route_counts()
+        .into_iter()
+        .filter(|(route, _)| !route.starts_with("/p/exports/") && !route.ends_with("/changes"))
+        .collect();
+    assert!(
+        entity_requests.is_empty(),
+        "the second run asked TMDb for entities on {backend:?}: {entity_requests:?}\n{}",
+        String::from_utf8_lossy(&second.stdout)
+    );
+}
+
+#[tokio::test]
+async fn default_scope_run_on_sqlite() {
+    default_scope(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn default_scope_run_on_mariadb() {
+    default_scope(Backend::MySql).await;
+}
+
+#[tokio::test]
+async fn default_scope_run_on_postgres() {
+    default_scope(Backend::Postgres).await;
+}
+
+// ---------------------------------------------------------------- 2. SIGKILL and restart
+
+/// Small enough to be quick, large enough that process 2 takes a few seconds with latency.
+fn latency_sizes() -> CatalogueSizes {
+    CatalogueSizes {
+        movies: 48,
+        series: 2,
+        seasons_per_series: 1,
+        episodes_per_season: 1,
+        persons: 40,
+        collections: 2,
+        companies: 4,
+        networks: 2,
+        keywords: 10,
+        lists: 1,
+    }
+}
+
+fn slow_fake(latency_ms: u64) -> FakeTmdb {
+    let fake = FakeTmdb::start(FakeTmdbConfig {
+        sizes: latency_sizes(),
+        ..FakeTmdbConfig::default()
+    });
+    fake.knobs.set_latency(Duration::from_millis(latency_ms));
+    fake
+}
+
+/// Table → its compared columns and rows (sorted; repeats kept).
+type Snapshot = BTreeMap<String, (Vec<String>, Vec<Vec<Option<String>>>)>;
+
+/// Timestamps and surrogate keys differ between two equal crawls.
+fn compared(column: &str) -> bool {
+    !(column.starts_with("TIM_")
+        || column == "DAT_CREAT"
+        || column == "ID_ROW"
+        || column == "ID_MOVIE_TITLE"
+        || column.starts_with("ID_TMDB_"))
+}
+
+async fn column_names(db: &TestDb, conn: &DatabaseConnection, table: &str) -> Vec<String> {
+    let (sql, values): (&str, Vec<Value>) = match db.backend {
+        Backend::Sqlite => (
+            "SELECT name FROM pragma_table_info(?) ORDER BY cid",
+            vec![table.into()],
+        ),
+        Backend::MySql => (
+            "SELECT COLUMN_NAME AS name FROM information_schema.COLUMNS \
+             WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION",
+            vec![table.into()],
+        ),
+        Backend::Postgres => (
+            "SELECT column_name::text AS name FROM information_schema.columns \
+             WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position",
+            vec![table.into()],
+        ),
+    };
+    conn.query_all_raw(Statement::from_sql_and_values(db.db_backend(), sql, values))
+        .await
+        .expect("list columns")
+        .iter()
+        .map(|r| r.try_get::<String>("", "name").expect("column name"))
+        .collect()
+}
+
+/// Every `T_WC_TMDB_MOVIE*` table, the movie credits and the not-found ledger, as text.
+async fn snapshot(db: &TestDb) -> Snapshot {
+    let conn = db.connect().await;
+    let text = match db.backend {
+        Backend::MySql => "CHAR",
+        _ => "TEXT",
+    };
+    let mut out = Snapshot::new();
+    for table in db.table_names().await {
+        if !(table.starts_with("T_WC_TMDB_MOVIE")
+            || table == "T_WC_TMDB_PERSON_MOVIE"
+            || table == "T_WC_TMDB_ID_NOT_FOUND")
+        {
+            continue;
+        }
+        let columns: Vec<String> = column_names(db, &conn, &table)
+            .await
+            .into_iter()
+            .filter(|c| compared(c))
+            .collect();
+        let list: Vec<String> = columns
+            .iter()
+            .map(|c| format!("CAST({} AS {text})", quoted(db.backend, c)))
+            .collect();
+        let sql = format!(
+            "SELECT {} FROM {}",
+            list.join(", "),
+            quoted(db.backend, &table)
+        );
+        let mut rows: Vec<Vec<Option<String>>> = conn
+            .query_all_raw(Statement::from_string(db.db_backend(), sql))
+            .await
+            .unwrap_or_else(|e| panic!("read {table}: {e}"))
+            .iter()
+            .map(|r| {
+                (0..columns.len())
+                    .map(|i| r.try_get_by_index::<Option<String>>(i).expect("text"))
+                    .collect()
+            })
+            .collect();
+        rows.sort();
+        out.insert(table, (columns, rows));
+    }
+    out
+}
+
+/// The Python crawler's logical key of each compared table.
+const LOGICAL_KEYS: [(&str, &[&str]); 12] = [
+    ("T_WC_TMDB_MOVIE", &["ID_MOVIE"]),
+    ("T_WC_TMDB_MOVIE_ID_IMPORT", &["id"]),
+    ("T_WC_TMDB_MOVIE_GENRE", &["ID_MOVIE", "ID_GENRE"]),
+    ("T_WC_TMDB_MOVIE_COMPANY", &["ID_MOVIE", "ID_COMPANY"]),
+    ("T_WC_TMDB_MOVIE_KEYWORD", &["ID_MOVIE", "ID_KEYWORD"]),
+    (
+        "T_WC_TMDB_MOVIE_PRODUCTION_COUNTRY",
+        &["ID_MOVIE", "COUNTRY_CODE"],
+    ),
+    (
+        "T_WC_TMDB_MOVIE_SPOKEN_LANGUAGE",
+        &["ID_MOVIE", "SPOKEN_LANGUAGE"],
+    ),
+    ("T_WC_TMDB_MOVIE_LANG", &["ID_MOVIE", "LANG"]),
+    (
+        "T_WC_TMDB_MOVIE_IMAGE",
+        &["ID_MOVIE", "TYPE_IMAGE", "IMAGE_PATH"],
+    ),
+    ("T_WC_TMDB_PERSON_MOVIE", &["ID_CREDIT"]),
+    (
+        "T_WC_TMDB_PERSON_MOVIE",
+        &["ID_MOVIE", "ID_PERSON", "ID_CREDIT"],
+    ),
+    ("T_WC_TMDB_ID_NOT_FOUND", &["ENTITY_TYPE", "ID_ENTITY"]),
+];
+
+fn assert_no_duplicates(snapshot: &Snapshot, what: &str) {
+    for (table, key) in LOGICAL_KEYS {
+        let (columns, rows) = snapshot
+            .get(table)
+            .unwrap_or_else(|| panic!("{what}: no table {table}"));
+        let index: Vec<usize> = key
+            .iter()
+            .map(|k| {
+                columns
+                    .iter()
+                    .position(|c| c == k)
+                    .unwrap_or_else(|| panic!("{table} has no column {k}"))
+            })
+            .collect();
+        let mut seen = BTreeSet::new();
+        let duplicates: Vec<Vec<Option<String>>> = rows
+            .iter()
+            .map(|r| index.iter().map(|&i| r[i].clone()).collect::<Vec<_>>())
+            .filter(|k| !seen.insert(k.clone()))
+            .collect();
+        assert!(
+            duplicates.is_empty(),
+            "{what}: {table} holds {key:?} more than once: {duplicates:?}"
+        );
+    }
+}
+
+fn assert_same(got: &Snapshot, want: &Snapshot, what: &str) {
+    assert_eq!(
+        got.keys().collect::<Vec<_>>(),
+        want.keys().collect::<Vec<_>>(),
+        "{what}: tables"
+    );
+    for (table, (columns, rows)) in want {
+        let (got_columns, got_rows) = &got[table];
+        assert_eq!(got_columns, columns, "{what}: columns of {table}");
+        let missing: Vec<_> = rows.iter().filter(|r| !got_rows.contains(r)).collect();
+        let extra: Vec<_> = got_rows.iter().filter(|r| !rows.contains(r)).collect();
+        assert!(
+            missing.is_empty() && extra.is_empty() && got_rows.len() == rows.len(),
+            "{what}: {table} differs ({} rows, {} expected)\ncolumns {columns:?}\nmissing {missing:?}\nextra {extra:?}",
+            got_rows.len(),
+            rows.len()
+        );
+    }
+}
+
+async fn sigkill_and_restart(backend: Backend) {
+    let Some(reference) = TestDb::create(backend, "runs_whole").await else {
+        return;
+    };
+    let Some(db) = TestDb::create(backend, "runs_killed").await else {
+        return;
+    };
+    crawler_ok(&reference.url, &["migrate", "up"]);
+    crawler_ok(&db.url, &["migrate", "up"]);
+    let fake = slow_fake(60);
+    let cat = fake.catalogue().clone();
+    let args = ["run", "--process", "41-47,2"];
+
+    // Uninterrupted.
+    let whole = Instant::now();
+    run_ok(&crawler_env(&fake, &reference, 2), &args);
+    let whole = whole.elapsed();
+
+    // Killed in the middle of process 2, then run again.
+    let env = crawler_env(&fake, &db, 2);
+    let conn = db.connect().await;
+    let mut crawler = Running::spawn(&env, &args);
+    let pid = crawler.pid();
+    wait_for_rows(&db, &conn, &mut crawler, "T_WC_TMDB_MOVIE", 5).await;
+    crawler.sigkill();
+    let at_kill = count(&db, &conn, "T_WC_TMDB_MOVIE", None).await;
+    let movies = cat.movie_ids().len() as i64;
+    assert!(
+        at_kill < movies,
+        "process 2 was over before the kill ({at_kill} of {movies} movies; a whole run takes {whole:?})"
+    );
+    assert!(
+        var(&conn, RUN_LOCK).await.ends_with(&format!(" {pid}")),
+        "the killed run did not hold the lock"
+    );
+    let again = Instant::now();
+    let restarted = run_ok(&env, &args);
+    eprintln!(
+        "{backend:?}: whole run {whole:?}, killed at {at_kill} movies, restart {:?}",
+        again.elapsed()
+    );
+    let stderr = String::from_utf8_lossy(&restarted.stderr);
+    assert!(
+        stderr.contains("taking over the run lock"),
+        "the lock of the killed process was not taken over: {}",
+        describe(&restarted)
+    );
+    assert_eq!(var(&conn, RUN_LOCK).await, "", "the lock was not released");
+
+    let want = snapshot(&reference).await;
+    let got = snapshot(&db).await;
+    assert_no_duplicates(&want, "uninterrupted run");
+    assert_no_duplicates(&got, "killed and restarted run");
+    assert_same(
+        &got,
+        &want,
+        &format!("killed at {at_kill} movies on {backend:?}"),
+    );
+    assert_eq!(
+        assert_movies_complete(&db, &conn, &cat, &BTreeSet::new()).await as i64,
+        movies,
+        "on {backend:?}"
+    );
+}
+
+#[tokio::test]
+async fn sigkill_mid_process_2_then_restart_matches_uninterrupted_on_sqlite() {
+    sigkill_and_restart(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn sigkill_mid_process_2_then_restart_matches_uninterrupted_on_mariadb() {
+    sigkill_and_restart(Backend::MySql).await;
+}
+
+#[tokio::test]
+async fn sigkill_mid_process_2_then_restart_matches_uninterrupted_on_postgres() {
+    sigkill_and_restart(Backend::Postgres).await;
+}
+
+// ---------------------------------------------------------------- 3. SIGTERM
+
+async fn sigterm_mid_run(backend: Backend) {
+    let Some(db) = TestDb::create(backend, "runs_term").await else {
+        return;
+    };
+    crawler_ok(&db.url, &["migrate", "up"]);
+    let fake = slow_fake(120);
+    let cat = fake.catalogue().clone();
+    let conn = db.connect().await;
+    // The default scope: 17, 18, 1, then process 2 is where the signal lands.
+    let mut crawler = Running::spawn(&crawler_env(&fake, &db, 4), &["run"]);
+    wait_for_rows(&db, &conn, &mut crawler, "T_WC_TMDB_MOVIE", 4).await;
+    let signalled = Instant::now();
+    crawler.sigterm();
+    let status = crawler.wait_for(Duration::from_secs(10));
+    let took = signalled.elapsed();
+    let Some(status) = status else {
+        panic!(
+            "still running 10 s after SIGTERM on {backend:?}\n{}",
+            crawler.logs()
+        );
+    };
+    assert!(
+        status.success(),
+        "exit {status:?} after SIGTERM on {backend:?}\n{}",
+        crawler.logs()
+    );
+    eprintln!("{backend:?}: exited {took:?} after SIGTERM");
+    let stdout = crawler.output("stdout");
+    assert!(
+        stdout.contains(" 2 newmovies:") && stdout.contains("(stopped early)"),
+        "process 2 was not reported as stopped early ({took:?} after SIGTERM):\n{}",
+        crawler.logs()
+    );
+
+    // No entity half-written; the run was really cut short; the run's variables are written.
+    let stored = assert_movies_complete(&db, &conn, &cat, &BTreeSet::new()).await;
+    assert!(stored >= 4);
+    assert!(
+        stored < cat.movie_ids().len(),
+        "process 2 finished before the signal"
+    );
+    assert_eq!(
+        count(&db, &conn, "T_WC_TMDB_PERSON", None).await,
+        0,
+        "a process was started after SIGTERM"
+    );
+    assert!(!var(&conn, "strtmdbcrawlerenddatetime").await.is_empty());
+    assert_eq!(var(&conn, "strtmdbcrawlercurrentprocess").await, "");
+    assert_eq!(var(&conn, RUN_LOCK).await, "", "the lock was not released");
+}
+
+#[tokio::test]
+async fn sigterm_mid_run_exits_0_within_10s_on_sqlite() {
+    sigterm_mid_run(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn sigterm_mid_run_exits_0_within_10s_on_mariadb() {
+    sigterm_mid_run(Backend::MySql).await;
+}
+
+#[tokio::test]
+async fn sigterm_mid_run_exits_0_within_10s_on_postgres() {
+    sigterm_mid_run(Backend::Postgres).await;
+}
+
+/// An entity whose request never answers cannot hold the process: SIGTERM, the grace period
+/// (9 s), exit 0 anyway; the entities in flight roll back, nothing is half-written.
+#[tokio::test]
+async fn sigterm_with_stalled_requests_exits_0_after_the_grace_on_sqlite() {
+    let Some(db) = TestDb::create(Backend::Sqlite, "runs_grace").await else {
+        return;
+    };
+    crawler_ok(&db.url, &["migrate", "up"]);
+    let fake = slow_fake(120);
+    let cat = fake.catalogue().clone();
+    let conn = db.connect().await;
+    let mut crawler = Running::spawn(
+        &crawler_env(&fake, &db, 4),
+        &["run", "--process", "41-47,2"],
+    );
+    wait_for_rows(&db, &conn, &mut crawler, "T_WC_TMDB_MOVIE", 4).await;
+    // From now on every answer takes two minutes; let the requests in flight end, the next
+    // ones start and stall.
+    fake.knobs.set_latency(Duration::from_secs(120));
+    std::thread::sleep(Duration::from_millis(400));
+    let stored_before = count(&db, &conn, "T_WC_TMDB_MOVIE", None).await;
+    let signalled = Instant::now();
+    crawler.sigterm();
+    let status = crawler.wait_for(Duration::from_secs(15));
+    let took = signalled.elapsed();
+    let Some(status) = status else {
+        panic!("still running 15 s after SIGTERM\n{}", crawler.logs());
+    };
+    eprintln!("exited {took:?} after SIGTERM with stalled requests");
+    assert!(status.success(), "exit {status:?}\n{}", crawler.logs());
+    assert!(
+        took >= Duration::from_secs(8) && took < Duration::from_secs(11),
+        "exited {took:?} after SIGTERM; the grace period is 9 s\n{}",
+        crawler.logs()
+    );
+    let stored = assert_movies_complete(&db, &conn, &cat, &BTreeSet::new()).await;
+    assert_eq!(stored as i64, stored_before, "a stalled movie was stored");
+    // A later run takes the lock over and finishes the job.
+    fake.knobs.set_latency(Duration::ZERO);
+    run_ok(
+        &crawler_env(&fake, &db, 4),
+        &["run", "--process", "41-47,2"],
+    );
+    assert_eq!(
+        assert_movies_complete(&db, &conn, &cat, &BTreeSet::new()).await,
+        cat.movie_ids().len()
+    );
+}
+
+/// SIGTERM while a change feed (51) re-fetches: no new id is sent to TMDb after the signal,
+/// beyond the requests already in flight, and the window stays to do.
+#[tokio::test]
+async fn sigterm_during_a_change_feed_stops_feeding_ids_on_sqlite() {
+    let Some(db) = TestDb::create(Backend::Sqlite, "runs_feed_term").await else {
+        return;
+    };
+    crawler_ok(&db.url, &["migrate", "up"]);
+    let fake = slow_fake(120);
+    let conn = db.connect().await;
+    // Two weeks of changes, none of them stored yet: most movies are to be fetched.
+    let start = open_day(TZ).checked_sub_days(Days::new(14)).expect("date");
+    server_vars::set(
+        &conn,
+        TZ,
+        "strtmdbcrawlerchangesmoviedate",
+        &start.to_string(),
+        "seeded by the test",
+    )
+    .await
+    .expect("seed the changes cursor");
+    let in_flight = 2;
+    let mut crawler = Running::spawn(
+        &crawler_env(&fake, &db, in_flight),
+        &["run", "--process", "51"],
+    );
+    wait_for_rows(&db, &conn, &mut crawler, "T_WC_TMDB_MOVIE", 3).await;
+    let routes = |fake: &FakeTmdb| fake.route_counts().into_iter().collect::<BTreeMap<_, _>>();
+    let at_signal = detail_requests(&routes(&fake), "movie");
+    crawler.sigterm();
+    let status = crawler.wait_for(Duration::from_secs(10));
+    let Some(status) = status else {
+        panic!("still running 10 s after SIGTERM\n{}", crawler.logs());
+    };
+    assert!(status.success(), "exit {status:?}\n{}", crawler.logs());
+    let after = detail_requests(&routes(&fake), "movie");
+    let stored = count(&db, &conn, "T_WC_TMDB_MOVIE", None).await;
+    assert!(
+        after <= at_signal + in_flight as u64,
+        "{} movies were requested after SIGTERM ({at_signal} before; {stored} stored in all): \
+         the change feed does not stop feeding ids\n{}",
+        after - at_signal,
+        crawler.logs()
+    );
+    assert_eq!(
+        var(&conn, "strtmdbcrawlerchangesmoviedate").await,
+        start.to_string(),
+        "the cursor moved past a window the stop cut short"
+    );
+}
+
+// ---------------------------------------------------------------- 4. one instance at a time
+
+async fn second_instance(backend: Backend) {
+    let Some(db) = TestDb::create(backend, "runs_twice").await else {
+        return;
+    };
+    crawler_ok(&db.url, &["migrate", "up"]);
+    let fake = slow_fake(120);
+    let env = crawler_env(&fake, &db, 2);
+    let conn = db.connect().await;
+    let mut first = Running::spawn(&env, &["run", "--process", "41-47,2"]);
+    let pid = first.pid();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let (holder, started) = loop {
+        let holder = var(&conn, RUN_LOCK).await;
+        let started = var(&conn, "strtmdbcrawlerstartdatetime").await;
+        if !holder.is_empty() && !started.is_empty() {
+            break (holder, started);
+        }
+        assert!(!first.finished(), "the first run ended:\n{}", first.logs());
+        assert!(
+            Instant::now() < deadline,
+            "the first run never took the lock"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(
+        holder.ends_with(&format!(" {pid}")),
+        "lock holder {holder:?}"
+    );
+
+    let second = run(&env, &["run"]);
+    assert!(
+        !first.finished(),
+        "the first run ended before the second was refused"
+    );
+    assert_eq!(second.status.code(), Some(2), "{}", describe(&second));
+    let stderr = String::from_utf8_lossy(&second.stderr);
+    assert!(
+        stderr.contains("another tmdb-crawler") && stderr.contains(&holder),
+        "the refusal does not name the other instance ({holder}): {}",
+        describe(&second)
+    );
+    assert_eq!(
+        var(&conn, RUN_LOCK).await,
+        holder,
+        "the second run took the lock"
+    );
+    assert_eq!(
+        var(&conn, "strtmdbcrawlerstartdatetime").await,
+        started,
+        "the refused run started anyway"
+    );
+
+    first.sigterm();
+    let status = first
+        .wait_for(Duration::from_secs(10))
+        .unwrap_or_else(|| panic!("first run still going 10 s after SIGTERM"));
+    assert!(status.success(), "{status:?}\n{}", first.logs());
+    assert_eq!(var(&conn, RUN_LOCK).await, "", "the lock was not released");
+}
+
+#[tokio::test]
+async fn second_instance_is_refused_on_sqlite() {
+    second_instance(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn second_instance_is_refused_on_mariadb() {
+    second_instance(Backend::MySql).await;
+}
+
+#[tokio::test]
+async fn second_instance_is_refused_on_postgres() {
+    second_instance(Backend::Postgres).await;
+}
