@@ -203,7 +203,7 @@ pub const CATALOGUE: &[Process] = &[
         kind: EntityKind::Movie,
         group: ProcessGroup::Deleted,
         selects: ledgered!(
-            "Stored non-adult movies absent from the movie ID export, each confirmed gone at TMDb before it and its child rows are deleted"
+            "Stored non-adult movies absent from the movie ID export and not fetched today, each confirmed gone at TMDb before it and its child rows are deleted"
         ),
         in_default_scope: true,
     },
@@ -213,7 +213,7 @@ pub const CATALOGUE: &[Process] = &[
         kind: EntityKind::Person,
         group: ProcessGroup::Deleted,
         selects: ledgered!(
-            "Stored non-adult persons absent from the person ID export, each confirmed gone at TMDb before it and its child rows are deleted"
+            "Stored non-adult persons absent from the person ID export and not fetched today, each confirmed gone at TMDb before it and its child rows are deleted"
         ),
         in_default_scope: true,
     },
@@ -223,7 +223,7 @@ pub const CATALOGUE: &[Process] = &[
         kind: EntityKind::Serie,
         group: ProcessGroup::Deleted,
         selects: ledgered!(
-            "Stored series (adult or not) absent from the TV series ID export, on runs that bring in a new daily export, each confirmed gone at TMDb before it and its child rows are deleted"
+            "Stored series (adult or not) absent from the TV series ID export and not fetched today, once per export day, each confirmed gone at TMDb before it and its child rows are deleted"
         ),
         in_default_scope: true,
     },
@@ -399,7 +399,7 @@ pub const CATALOGUE: &[Process] = &[
         kind: EntityKind::Movie,
         group: ProcessGroup::Changes,
         selects: ledgered!(
-            "Movie ids reported by TMDb /movie/changes, read from the saved cursor day in windows of at most 14 days"
+            "Movie ids reported by TMDb /movie/changes from the saved cursor day through yesterday (UTC), in windows of at most 14 days, unless stored after the window"
         ),
         in_default_scope: true,
     },
@@ -409,7 +409,7 @@ pub const CATALOGUE: &[Process] = &[
         kind: EntityKind::Person,
         group: ProcessGroup::Changes,
         selects: ledgered!(
-            "Person ids reported by TMDb /person/changes, read from the saved cursor day in windows of at most 14 days"
+            "Person ids reported by TMDb /person/changes from the saved cursor day through yesterday (UTC), in windows of at most 14 days, unless stored after the window"
         ),
         in_default_scope: true,
     },
@@ -419,7 +419,7 @@ pub const CATALOGUE: &[Process] = &[
         kind: EntityKind::Serie,
         group: ProcessGroup::Changes,
         selects: ledgered!(
-            "Series ids reported by TMDb /tv/changes, read from the saved cursor day in windows of at most 14 days"
+            "Series ids reported by TMDb /tv/changes from the saved cursor day through yesterday (UTC), in windows of at most 14 days, unless stored after the window"
         ),
         in_default_scope: true,
     },

@@ -37,6 +37,15 @@ pub const VAR_CURRENT: &str = "strtmdbcrawlercurrentprocess";
 pub const VAR_LAST_CRAWLED: &str = "strtmdbcrawlerdatetime";
 pub const VAR_RUNTIME: &str = "strtmdbcrawlertotalruntime";
 
+/// Processes the Python crawler ran only on the first run of a new export day.
+const ONCE_PER_EXPORT_DAY: [u16; 3] = [13, 16, 23];
+
+/// `strtmdbcrawlerprocess<n>exportdate`: the export day a once-a-day process last ran for (a
+/// name this crawler adds; the Python crawler compared in memory within one run).
+fn gate_var(number: u16) -> String {
+    format!("strtmdbcrawlerprocess{number}exportdate")
+}
+
 /// Ids read from a selection at a time.
 const SELECTION_PAGE: u64 = 500;
 /// Seconds between two progress lines of a long process.
@@ -496,6 +505,20 @@ impl Run {
             return Err(RunError::NotImplemented(number));
         };
         let fetcher = self.fetcher(kind, number)?;
+        // 13, 16 and 23 run once per export day, as in the Python crawler.
+        let gate = if ONCE_PER_EXPORT_DAY.contains(&number) {
+            let day = self.get(VAR_IMPORT_DATE).await?;
+            let done = self.get(&gate_var(number)).await?;
+            if !day.is_empty() && day.as_str() <= done.as_str() {
+                tracing::info!(process = number, export_date = %day, "already ran for this export day");
+                return Ok(ProcessOutcome::Skipped(format!(
+                    "already ran for the export of {day}"
+                )));
+            }
+            Some(day)
+        } else {
+            None
+        };
         let name = self.begin_process(number).await?;
         let span = tracing::info_span!("process", number, name);
         let deletes = matches!(number, 14..=16);
@@ -628,6 +651,17 @@ impl Run {
             }
         }
         bar.finish(number, name, &report, started);
+        if let Some(day) = gate
+            && !report.interrupted
+            && !day.is_empty()
+        {
+            self.set(vec![var(
+                &gate_var(number),
+                &day,
+                "Export day this once-a-day process last ran for",
+            )])
+            .await?;
+        }
         report.seconds = started.elapsed().as_secs();
         for (id, reason) in &report.failed {
             tracing::warn!(process = number, id, %reason, "entity failed");
