@@ -14,9 +14,9 @@ RUN apt-get update \
  && chown crawler:crawler /data
 COPY --from=build /src/target/release/tmdb-crawler /usr/local/bin/tmdb-crawler
 USER crawler
-WORKDIR /data
+# From /, the built-in SQLite default `data/tmdb.sqlite` is /data/tmdb.sqlite, on the volume.
+# No TMDB_CRAWLER_DATABASE_URL here: it would outrank the Python crawler's DB_* variables.
+WORKDIR /
 VOLUME ["/data"]
-# The embedded SQLite default lives on the volume; set TMDB_CRAWLER_DATABASE_URL for MariaDB.
-ENV TMDB_CRAWLER_DATABASE_URL="sqlite:///data/tmdb.sqlite?mode=rwc"
 ENTRYPOINT ["tmdb-crawler"]
 CMD ["run"]

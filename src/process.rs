@@ -183,7 +183,7 @@ pub const CATALOGUE: &[Process] = &[
         kind: EntityKind::Keyword,
         group: ProcessGroup::Backfill,
         selects: ledgered!(
-            "Keywords of the ID export with no French name row yet, which get the English name copied in without any API call"
+            "Keywords of the ID export with no name row in the first configured language yet; each is fetched (/keyword/{id}) and its English name stored for every configured language"
         ),
         in_default_scope: false,
     },
