@@ -229,6 +229,15 @@ async fn run(
     if let Some(n) = processes.iter().find(|n| !coordinator::is_implemented(**n)) {
         return Err(CliError::Usage(RunError::NotImplemented(*n).to_string()));
     }
+    // Refused before the database is touched: a run never half-happens for want of a key.
+    if Auth::from_config(config).is_none()
+        && let Some(n) = processes.iter().find(|n| coordinator::needs_api(**n))
+    {
+        return Err(CliError::Usage(
+            RunError::NoApiCredentials(*n).to_string()
+                + " (TMDB_CRAWLER_API_TOKEN or TMDB_CRAWLER_API_KEY)",
+        ));
+    }
     let url = &config.database_url;
     let db = store::connect(url).await?;
     let pending = Migrator::get_pending_migrations_read_only(&db)

@@ -337,12 +337,15 @@ async fn exports_on_postgres() {
 }
 
 #[test]
-fn processes_not_implemented_yet_are_refused_before_anything_runs() {
+fn api_processes_without_credentials_are_refused_before_anything_runs() {
     let dir = tempfile::tempdir().expect("temporary directory");
     let out = crawler(dir.path(), &["run", "--process", "41,2"], &[]);
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("process 2 is not implemented"), "{stderr}");
+    assert!(
+        stderr.contains("process 2 calls the TMDb API: set api_key or api_token"),
+        "{stderr}"
+    );
     assert!(
         !dir.path().join("data").exists(),
         "the database was touched"
