@@ -25,6 +25,7 @@ use crate::actors::writer::{DbWriter, DeleteEntity, SetServerVariables};
 use crate::process;
 use crate::records::EntityKind;
 use crate::store::imports::ExportKind;
+use crate::store::retry::{self, RetryPolicy};
 use crate::store::selections::{self, SchemaFlags, SelectionParams};
 use crate::store::server_vars::{self, format_datetime, local_now};
 
@@ -239,6 +240,7 @@ struct Run {
 }
 
 impl Run {
+    /// The writer retries the variables while the database is unavailable (its budget).
     async fn set(&self, vars: Vec<(String, String, String)>) -> Result<(), RunError> {
         self.writer
             .send(SetServerVariables(vars))
@@ -251,11 +253,14 @@ impl Run {
         format_datetime(local_now(self.timezone))
     }
 
+    /// Waits for an unavailable database ([`RetryPolicy::configured`]).
     async fn get(&self, name: &str) -> Result<String, RunError> {
-        Ok(server_vars::get(&self.db, name)
-            .await
-            .map_err(|e| RunError::Db(e.to_string()))?
-            .unwrap_or_default())
+        let value = retry::retry(RetryPolicy::configured(), "read server variable", || {
+            server_vars::get(&self.db, name)
+        })
+        .await
+        .map_err(|e| RunError::Db(e.to_string()))?;
+        Ok(value.unwrap_or_default())
     }
 
     async fn execute(mut self, msg: RunProcesses) -> Result<RunReport, RunError> {
@@ -553,10 +558,12 @@ impl Run {
                 Some(l) => SELECTION_PAGE.min(l - report.selected),
                 None => SELECTION_PAGE,
             };
-            let page = selections::page(&self.db, number, &params, cursor.as_ref(), page_size)
-                .instrument(span.clone())
-                .await
-                .map_err(|e| RunError::Db(e.to_string()))?;
+            let page = retry::retry(RetryPolicy::configured(), "read selection page", || {
+                selections::page(&self.db, number, &params, cursor.as_ref(), page_size)
+            })
+            .instrument(span.clone())
+            .await
+            .map_err(|e| RunError::Db(e.to_string()))?;
             if page.ids.is_empty() {
                 break;
             }

@@ -4,6 +4,12 @@
 //! (one statement, one transaction), so ordering between messages is the sender's business:
 //! the export pipeline awaits each `ImportBatch` before sending the next, which is also its
 //! backpressure.
+//!
+//! Entity writes, not-found records, deletions and server variables ride out database outages:
+//! a transient error (connection lost or refused, pool timed out) runs the whole unit again
+//! after a backoff, within the [`RetryPolicy`] budget (120 s by default); a statement the
+//! database refuses fails at once, for that entity only. Export imports are not retried: a
+//! failed import keeps the previous one and the run reports it.
 
 use actix::prelude::*;
 use chrono_tz::Tz;
@@ -14,6 +20,7 @@ use std::rc::Rc;
 use crate::records::{EntityKind, EntityRecord};
 use crate::store::entities::{self, EntityWriteError, LiveSchema, WriteSummary};
 use crate::store::imports::{self, ExportKind, ImportError, ImportRow};
+use crate::store::retry::{self, RetryPolicy};
 use crate::store::server_vars;
 
 pub struct DbWriter {
@@ -21,6 +28,8 @@ pub struct DbWriter {
     timezone: Tz,
     /// The live schema's columns, read once: entity writes skip columns the database lacks.
     schema: Rc<LiveSchema>,
+    /// How long writes wait for an unavailable database.
+    retry: RetryPolicy,
 }
 
 impl DbWriter {
@@ -30,6 +39,7 @@ impl DbWriter {
             db,
             timezone,
             schema: Rc::new(LiveSchema::default()),
+            retry: RetryPolicy::configured(),
         }
     }
 
@@ -40,7 +50,14 @@ impl DbWriter {
             db,
             timezone,
             schema: Rc::new(schema),
+            retry: RetryPolicy::configured(),
         })
+    }
+
+    /// Replaces the retry policy (default: [`RetryPolicy::configured`]).
+    pub fn with_retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
     }
 }
 
@@ -124,11 +141,16 @@ impl Handler<SetServerVariables> for DbWriter {
     fn handle(&mut self, msg: SetServerVariables, _ctx: &mut Self::Context) -> Self::Result {
         let db = self.db.clone();
         let tz = self.timezone;
+        let policy = self.retry;
         Box::pin(async move {
-            for (name, value, description) in msg.0 {
-                server_vars::set(&db, tz, &name, &value, &description).await?;
-            }
-            Ok(())
+            let (db, vars) = (&db, &msg.0);
+            retry::retry(policy, "set server variables", || async move {
+                for (name, value, description) in vars {
+                    server_vars::set(db, tz, name, value, description).await?;
+                }
+                Ok(())
+            })
+            .await
         })
     }
 }
@@ -161,7 +183,15 @@ macro_rules! entity_write {
                 let db = self.db.clone();
                 let schema = self.schema.clone();
                 let now = server_vars::local_now(self.timezone);
-                Box::pin(async move { entities::write(&db, &schema, &msg.0.0, now).await })
+                let policy = self.retry;
+                Box::pin(async move {
+                    let (db, schema, record) = (&db, &*schema, &msg.0.0);
+                    // The whole transaction again: a failed one was rolled back.
+                    retry::retry(policy, "write entity", || {
+                        entities::write(db, schema, record, now)
+                    })
+                    .await
+                })
             }
         }
     };
@@ -217,8 +247,13 @@ impl Handler<RecordNotFound> for DbWriter {
         let db = self.db.clone();
         let schema = self.schema.clone();
         let now = server_vars::local_now(self.timezone);
+        let policy = self.retry;
         Box::pin(async move {
-            entities::record_not_found(&db, &schema, msg.kind, msg.id, &msg.context, now).await
+            let (db, schema, context) = (&db, &*schema, msg.context.as_str());
+            retry::retry(policy, "record not found", || {
+                entities::record_not_found(db, schema, msg.kind, msg.id, context, now)
+            })
+            .await
         })
     }
 }
@@ -238,6 +273,13 @@ impl Handler<DeleteEntity> for DbWriter {
     fn handle(&mut self, msg: DeleteEntity, _ctx: &mut Self::Context) -> Self::Result {
         let db = self.db.clone();
         let schema = self.schema.clone();
-        Box::pin(async move { entities::delete_entity(&db, &schema, msg.kind, msg.id).await })
+        let policy = self.retry;
+        Box::pin(async move {
+            let (db, schema) = (&db, &*schema);
+            retry::retry(policy, "delete entity", || {
+                entities::delete_entity(db, schema, msg.kind, msg.id)
+            })
+            .await
+        })
     }
 }

@@ -20,6 +20,7 @@ use sea_orm::{
 };
 
 use crate::records::{Cells, ChildSet, EntityKind, EntityRecord, MainRow, Stale, value_key};
+use crate::store::retry;
 
 /// Not-found ledger (added by the 2026-08 migration).
 pub const LEDGER_TABLE: &str = "T_WC_TMDB_ID_NOT_FOUND";
@@ -47,6 +48,44 @@ pub enum EntityWriteError {
         table: &'static str,
         reason: String,
     },
+    /// The database could not be reached or dropped the connection
+    /// ([`retry::is_transient`]): the transaction rolled back and the whole write may be tried
+    /// again.
+    #[error("{kind} {id}: the database was unavailable while writing {table}: {reason}")]
+    Unavailable {
+        kind: EntityKind,
+        id: i32,
+        table: &'static str,
+        reason: String,
+    },
+}
+
+impl EntityWriteError {
+    /// `Unavailable` for an outage, `Db` for a statement the database refused.
+    pub fn db(kind: EntityKind, id: i32, table: &'static str, err: DbErr) -> EntityWriteError {
+        let reason = err.to_string();
+        if retry::is_transient(&err) {
+            EntityWriteError::Unavailable {
+                kind,
+                id,
+                table,
+                reason,
+            }
+        } else {
+            EntityWriteError::Db {
+                kind,
+                id,
+                table,
+                reason,
+            }
+        }
+    }
+}
+
+impl retry::Transient for EntityWriteError {
+    fn is_transient(&self) -> bool {
+        matches!(self, EntityWriteError::Unavailable { .. })
+    }
 }
 
 /// What a write did, for logs and progress counts.
@@ -208,14 +247,7 @@ pub async fn write(
 ) -> Result<WriteSummary, EntityWriteError> {
     let kind = record.kind;
     let id = record.id;
-    let db_err = |table: &'static str| {
-        move |e: DbErr| EntityWriteError::Db {
-            kind,
-            id,
-            table,
-            reason: e.to_string(),
-        }
-    };
+    let db_err = |table: &'static str| move |e: DbErr| EntityWriteError::db(kind, id, table, e);
     let mut summary = WriteSummary::default();
     let txn = db.begin().await.map_err(db_err("(begin)"))?;
     if let Some(main) = &record.main {
@@ -246,12 +278,7 @@ async fn write_main<C: ConnectionTrait>(
 ) -> Result<(), EntityWriteError> {
     let table = main.table;
     let id = main.id;
-    let err = |e: DbErr| EntityWriteError::Db {
-        kind,
-        id,
-        table,
-        reason: e.to_string(),
-    };
+    let err = |e: DbErr| EntityWriteError::db(kind, id, table, e);
     let columns = schema
         .columns(table)
         .ok_or(EntityWriteError::MissingTable { kind, id, table })?;
@@ -338,12 +365,7 @@ async fn write_child_set<C: ConnectionTrait>(
     summary: &mut WriteSummary,
 ) -> Result<(), EntityWriteError> {
     let table = set.table;
-    let err = |e: DbErr| EntityWriteError::Db {
-        kind,
-        id,
-        table,
-        reason: e.to_string(),
-    };
+    let err = |e: DbErr| EntityWriteError::db(kind, id, table, e);
     let columns = schema
         .columns(table)
         .ok_or(EntityWriteError::MissingTable { kind, id, table })?;
@@ -579,12 +601,10 @@ pub async fn delete_entity(
     kind: EntityKind,
     id: i32,
 ) -> Result<u64, EntityWriteError> {
-    let txn = db.begin().await.map_err(|e| EntityWriteError::Db {
-        kind,
-        id,
-        table: "(begin)",
-        reason: e.to_string(),
-    })?;
+    let txn = db
+        .begin()
+        .await
+        .map_err(|e| EntityWriteError::db(kind, id, "(begin)", e))?;
     let mut deleted = 0;
     for &(table, column) in kind.owned_tables() {
         if !schema.has_table(table) {
@@ -597,20 +617,12 @@ pub async fn delete_entity(
         deleted += txn
             .execute(&delete)
             .await
-            .map_err(|e| EntityWriteError::Db {
-                kind,
-                id,
-                table,
-                reason: e.to_string(),
-            })?
+            .map_err(|e| EntityWriteError::db(kind, id, table, e))?
             .rows_affected();
     }
-    txn.commit().await.map_err(|e| EntityWriteError::Db {
-        kind,
-        id,
-        table: "(commit)",
-        reason: e.to_string(),
-    })?;
+    txn.commit()
+        .await
+        .map_err(|e| EntityWriteError::db(kind, id, "(commit)", e))?;
     Ok(deleted)
 }
 
@@ -630,12 +642,7 @@ pub async fn record_not_found(
     now: NaiveDateTime,
 ) -> Result<i64, EntityWriteError> {
     let table = LEDGER_TABLE;
-    let err = |e: DbErr| EntityWriteError::Db {
-        kind,
-        id,
-        table,
-        reason: e.to_string(),
-    };
+    let err = |e: DbErr| EntityWriteError::db(kind, id, table, e);
     let Some(columns) = schema.columns(table) else {
         return Ok(0);
     };
@@ -724,6 +731,42 @@ pub async fn ledger_counts(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn outages_are_told_from_refused_statements() {
+        use crate::store::retry::Transient;
+        use sea_orm::{ConnAcquireErr, RuntimeErr};
+        let lost = DbErr::Exec(RuntimeErr::SqlxError(std::sync::Arc::new(
+            sea_orm::sqlx::Error::Io(std::io::ErrorKind::ConnectionReset.into()),
+        )));
+        for err in [lost, DbErr::ConnectionAcquire(ConnAcquireErr::Timeout)] {
+            let e = EntityWriteError::db(EntityKind::Movie, 7, "T_WC_TMDB_MOVIE", err);
+            assert!(
+                matches!(e, EntityWriteError::Unavailable { id: 7, .. }),
+                "{e:?}"
+            );
+            assert!(e.is_transient());
+        }
+        let refused = EntityWriteError::db(
+            EntityKind::Movie,
+            7,
+            "T_WC_TMDB_MOVIE",
+            DbErr::Custom("value cannot be bound".into()),
+        );
+        assert!(
+            matches!(refused, EntityWriteError::Db { .. }),
+            "{refused:?}"
+        );
+        assert!(!refused.is_transient());
+        assert!(
+            !EntityWriteError::MissingTable {
+                kind: EntityKind::Movie,
+                id: 7,
+                table: "T_WC_TMDB_MOVIE",
+            }
+            .is_transient()
+        );
+    }
 
     #[test]
     fn varchar_lengths_are_read_from_every_spelling() {

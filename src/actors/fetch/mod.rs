@@ -21,6 +21,7 @@ use serde::de::DeserializeOwned;
 use crate::actors::writer::{DbWriter, RecordNotFound};
 use crate::records::{EntityKind, MappingOptions, RawJson};
 use crate::store::entities::{EntityWriteError, WriteSummary};
+use crate::store::retry::Transient;
 use crate::tmdb::client::{Fetched, TmdbClient, TmdbError, TmdbRequest};
 
 pub use collection::CollectionFetcher;
@@ -175,7 +176,9 @@ async fn not_found(ctx: &FetchContext, kind: EntityKind, id: u64, context: Strin
 
 fn write_failed(kind: EntityKind, id: i32, err: &EntityWriteError) -> FetchOutcome {
     tracing::warn!(%kind, id, error = %err, "write failed, entity rolled back");
-    FetchOutcome::failed(err.to_string(), false)
+    // The database stayed unreachable for the whole retry budget: the run stops rather than
+    // failing every following entity after the same wait.
+    FetchOutcome::failed(err.to_string(), err.is_transient())
 }
 
 /// The writer's answer to a write message.
