@@ -733,16 +733,29 @@ impl Catalogue {
     /// Ids of `kind` (Movie, Tv or Person) changed between `start` and `end` inclusive,
     /// sorted ascending. One id in ten changes per day; the choice depends on the date only.
     pub fn changed_ids(&self, kind: Kind, start: NaiveDate, end: NaiveDate) -> Vec<u64> {
+        self.changed_ids_every(kind, start, end, CHANGES_STEP)
+    }
+
+    /// [`Catalogue::changed_ids`] with one id in `step` (at least 1) changing per day instead
+    /// of one in ten ([`super::Knobs::set_changes_step`]).
+    pub fn changed_ids_every(
+        &self,
+        kind: Kind,
+        start: NaiveDate,
+        end: NaiveDate,
+        step: u64,
+    ) -> Vec<u64> {
+        let step = step.max(1);
         let n = self.api_count(kind);
         let mut set = std::collections::BTreeSet::new();
         let mut day = start;
         while day <= end {
             let dn = u64::try_from(day.num_days_from_ce()).unwrap_or(0);
-            let offset = mix(&[self.seed, kind.tag(), f::CHANGES, dn]) % CHANGES_STEP;
+            let offset = mix(&[self.seed, kind.tag(), f::CHANGES, dn]) % step;
             let mut i = offset;
             while i < n {
                 set.insert(self.id_at(kind, i));
-                i += CHANGES_STEP;
+                i += step;
             }
             match day.succ_opt() {
                 Some(d) => day = d,

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use chrono::NaiveDate;
 
+use super::catalogue::Kind;
 use super::exports::ExportKind;
 
 /// What a faulty API request gets instead of its normal answer.
@@ -81,6 +82,7 @@ struct KnobState {
     invalid_key: AtomicBool,
     fault_counter: AtomicU64,
     exports: Mutex<ExportKnobs>,
+    changes_steps: Mutex<HashMap<Kind, u64>>,
 }
 
 impl Default for KnobState {
@@ -95,6 +97,7 @@ impl Default for KnobState {
             invalid_key: AtomicBool::new(false),
             fault_counter: AtomicU64::new(0),
             exports: Mutex::new(ExportKnobs::default()),
+            changes_steps: Mutex::new(HashMap::new()),
         }
     }
 }
@@ -301,5 +304,31 @@ impl Knobs {
 
     pub fn exports_exclude_deleted(&self) -> bool {
         self.exports().exclude_deleted
+    }
+
+    // ----- changes feeds -----
+
+    /// `/3/{movie|tv|person}/changes` lists one id of `kind` in `step` per day (see
+    /// [`super::Catalogue::changed_ids_every`]) instead of one in ten; `None` restores the
+    /// default. E.g. a step of 130 on movies gives TMDb's ~0.8 % of movies changed per day.
+    pub fn set_changes_step(&self, kind: Kind, step: Option<u64>) {
+        let mut steps = self
+            .inner
+            .changes_steps
+            .lock()
+            .expect("fake TMDb changes knobs lock poisoned");
+        match step {
+            Some(n) => steps.insert(kind, n.max(1)),
+            None => steps.remove(&kind),
+        };
+    }
+
+    pub fn changes_step(&self, kind: Kind) -> Option<u64> {
+        self.inner
+            .changes_steps
+            .lock()
+            .expect("fake TMDb changes knobs lock poisoned")
+            .get(&kind)
+            .copied()
     }
 }

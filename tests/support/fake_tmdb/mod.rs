@@ -27,7 +27,11 @@
 //! * exports: `set_export_fault(kind, Some(ExportFault::…))` (missing, corrupt gzip,
 //!   truncated gzip, invalid JSON line, duplicate ids, empty), `set_export_size(kind,
 //!   Some(lines))`, `set_export_date_missing(date, true)`, `set_latest_export_date(Some(d))`,
-//!   `set_exports_exclude_deleted(true)`.
+//!   `set_exports_exclude_deleted(true)`;
+//! * changes feeds: `set_changes_step(kind, Some(n))`: one id in n listed per day (default 10).
+//!
+//! Observations: `requests_to`, `route_counts`, `request_times`, `request_log` (arrival, route
+//! and 429 flag of every request), `max_requests_in`; `reset_counters` clears them.
 
 #![allow(dead_code, unused_imports)]
 
@@ -53,7 +57,7 @@ pub use payloads::{
     COLLECTION_APPENDS, COMPANY_APPENDS, MOVIE_APPENDS, PERSON_APPENDS, Req, SEASON_APPENDS,
     TV_APPENDS,
 };
-pub use server::{MAX_APPENDS, MAX_CHANGES_DAYS, route_key};
+pub use server::{MAX_APPENDS, MAX_CHANGES_DAYS, RequestRecord, route_key};
 
 /// How to start a [`FakeTmdb`].
 #[derive(Clone, Debug)]
@@ -210,6 +214,12 @@ impl FakeTmdb {
         self.shared.counters.times()
     }
 
+    /// Every request that reached the handler, in arrival order: arrival time, counter key
+    /// (as in [`FakeTmdb::route_counts`]) and whether the rate-limit knob answered it 429.
+    pub fn request_log(&self) -> Vec<RequestRecord> {
+        self.shared.counters.log()
+    }
+
     /// The highest number of requests that arrived within any window of `window` length.
     pub fn max_requests_in(&self, window: std::time::Duration) -> usize {
         let mut times = self.request_times();
@@ -225,7 +235,7 @@ impl FakeTmdb {
         best
     }
 
-    /// Clears counters, arrival times and the rate-limit window.
+    /// Clears counters, arrival times, the request log and the rate-limit window.
     pub fn reset_counters(&self) {
         self.shared.counters.reset();
         self.shared.reset_rate_window();

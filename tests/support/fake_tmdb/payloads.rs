@@ -593,6 +593,12 @@ impl Catalogue {
         Value::Object(m)
     }
 
+    /// The `credit_id` the API gives credit `slot` of movie (`Kind::Movie`) or series
+    /// (`Kind::Tv`) index `work`, e.g. to seed credit rows as a crawl would have written them.
+    pub(crate) fn credit_id(&self, kind: Kind, work: u64, slot: u64) -> String {
+        self.rng2(kind, work, f::CREDIT_ID, slot).hex24()
+    }
+
     fn movie_credit_detail(&self, c: &Credit) -> (String, String, &'static str, &'static str) {
         let mut r = self.rng2(Kind::Movie, c.work, f::CREDIT_ID, c.slot);
         let credit_id = r.hex24();

@@ -27,25 +27,59 @@ pub const MAX_APPENDS: usize = 20;
 /// Changes windows longer than this many days are refused (status_code 20).
 pub const MAX_CHANGES_DAYS: i64 = 14;
 
+/// One request as the server saw it (see [`super::FakeTmdb::request_log`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RequestRecord {
+    /// Arrival at the handler (before the latency knob's delay).
+    pub at: Instant,
+    /// The counter key ([`route_key`]).
+    pub route: String,
+    /// Answered 429 by the rate-limit knob.
+    pub rate_limited: bool,
+}
+
 /// Per-route request counters and arrival times.
 #[derive(Default)]
 pub(crate) struct Counters {
     total: AtomicU64,
     routes: Mutex<HashMap<String, u64>>,
     times: Mutex<Vec<Instant>>,
+    log: Mutex<Vec<RequestRecord>>,
 }
 
 impl Counters {
-    fn record(&self, path: &str) {
+    /// Counts a request; returns its log position and arrival (for [`Counters::rate_limited`]).
+    fn record(&self, path: &str) -> (usize, Instant) {
         let now = Instant::now();
+        let key = route_key(path);
         self.total.fetch_add(1, Ordering::Relaxed);
         *self
             .routes
             .lock()
             .expect("counters lock poisoned")
-            .entry(route_key(path))
+            .entry(key.clone())
             .or_insert(0) += 1;
         self.times.lock().expect("times lock poisoned").push(now);
+        let mut log = self.log.lock().expect("log lock poisoned");
+        log.push(RequestRecord {
+            at: now,
+            route: key,
+            rate_limited: false,
+        });
+        (log.len() - 1, now)
+    }
+
+    /// Marks the request `record` returned `(position, at)` for as answered 429.
+    fn rate_limited(&self, (position, at): (usize, Instant)) {
+        let mut log = self.log.lock().expect("log lock poisoned");
+        // A reset in between would have emptied the log (or refilled it with later requests).
+        if let Some(r) = log.get_mut(position).filter(|r| r.at == at) {
+            r.rate_limited = true;
+        }
+    }
+
+    pub(crate) fn log(&self) -> Vec<RequestRecord> {
+        self.log.lock().expect("log lock poisoned").clone()
     }
 
     pub(crate) fn total(&self) -> u64 {
@@ -82,6 +116,7 @@ impl Counters {
         self.total.store(0, Ordering::Relaxed);
         self.routes.lock().expect("counters lock poisoned").clear();
         self.times.lock().expect("times lock poisoned").clear();
+        self.log.lock().expect("log lock poisoned").clear();
     }
 }
 
@@ -345,7 +380,7 @@ impl Query {
 /// The single entry point: every request lands here.
 pub(crate) async fn handle(req: HttpRequest, state: web::Data<Shared>) -> HttpResponse {
     let path = req.path().to_owned();
-    state.counters.record(&path);
+    let recorded = state.counters.record(&path);
     let knobs = &state.knobs;
     let latency = knobs.latency();
     if !latency.is_zero() {
@@ -366,6 +401,7 @@ pub(crate) async fn handle(req: HttpRequest, state: web::Data<Shared>) -> HttpRe
     if let Some(limit) = knobs.rate_limit_per_second()
         && let Some(count) = state.over_rate(limit)
     {
+        state.counters.rate_limited(recorded);
         let mut res = error(
             StatusCode::TOO_MANY_REQUESTS,
             25,
@@ -403,7 +439,7 @@ pub(crate) async fn handle(req: HttpRequest, state: web::Data<Shared>) -> HttpRe
         _ => {}
     }
 
-    let (status, body) = match route(&state.catalogue, &path, &query) {
+    let (status, body) = match route(&state.catalogue, knobs, &path, &query) {
         Ok((value, ascii)) => (StatusCode::OK, to_body(&value, ascii)),
         Err(e) => return e.response(),
     };
@@ -528,7 +564,7 @@ fn live(catalogue: &Catalogue, kind: Kind, seg: &str) -> Result<u64, ApiError> {
 
 /// Routes `/3/...`; the bool asks for the ASCII-escaped serialisation (about one entity in
 /// four, chosen by a hash of the id).
-fn route(catalogue: &Catalogue, path: &str, query: &Query) -> Routed {
+fn route(catalogue: &Catalogue, knobs: &Knobs, path: &str, query: &Query) -> Routed {
     let segs: Vec<&str> = path
         .trim_start_matches("/3/")
         .split('/')
@@ -546,7 +582,8 @@ fn route(catalogue: &Catalogue, path: &str, query: &Query) -> Routed {
                 "tv" => Kind::Tv,
                 _ => Kind::Person,
             };
-            changes(catalogue, kind, query).map(|v| (v, false))
+            let step = knobs.changes_step(kind);
+            changes(catalogue, kind, step, query).map(|v| (v, false))
         }
         ["movie", id] => {
             let i = live(catalogue, Kind::Movie, id)?;
@@ -648,7 +685,12 @@ fn route(catalogue: &Catalogue, path: &str, query: &Query) -> Routed {
     }
 }
 
-fn changes(catalogue: &Catalogue, kind: Kind, query: &Query) -> Result<Value, ApiError> {
+fn changes(
+    catalogue: &Catalogue,
+    kind: Kind,
+    step: Option<u64>,
+    query: &Query,
+) -> Result<Value, ApiError> {
     let parse = |name: &'static str| -> Result<Option<NaiveDate>, ApiError> {
         match query.get(name).filter(|v| !v.is_empty()) {
             None => Ok(None),
@@ -667,7 +709,10 @@ fn changes(catalogue: &Catalogue, kind: Kind, query: &Query) -> Result<Value, Ap
         return Err(ApiError::DateRange);
     }
     let page = query.page().map_err(|()| ApiError::InvalidPage)?;
-    let ids = catalogue.changed_ids(kind, start, end);
+    let ids = match step {
+        Some(step) => catalogue.changed_ids_every(kind, start, end, step),
+        None => catalogue.changed_ids(kind, start, end),
+    };
     let total = ids.len() as u64;
     let from = ((page - 1) * 100).min(total) as usize;
     let to = (page * 100).min(total) as usize;
