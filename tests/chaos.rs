@@ -26,8 +26,7 @@ mod support;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
-use std::path::Path;
-use std::process::{Child, Command, ExitStatus, Output, Stdio};
+use std::process::{Child, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -38,6 +37,7 @@ use fake_tmdb::{
     CatalogueSizes, ExportFault, ExportKind, FakeTmdb, FakeTmdbConfig, FaultKind, Kind,
 };
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement, Value};
+use support::binary::{command, describe, run, run_ok, tail};
 use support::crawler_ok;
 use support::db::{Backend, MYSQL_ENV, POSTGRES_ENV, TestDb};
 use support::rows::quoted;
@@ -72,46 +72,6 @@ fn with_var(mut env: Vec<(String, String)>, key: &str, value: &str) -> Vec<(Stri
     env.retain(|(k, _)| k != key);
     env.push((key.to_owned(), value.to_owned()));
     env
-}
-
-/// The binary with a clean environment (PATH and `env` only), as `support::crawler` builds it.
-fn command(cwd: &Path, args: &[&str], env: &[(String, String)]) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_tmdb-crawler"));
-    cmd.env_clear().current_dir(cwd).args(args);
-    if let Ok(path) = std::env::var("PATH") {
-        cmd.env("PATH", path);
-    }
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    cmd
-}
-
-fn run(env: &[(String, String)], args: &[&str]) -> Output {
-    let dir = tempfile::tempdir().expect("temporary directory");
-    command(dir.path(), args, env)
-        .output()
-        .expect("run tmdb-crawler")
-}
-
-fn describe(out: &Output) -> String {
-    format!(
-        "exit {:?}\nstdout:\n{}\nstderr (end):\n{}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout),
-        tail(&String::from_utf8_lossy(&out.stderr), 40)
-    )
-}
-
-fn tail(text: &str, lines: usize) -> String {
-    let all: Vec<&str> = text.lines().collect();
-    all[all.len().saturating_sub(lines)..].join("\n")
-}
-
-fn run_ok(env: &[(String, String)], args: &[&str]) -> Output {
-    let out = run(env, args);
-    assert!(out.status.success(), "{args:?}: {}", describe(&out));
-    out
 }
 
 /// A crawler started in the background; its output goes to files (a full pipe would block it).

@@ -21,14 +21,14 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::path::Path;
-use std::process::{Child, Command, ExitStatus, Output, Stdio};
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
 use chrono::{Days, NaiveDate, NaiveDateTime, NaiveTime};
 use fake_tmdb::{Catalogue, CatalogueSizes, FakeTmdb, FakeTmdbConfig, Kind};
 use sea_orm::sea_query::{Alias, Query, SimpleExpr};
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement, Value};
+use support::binary::{command, describe, run, run_ok, tail};
 use support::crawler_ok;
 use support::db::{Backend, TestDb};
 use support::rows::quoted;
@@ -55,46 +55,6 @@ fn crawler_env(fake: &FakeTmdb, db: &TestDb, max_in_flight: u32) -> Vec<(String,
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v))
     .collect()
-}
-
-/// The binary with a clean environment (PATH and `env` only), as `support::crawler` builds it.
-fn command(cwd: &Path, args: &[&str], env: &[(String, String)]) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_tmdb-crawler"));
-    cmd.env_clear().current_dir(cwd).args(args);
-    if let Ok(path) = std::env::var("PATH") {
-        cmd.env("PATH", path);
-    }
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    cmd
-}
-
-fn run(env: &[(String, String)], args: &[&str]) -> Output {
-    let dir = tempfile::tempdir().expect("temporary directory");
-    command(dir.path(), args, env)
-        .output()
-        .expect("run tmdb-crawler")
-}
-
-fn describe(out: &Output) -> String {
-    format!(
-        "exit {:?}\nstdout:\n{}\nstderr (end):\n{}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout),
-        tail(&String::from_utf8_lossy(&out.stderr), 40)
-    )
-}
-
-fn tail(text: &str, lines: usize) -> String {
-    let all: Vec<&str> = text.lines().collect();
-    all[all.len().saturating_sub(lines)..].join("\n")
-}
-
-fn run_ok(env: &[(String, String)], args: &[&str]) -> Output {
-    let out = run(env, args);
-    assert!(out.status.success(), "{args:?}: {}", describe(&out));
-    out
 }
 
 /// A crawler started in the background; its output goes to files (a full pipe would block it).

@@ -519,6 +519,117 @@ pub fn credit_set(
     .dedup()
 }
 
+/// Credit rows of a movie or series (`credits` append): cast then crew, `DISPLAY_ORDER` the
+/// 1-based position of the person's first entry in that list. Entries without a `credit_id`
+/// cannot be keyed and are skipped.
+pub fn media_credit_rows(
+    media_id: u64,
+    media_column: &'static str,
+    credits: &crate::tmdb::payload::Credits,
+) -> Vec<Cells> {
+    let mut rows = Vec::new();
+    let cast_orders = first_positions(credits.cast.iter().map(|c| c.id));
+    for (c, order) in credits.cast.iter().zip(cast_orders) {
+        let Some(credit_id) = non_empty(c.credit_id.as_ref()) else {
+            continue;
+        };
+        rows.push(
+            CreditRow {
+                person: c.id,
+                media: media_id,
+                credit_id,
+                cast: true,
+                character: c.character.as_deref().unwrap_or(""),
+                department: "",
+                job: "",
+                display_order: Some(order),
+            }
+            .cells(media_column),
+        );
+    }
+    let crew_orders = first_positions(credits.crew.iter().map(|c| c.id));
+    for (c, order) in credits.crew.iter().zip(crew_orders) {
+        let Some(credit_id) = non_empty(c.credit_id.as_ref()) else {
+            continue;
+        };
+        rows.push(
+            CreditRow {
+                person: c.id,
+                media: media_id,
+                credit_id,
+                cast: false,
+                character: "",
+                department: c.department.as_deref().unwrap_or(""),
+                job: c.job.as_deref().unwrap_or(""),
+                display_order: Some(order),
+            }
+            .cells(media_column),
+        );
+    }
+    rows
+}
+
+/// What a movie or series contributes to its `*_LANG` rows besides the translations.
+pub struct LangSource<'a> {
+    pub table: &'static str,
+    pub parent: (&'static str, i32),
+    /// The translated title: `title` for movies, `name` for series.
+    pub title: fn(&crate::tmdb::payload::TranslationData) -> Option<&String>,
+    pub posters: &'a [crate::tmdb::payload::Image],
+    pub poster_path: Option<&'a str>,
+    pub backdrop_path: Option<&'a str>,
+}
+
+/// `T_WC_TMDB_MOVIE_LANG` / `T_WC_TMDB_SERIE_LANG`: one row per configured language from the
+/// `translations` and `images` appends (the Python crawler made a second request with
+/// `language=fr`). An empty translated title is omitted, so the stored one is kept; the poster
+/// is the best one in that language, else the main one.
+pub fn lang_set(
+    source: LangSource<'_>,
+    translations: &crate::tmdb::payload::Translations,
+    options: &MappingOptions,
+) -> ChildSet {
+    let rows = options
+        .languages
+        .iter()
+        .map(|lang| {
+            let data = translation_for(translations, lang);
+            let mut cells = vec![
+                (source.parent.0, int(source.parent.1)),
+                ("LANG", text(lang)),
+            ];
+            if let Some(title) = data.and_then(|d| non_empty((source.title)(d))) {
+                cells.push(("TITLE", text(title)));
+            }
+            cells.push((
+                "OVERVIEW",
+                text(data.and_then(|d| d.overview.as_deref()).unwrap_or("")),
+            ));
+            cells.push((
+                "POSTER_PATH",
+                opt_text(image_in(source.posters, lang).or(source.poster_path)),
+            ));
+            cells.push(("BACKDROP_PATH", opt_text(source.backdrop_path)));
+            cells.push((
+                "TAGLINE",
+                text(data.and_then(|d| d.tagline.as_deref()).unwrap_or("")),
+            ));
+            cells
+        })
+        .collect();
+    ChildSet {
+        table: source.table,
+        row_id: Some("ID_ROW"),
+        parent: source.parent,
+        key: &["LANG"],
+        global_key: false,
+        rows,
+        stale: Stale::Keep,
+        dat_creat_is_last_write: false,
+    }
+    .dedup()
+}
+
 /// 1-based position of each person's first appearance in a credit list (the Python crawler's
 /// `DISPLAY_ORDER`: a person listed twice gets the index of his first entry).
 pub fn first_positions(person_ids: impl Iterator<Item = u64>) -> Vec<i64> {

@@ -4,9 +4,9 @@
 use chrono::Datelike;
 
 use super::{
-    ChildSet, Completed, CreditRow, EntityKind, EntityRecord, MainRow, MappingOptions, Stale,
-    credit_set, double, first_positions, flag, id32, image_in, image_set, int, link_set, non_empty,
-    opt_double, opt_int, opt_text, or_empty, pipe_list, text, translation_for,
+    Completed, EntityKind, EntityRecord, LangSource, MainRow, MappingOptions, Stale, credit_set,
+    double, flag, id32, image_set, int, lang_set, link_set, media_credit_rows, non_empty,
+    opt_double, opt_int, opt_text, or_empty, pipe_list, text,
 };
 use crate::tmdb::payload::Movie;
 
@@ -162,7 +162,12 @@ pub fn record(movie: &Movie, options: &MappingOptions) -> EntityRecord {
         completed.push(Completed::Keywords);
     }
     if let Some(credits) = &movie.credits {
-        children.push(credits_set(movie.id, credits));
+        children.push(credit_set(
+            "T_WC_TMDB_PERSON_MOVIE",
+            "ID_TMDB_PERSON_MOVIE",
+            parent,
+            media_credit_rows(movie.id, "ID_MOVIE", credits),
+        ));
         completed.push(Completed::Credits);
     }
     if let Some(images) = &movie.images {
@@ -178,7 +183,15 @@ pub fn record(movie: &Movie, options: &MappingOptions) -> EntityRecord {
         completed.push(Completed::Images);
     }
     if let Some(translations) = &movie.translations {
-        children.push(lang_set(movie, translations, options));
+        let source = LangSource {
+            table: "T_WC_TMDB_MOVIE_LANG",
+            parent,
+            title: |d| d.title.as_ref(),
+            posters: movie.images.as_ref().map_or(&[], |i| i.posters.as_slice()),
+            poster_path: movie.poster_path.as_deref(),
+            backdrop_path: movie.backdrop_path.as_deref(),
+        };
+        children.push(lang_set(source, translations, options));
     }
 
     EntityRecord {
@@ -193,108 +206,6 @@ pub fn record(movie: &Movie, options: &MappingOptions) -> EntityRecord {
         }),
         children,
     }
-}
-
-/// `T_WC_TMDB_PERSON_MOVIE` from the movie side: cast then crew, `DISPLAY_ORDER` the 1-based
-/// position of the person's first entry in that list.
-fn credits_set(movie_id: u64, credits: &crate::tmdb::payload::Credits) -> ChildSet {
-    let mut rows = Vec::new();
-    let cast_orders = first_positions(credits.cast.iter().map(|c| c.id));
-    for (c, order) in credits.cast.iter().zip(cast_orders) {
-        let Some(credit_id) = non_empty(c.credit_id.as_ref()) else {
-            continue;
-        };
-        rows.push(
-            CreditRow {
-                person: c.id,
-                media: movie_id,
-                credit_id,
-                cast: true,
-                character: c.character.as_deref().unwrap_or(""),
-                department: "",
-                job: "",
-                display_order: Some(order),
-            }
-            .cells("ID_MOVIE"),
-        );
-    }
-    let crew_orders = first_positions(credits.crew.iter().map(|c| c.id));
-    for (c, order) in credits.crew.iter().zip(crew_orders) {
-        let Some(credit_id) = non_empty(c.credit_id.as_ref()) else {
-            continue;
-        };
-        rows.push(
-            CreditRow {
-                person: c.id,
-                media: movie_id,
-                credit_id,
-                cast: false,
-                character: "",
-                department: c.department.as_deref().unwrap_or(""),
-                job: c.job.as_deref().unwrap_or(""),
-                display_order: Some(order),
-            }
-            .cells("ID_MOVIE"),
-        );
-    }
-    credit_set(
-        "T_WC_TMDB_PERSON_MOVIE",
-        "ID_TMDB_PERSON_MOVIE",
-        ("ID_MOVIE", id32(movie_id)),
-        rows,
-    )
-}
-
-/// `T_WC_TMDB_MOVIE_LANG`, one row per configured language, from the `translations` and
-/// `images` appends (the Python crawler made a second request with `language=fr`).
-fn lang_set(
-    movie: &Movie,
-    translations: &crate::tmdb::payload::Translations,
-    options: &MappingOptions,
-) -> ChildSet {
-    let id = id32(movie.id);
-    let posters = movie
-        .images
-        .as_ref()
-        .map(|i| i.posters.as_slice())
-        .unwrap_or(&[]);
-    let rows = options
-        .languages
-        .iter()
-        .map(|lang| {
-            let data = translation_for(translations, lang);
-            let mut cells = vec![("ID_MOVIE", int(id)), ("LANG", text(lang))];
-            // An empty translated title is omitted: the stored one is kept.
-            if let Some(title) = data.and_then(|d| non_empty(d.title.as_ref())) {
-                cells.push(("TITLE", text(title)));
-            }
-            cells.push((
-                "OVERVIEW",
-                text(data.and_then(|d| d.overview.as_deref()).unwrap_or("")),
-            ));
-            cells.push((
-                "POSTER_PATH",
-                opt_text(image_in(posters, lang).or(movie.poster_path.as_deref())),
-            ));
-            cells.push(("BACKDROP_PATH", opt_text(movie.backdrop_path.as_deref())));
-            cells.push((
-                "TAGLINE",
-                text(data.and_then(|d| d.tagline.as_deref()).unwrap_or("")),
-            ));
-            cells
-        })
-        .collect();
-    ChildSet {
-        table: "T_WC_TMDB_MOVIE_LANG",
-        row_id: Some("ID_ROW"),
-        parent: ("ID_MOVIE", id),
-        key: &["LANG"],
-        global_key: false,
-        rows,
-        stale: Stale::Keep,
-        dat_creat_is_last_write: false,
-    }
-    .dedup()
 }
 
 #[cfg(test)]

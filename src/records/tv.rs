@@ -4,9 +4,9 @@
 use chrono::Datelike;
 
 use super::{
-    ChildSet, Completed, CreditRow, EntityKind, EntityRecord, MainRow, MappingOptions, Stale,
-    credit_set, double, first_positions, flag, id32, image_in, image_set, int, link_set, non_empty,
-    opt_double, opt_int, opt_text, or_empty, pipe_list, text, translation_for,
+    ChildSet, Completed, CreditRow, EntityKind, EntityRecord, LangSource, MainRow, MappingOptions,
+    Stale, credit_set, double, flag, id32, image_set, int, lang_set, link_set, media_credit_rows,
+    non_empty, opt_double, opt_int, opt_text, or_empty, pipe_list, text,
 };
 use crate::tmdb::payload::TvSeries;
 
@@ -176,7 +176,15 @@ pub fn record(series: &TvSeries, options: &MappingOptions) -> EntityRecord {
         completed.push(Completed::Images);
     }
     if let Some(translations) = &series.translations {
-        children.push(lang_set(series, translations, options));
+        let source = LangSource {
+            table: "T_WC_TMDB_SERIE_LANG",
+            parent,
+            title: |d| d.name.as_ref(),
+            posters: series.images.as_ref().map_or(&[], |i| i.posters.as_slice()),
+            poster_path: series.poster_path.as_deref(),
+            backdrop_path: series.backdrop_path.as_deref(),
+        };
+        children.push(lang_set(source, translations, options));
     }
 
     EntityRecord {
@@ -197,48 +205,10 @@ pub fn record(series: &TvSeries, options: &MappingOptions) -> EntityRecord {
 /// position of the person's first entry in that list (as for movies), then one `Creator` crew
 /// row per `created_by[]` entry, without `DISPLAY_ORDER`. Entries without a `credit_id` (2014
 /// bodies) cannot be keyed and are skipped; a creator whose `credit_id` repeats a crew entry's
-/// keeps the crew row (first wins).
+/// ends as the `Creator` row (each entry is an upsert on `ID_CREDIT`; the last wins).
 fn credits_set(series: &TvSeries, credits: &crate::tmdb::payload::Credits) -> ChildSet {
     let series_id = series.id;
-    let mut rows = Vec::new();
-    let cast_orders = first_positions(credits.cast.iter().map(|c| c.id));
-    for (c, order) in credits.cast.iter().zip(cast_orders) {
-        let Some(credit_id) = non_empty(c.credit_id.as_ref()) else {
-            continue;
-        };
-        rows.push(
-            CreditRow {
-                person: c.id,
-                media: series_id,
-                credit_id,
-                cast: true,
-                character: c.character.as_deref().unwrap_or(""),
-                department: "",
-                job: "",
-                display_order: Some(order),
-            }
-            .cells("ID_SERIE"),
-        );
-    }
-    let crew_orders = first_positions(credits.crew.iter().map(|c| c.id));
-    for (c, order) in credits.crew.iter().zip(crew_orders) {
-        let Some(credit_id) = non_empty(c.credit_id.as_ref()) else {
-            continue;
-        };
-        rows.push(
-            CreditRow {
-                person: c.id,
-                media: series_id,
-                credit_id,
-                cast: false,
-                character: "",
-                department: c.department.as_deref().unwrap_or(""),
-                job: c.job.as_deref().unwrap_or(""),
-                display_order: Some(order),
-            }
-            .cells("ID_SERIE"),
-        );
-    }
+    let mut rows = media_credit_rows(series_id, "ID_SERIE", credits);
     for creator in &series.created_by {
         let Some(credit_id) = non_empty(creator.credit_id.as_ref()) else {
             continue;
@@ -263,58 +233,6 @@ fn credits_set(series: &TvSeries, credits: &crate::tmdb::payload::Credits) -> Ch
         ("ID_SERIE", id32(series_id)),
         rows,
     )
-}
-
-/// `T_WC_TMDB_SERIE_LANG`, one row per configured language, from the `translations` and
-/// `images` appends (the Python crawler made a second request with `language=fr`).
-fn lang_set(
-    series: &TvSeries,
-    translations: &crate::tmdb::payload::Translations,
-    options: &MappingOptions,
-) -> ChildSet {
-    let id = id32(series.id);
-    let posters = series
-        .images
-        .as_ref()
-        .map(|i| i.posters.as_slice())
-        .unwrap_or(&[]);
-    let rows = options
-        .languages
-        .iter()
-        .map(|lang| {
-            let data = translation_for(translations, lang);
-            let mut cells = vec![("ID_SERIE", int(id)), ("LANG", text(lang))];
-            // An empty translated name is omitted: the stored one is kept.
-            if let Some(title) = data.and_then(|d| non_empty(d.name.as_ref())) {
-                cells.push(("TITLE", text(title)));
-            }
-            cells.push((
-                "OVERVIEW",
-                text(data.and_then(|d| d.overview.as_deref()).unwrap_or("")),
-            ));
-            cells.push((
-                "POSTER_PATH",
-                opt_text(image_in(posters, lang).or(series.poster_path.as_deref())),
-            ));
-            cells.push(("BACKDROP_PATH", opt_text(series.backdrop_path.as_deref())));
-            cells.push((
-                "TAGLINE",
-                text(data.and_then(|d| d.tagline.as_deref()).unwrap_or("")),
-            ));
-            cells
-        })
-        .collect();
-    ChildSet {
-        table: "T_WC_TMDB_SERIE_LANG",
-        row_id: Some("ID_ROW"),
-        parent: ("ID_SERIE", id),
-        key: &["LANG"],
-        global_key: false,
-        rows,
-        stale: Stale::Keep,
-        dat_creat_is_last_write: false,
-    }
-    .dedup()
 }
 
 #[cfg(test)]

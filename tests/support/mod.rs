@@ -2,6 +2,7 @@
 
 #![allow(dead_code)]
 
+pub mod binary;
 pub mod db;
 pub mod mysql_schema;
 pub mod rows;
