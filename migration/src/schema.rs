@@ -97,7 +97,7 @@ pub const fn ai(name: &'static str, ty: Type) -> ColumnDef {
 }
 
 /// One column of an index, with the MariaDB prefix length (characters) when it has one.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct IndexPart {
     pub column: &'static str,
     pub prefix: Option<u32>,
@@ -265,8 +265,7 @@ impl TableDef {
         if backend == DbBackend::MySql {
             return Vec::new();
         }
-        self.indexes
-            .iter()
+        self.built_indexes(backend)
             .map(|index| self.index_statement(index, backend, self.name))
             .collect()
     }
@@ -278,10 +277,57 @@ impl TableDef {
         backend: DbBackend,
         table: &str,
     ) -> Vec<IndexCreateStatement> {
-        self.indexes
-            .iter()
+        self.built_indexes(backend)
             .map(|index| self.index_statement(index, backend, table))
             .collect()
+    }
+
+    /// The indexes a backend gets. MariaDB/MySQL get every index of the reference, duplicates
+    /// included, so existing databases keep exactly their schema. PostgreSQL and SQLite, which
+    /// the Python crawler never ran on, skip an index whose columns repeat an earlier index's
+    /// (e.g. `popularity_2` on the person import): it serves no query, and building it costs
+    /// seconds on every daily import.
+    pub fn built_indexes(&self, backend: DbBackend) -> impl Iterator<Item = &IndexDef> {
+        self.indexes
+            .iter()
+            .enumerate()
+            .filter_map(move |(i, index)| {
+                let repeats = backend != DbBackend::MySql
+                    && self.indexes[..i].iter().any(|earlier| {
+                        earlier.parts == index.parts && earlier.unique >= index.unique
+                    });
+                (!repeats).then_some(index)
+            })
+    }
+
+    /// One `ALTER TABLE … ADD INDEX …, ADD INDEX …` for MariaDB/MySQL: the table is read once
+    /// for all its indexes instead of once per index. `None` when the table has none. The text
+    /// holds only our own identifiers.
+    pub fn mysql_add_indexes(&self, table: &str) -> Option<String> {
+        if self.indexes.is_empty() {
+            return None;
+        }
+        let clauses: Vec<String> = self
+            .indexes
+            .iter()
+            .map(|index| {
+                let parts: Vec<String> = index
+                    .parts
+                    .iter()
+                    .map(|part| match part.prefix {
+                        Some(prefix) => format!("`{}`({prefix})", part.column),
+                        None => format!("`{}`", part.column),
+                    })
+                    .collect();
+                format!(
+                    "ADD {}INDEX `{}` ({})",
+                    if index.unique { "UNIQUE " } else { "" },
+                    index.name,
+                    parts.join(", ")
+                )
+            })
+            .collect();
+        Some(format!("ALTER TABLE `{table}` {}", clauses.join(", ")))
     }
 
     fn index_statement(
@@ -366,6 +412,43 @@ mod tests {
                 assert_eq!(table.primary_key, &[column.name], "{}", table.name);
             }
         }
+    }
+
+    #[test]
+    fn postgres_and_sqlite_skip_the_seven_repeated_indexes_mariadb_keeps_them() {
+        let count = |backend| -> usize {
+            TABLES
+                .iter()
+                .map(|t| t.built_indexes(backend).count())
+                .sum()
+        };
+        assert_eq!(count(DbBackend::MySql), 751);
+        assert_eq!(count(DbBackend::Sqlite), 744);
+        assert_eq!(count(DbBackend::Postgres), 744);
+        let person_import = TABLES
+            .iter()
+            .find(|t| t.name == "T_WC_TMDB_PERSON_ID_IMPORT")
+            .expect("person import");
+        let names: Vec<_> = person_import
+            .built_indexes(DbBackend::Sqlite)
+            .map(|i| i.name)
+            .collect();
+        assert_eq!(names, ["popularity"]);
+    }
+
+    #[test]
+    fn mysql_indexes_are_added_in_one_statement() {
+        let person_import = TABLES
+            .iter()
+            .find(|t| t.name == "T_WC_TMDB_PERSON_ID_IMPORT")
+            .expect("person import");
+        assert_eq!(
+            person_import.mysql_add_indexes("T_STAGING").as_deref(),
+            Some(
+                "ALTER TABLE `T_STAGING` ADD INDEX `popularity` (`popularity`), \
+                 ADD INDEX `popularity_2` (`popularity`)"
+            )
+        );
     }
 
     #[test]

@@ -19,7 +19,9 @@ use sea_orm::DatabaseConnection;
 use tracing::Instrument;
 
 use crate::actors::changes::{ChangesKind, ChangesPoller, ChangesReport, PollChanges, open_day};
-use crate::actors::export::{DownloadExport, ExportDownloader, ExportReport};
+use crate::actors::export::{
+    self, DownloadExports, ExportDownloader, ExportError, ExportEvent, ExportReport,
+};
 use crate::actors::fetch::{Fetch, FetchOutcome};
 use crate::actors::writer::{DbWriter, DeleteEntity, SetServerVariables};
 use crate::process;
@@ -357,9 +359,9 @@ impl Run {
         let day = date.format("%Y-%m-%d").to_string();
         let global = self.get(VAR_IMPORT_DATE).await?;
         let mut reports = Vec::new();
+        let mut to_import = Vec::new();
         for &kind in kinds {
             let number = kind.process();
-            let span = tracing::info_span!("process", number, kind = kind.file_stem());
             let kind_day = self.get(&export_var(kind, "exportdate")).await?;
             if !force && (day.as_str() <= global.as_str() || day.as_str() <= kind_day.as_str()) {
                 tracing::info!(process = number, export_date = %day, "this export day is already imported; --force imports it again");
@@ -369,89 +371,34 @@ impl Run {
                 });
                 continue;
             }
-            self.executed.push_str(&format!("{number}, "));
-            let name = process::find(number).map(|p| p.name).unwrap_or_default();
-            self.set(vec![
-                var(
-                    VAR_EXECUTED,
-                    &self.executed,
-                    "Processes executed by the current or last run",
-                ),
-                var(
-                    VAR_CURRENT,
-                    &format!("{number}: {name}"),
-                    "Process running now",
-                ),
-                var(
-                    &export_var(kind, "startdate"),
-                    &self.now(),
-                    "Start of this export's import",
-                ),
-            ])
-            .await?;
-            let sent = self
-                .exports
-                .send(DownloadExport { kind, date })
-                .instrument(span.clone())
-                .await;
-            let outcome = match sent {
-                Ok(Ok(r)) => {
-                    tracing::info!(
-                        process = number,
-                        kind = kind.file_stem(),
-                        rows = r.rows,
-                        lines = r.lines,
-                        bad_lines = r.bad_lines,
-                        truncated = r.truncated,
-                        seconds = r.seconds,
-                        "export imported"
-                    );
-                    self.set(vec![
-                        var(
-                            &export_var(kind, "count"),
-                            &r.rows.to_string(),
-                            "Rows imported from this export",
-                        ),
-                        var(
-                            &export_var(kind, "exportdate"),
-                            &day,
-                            "Export day of this kind last imported",
-                        ),
-                        var(
-                            &export_var(kind, "importdate"),
-                            &self.now(),
-                            "When this export was last imported",
-                        ),
-                        var(
-                            &export_var(kind, "enddate"),
-                            &self.now(),
-                            "End of this export's import",
-                        ),
-                    ])
-                    .await?;
-                    ProcessOutcome::Imported(r)
-                }
-                Ok(Err(e)) => {
-                    tracing::error!(process = number, kind = kind.file_stem(), error = %e, "export not imported; the previous import is kept");
-                    self.set(vec![
-                        var(
-                            &export_var(kind, "count"),
-                            "FAILED",
-                            "Rows imported from this export",
-                        ),
-                        var(
-                            &export_var(kind, "enddate"),
-                            &self.now(),
-                            "End of this export's import",
-                        ),
-                    ])
-                    .await?;
-                    ProcessOutcome::Failed(e.to_string())
-                }
-                Err(_) => return Err(RunError::WriterGone),
-            };
-            reports.push(ProcessReport { number, outcome });
+            to_import.push(kind);
         }
+        let (order, overlap_index_builds) =
+            export::import_plan(to_import, self.db.get_database_backend());
+        let (events_tx, mut events) = tokio::sync::mpsc::unbounded_channel();
+        let downloads = actix_rt::spawn(self.exports.send(DownloadExports {
+            kinds: order,
+            date,
+            overlap_index_builds,
+            events: events_tx,
+        }));
+        // The events end when the downloader has finished every kind (its sender is dropped).
+        while let Some(event) = events.recv().await {
+            match event {
+                ExportEvent::Started(kind) => self.export_started(kind).await?,
+                ExportEvent::Finished(kind, result) => {
+                    let outcome = self.export_finished(kind, &day, result).await?;
+                    reports.push(ProcessReport {
+                        number: kind.process(),
+                        outcome,
+                    });
+                }
+            }
+        }
+        if !matches!(downloads.await, Ok(Ok(()))) {
+            return Err(RunError::WriterGone);
+        }
+        reports.sort_by_key(|r| r.number);
         if day.as_str() > global.as_str() {
             let mut complete = true;
             for kind in ExportKind::ALL {
@@ -472,6 +419,100 @@ impl Run {
 }
 
 impl Run {
+    /// An export began to load: the Python crawler's start variables.
+    async fn export_started(&mut self, kind: ExportKind) -> Result<(), RunError> {
+        let number = kind.process();
+        self.executed.push_str(&format!("{number}, "));
+        let name = process::find(number).map(|p| p.name).unwrap_or_default();
+        self.set(vec![
+            var(
+                VAR_EXECUTED,
+                &self.executed,
+                "Processes executed by the current or last run",
+            ),
+            var(
+                VAR_CURRENT,
+                &format!("{number}: {name}"),
+                "Process running now",
+            ),
+            var(
+                &export_var(kind, "startdate"),
+                &self.now(),
+                "Start of this export's import",
+            ),
+        ])
+        .await
+    }
+
+    /// An export ended: its count (or `FAILED`), dates and log line.
+    async fn export_finished(
+        &self,
+        kind: ExportKind,
+        day: &str,
+        result: Result<ExportReport, ExportError>,
+    ) -> Result<ProcessOutcome, RunError> {
+        let number = kind.process();
+        let span = tracing::info_span!("process", number, kind = kind.file_stem());
+        let _entered = span.enter();
+        match result {
+            Ok(r) => {
+                tracing::info!(
+                    process = number,
+                    kind = kind.file_stem(),
+                    rows = r.rows,
+                    lines = r.lines,
+                    bad_lines = r.bad_lines,
+                    truncated = r.truncated,
+                    seconds = r.seconds,
+                    "export imported"
+                );
+                drop(_entered);
+                self.set(vec![
+                    var(
+                        &export_var(kind, "count"),
+                        &r.rows.to_string(),
+                        "Rows imported from this export",
+                    ),
+                    var(
+                        &export_var(kind, "exportdate"),
+                        day,
+                        "Export day of this kind last imported",
+                    ),
+                    var(
+                        &export_var(kind, "importdate"),
+                        &self.now(),
+                        "When this export was last imported",
+                    ),
+                    var(
+                        &export_var(kind, "enddate"),
+                        &self.now(),
+                        "End of this export's import",
+                    ),
+                ])
+                .await?;
+                Ok(ProcessOutcome::Imported(r))
+            }
+            Err(e) => {
+                tracing::error!(process = number, kind = kind.file_stem(), error = %e, "export not imported; the previous import is kept");
+                drop(_entered);
+                self.set(vec![
+                    var(
+                        &export_var(kind, "count"),
+                        "FAILED",
+                        "Rows imported from this export",
+                    ),
+                    var(
+                        &export_var(kind, "enddate"),
+                        &self.now(),
+                        "End of this export's import",
+                    ),
+                ])
+                .await?;
+                Ok(ProcessOutcome::Failed(e.to_string()))
+            }
+        }
+    }
+
     /// Marks `number` as the running process and appends it to `…processesexecuted`.
     async fn begin_process(&mut self, number: u16) -> Result<&'static str, RunError> {
         let name = process::find(number).map(|p| p.name).unwrap_or_default();

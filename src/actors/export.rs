@@ -17,7 +17,8 @@ use bytes::Bytes;
 use chrono::NaiveDate;
 use flate2::read::MultiGzDecoder;
 use futures_util::StreamExt;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, oneshot};
+use tracing::Instrument;
 
 use crate::actors::writer::{AbortImport, BeginImport, DbWriter, FinishImport, ImportBatch};
 use crate::store::imports::{ExportKind, ImportError, ImportRow, TextField};
@@ -81,6 +82,36 @@ pub struct DownloadExport {
     pub date: NaiveDate,
 }
 
+/// Imports several kinds of one day. One file loads at a time: loading keeps both cores busy.
+/// With `overlap_index_builds`, a file's index build and swap (mostly one core and disk on
+/// MariaDB and PostgreSQL) run while the next file loads; SQLite has one writer, so there each
+/// import finishes before the next starts. Events report each kind's start and end, in the
+/// order they happen; the reply comes when every kind has ended.
+#[derive(Message)]
+#[rtype(result = "()")]
+pub struct DownloadExports {
+    pub kinds: Vec<ExportKind>,
+    pub date: NaiveDate,
+    pub overlap_index_builds: bool,
+    pub events: mpsc::UnboundedSender<ExportEvent>,
+}
+
+#[derive(Debug)]
+pub enum ExportEvent {
+    Started(ExportKind),
+    Finished(ExportKind, Result<ExportReport, ExportError>),
+}
+
+/// The order [`DownloadExports`] takes `kinds` in (process order), and whether index builds
+/// overlap the next load: on MariaDB and PostgreSQL yes, on SQLite (one writer) no.
+///
+/// Measured on MariaDB with a 128 MB buffer pool, process order beats "largest first": the
+/// person file's index build reads its whole table back from disk, and a movie load running
+/// beside it slowed it by half.
+pub fn import_plan(kinds: Vec<ExportKind>, backend: sea_orm::DbBackend) -> (Vec<ExportKind>, bool) {
+    (kinds, backend != sea_orm::DbBackend::Sqlite)
+}
+
 pub struct ExportDownloader {
     http: awc::Client,
     base_url: String,
@@ -115,20 +146,71 @@ impl Handler<DownloadExport> for ExportDownloader {
     fn handle(&mut self, msg: DownloadExport, _ctx: &mut Self::Context) -> Self::Result {
         let http = self.http.clone();
         let writer = self.writer.clone();
-        let mut stems = vec![msg.kind.file_stem()];
+        let urls = self.urls(msg.kind, msg.date);
+        Box::pin(import_kind(http, writer, msg.kind, urls, None))
+    }
+}
+
+impl ExportDownloader {
+    fn urls(&self, kind: ExportKind, date: NaiveDate) -> Vec<(String, String)> {
+        let mut stems = vec![kind.file_stem()];
         if self.include_adult
-            && let Some(adult) = msg.kind.adult_file_stem()
+            && let Some(adult) = kind.adult_file_stem()
         {
             stems.push(adult);
         }
-        let urls: Vec<(String, String)> = stems
+        stems
             .into_iter()
             .map(|stem| {
-                let name = file_name(stem, msg.date);
+                let name = file_name(stem, date);
                 (format!("{}/{name}", self.base_url), name)
             })
+            .collect()
+    }
+}
+
+impl Handler<DownloadExports> for ExportDownloader {
+    type Result = ResponseFuture<()>;
+
+    fn handle(&mut self, msg: DownloadExports, _ctx: &mut Self::Context) -> Self::Result {
+        let jobs: Vec<(ExportKind, Vec<(String, String)>)> = msg
+            .kinds
+            .iter()
+            .map(|&kind| (kind, self.urls(kind, msg.date)))
             .collect();
-        Box::pin(import_kind(http, writer, msg.kind, urls))
+        let http = self.http.clone();
+        let writer = self.writer.clone();
+        Box::pin(async move {
+            let mut finishing = Vec::new();
+            for (kind, urls) in jobs {
+                let _ = msg.events.send(ExportEvent::Started(kind));
+                let (loaded_tx, loaded_rx) = oneshot::channel();
+                let events = msg.events.clone();
+                let (http, writer) = (http.clone(), writer.clone());
+                let span = tracing::info_span!(
+                    "process",
+                    number = kind.process(),
+                    kind = kind.file_stem()
+                );
+                let import = actix_rt::spawn(
+                    async move {
+                        let result = import_kind(http, writer, kind, urls, Some(loaded_tx)).await;
+                        let _ = events.send(ExportEvent::Finished(kind, result));
+                    }
+                    .instrument(span),
+                );
+                if msg.overlap_index_builds {
+                    // Loaded, or ended before (the sender is dropped): the next file may load.
+                    let _ = loaded_rx.await;
+                    finishing.push(import);
+                } else {
+                    let _ = import.await;
+                }
+            }
+            for import in finishing {
+                let _ = import.await;
+            }
+        })
     }
 }
 
@@ -137,6 +219,7 @@ async fn import_kind(
     writer: Addr<DbWriter>,
     kind: ExportKind,
     urls: Vec<(String, String)>,
+    loaded: Option<oneshot::Sender<()>>,
 ) -> Result<ExportReport, ExportError> {
     let started = Instant::now();
     let import_err = |source| ExportError::Import {
@@ -176,6 +259,11 @@ async fn import_kind(
                 break;
             }
         }
+    }
+    if outcome.is_ok()
+        && let Some(loaded) = loaded
+    {
+        let _ = loaded.send(());
     }
     let finished = match outcome {
         Ok(()) => writer

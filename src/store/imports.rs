@@ -3,7 +3,7 @@
 //! An import never writes into the live table. Rows go into a staging copy
 //! (`<table>_STAGING`, primary key only, so loading is fast); when the whole file has been
 //! read and validated, the staging table takes the live table's place in one step:
-//! - MariaDB/MySQL: secondary indexes are added to the staging table, then one
+//! - MariaDB/MySQL: secondary indexes are added to the staging table (one `ALTER TABLE`), then one
 //!   `RENAME TABLE live TO old, staging TO live` swaps both atomically;
 //! - PostgreSQL and SQLite: DDL is transactional, so drop, rename and index creation commit
 //!   together.
@@ -15,7 +15,10 @@ use migration::schema::{TableDef, Type};
 use sea_orm::sea_query::{
     Alias, Expr, ExprTrait, Query, QueryStatementBuilder, SimpleExpr, Table, TableRenameStatement,
 };
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr, SqlErr, TransactionTrait};
+use sea_orm::{
+    ConnectionTrait, DatabaseConnection, DbBackend, DbErr, SqlErr, Statement, TransactionTrait,
+    Value,
+};
 
 /// One daily export file kind, by the process number that imports it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -211,34 +214,70 @@ pub async fn begin(db: &DatabaseConnection, kind: ExportKind) -> Result<(), Impo
 }
 
 /// Inserts rows into the staging table (bound parameters, one statement per chunk).
+///
+/// The statement text is made directly rather than through sea-query's row-by-row builder:
+/// millions of rows a day made that builder a third of the import's CPU. Only our own
+/// identifiers and placeholders are in the text; every value is bound.
 pub async fn insert(
     db: &DatabaseConnection,
     kind: ExportKind,
     rows: &[ImportRow],
 ) -> Result<(), ImportError> {
+    let backend = db.get_database_backend();
     let staging = kind.staging_name();
+    let columns = kind.columns();
     for chunk in rows.chunks(rows_per_statement(kind)) {
-        let mut stmt = Query::insert();
-        stmt.into_table(Alias::new(&staging))
-            .columns(kind.columns().iter().map(|c| Alias::new(*c)));
+        let mut values: Vec<Value> = Vec::with_capacity(chunk.len() * columns.len());
         for row in chunk {
-            let values: Vec<SimpleExpr> = kind
-                .columns()
-                .iter()
-                .map(|c| match *c {
+            for column in columns {
+                values.push(match *column {
                     "id" => row.id.into(),
                     "popularity" => row.popularity.into(),
                     "adult" => row.adult.into(),
                     "video" => row.video.into(),
                     _ => row.text.clone().into(),
-                })
-                .collect();
-            stmt.values(values)
-                .map_err(|e| ImportError::Db(e.to_string()))?;
+                });
+            }
         }
-        db.execute(&stmt).await?;
+        let sql = insert_sql(backend, &staging, columns, chunk.len());
+        db.execute_raw(Statement::from_sql_and_values(backend, sql, values))
+            .await?;
     }
     Ok(())
+}
+
+/// `INSERT INTO staging (c1, c2) VALUES (?, ?), (?, ?)…` with the backend's placeholders.
+fn insert_sql(backend: DbBackend, table: &str, columns: &[&str], rows: usize) -> String {
+    use std::fmt::Write;
+    let names: Vec<String> = columns.iter().map(|c| quoted(backend, c)).collect();
+    let mut sql = String::with_capacity(64 + rows * columns.len() * 8);
+    let _ = write!(
+        sql,
+        "INSERT INTO {} ({}) VALUES ",
+        quoted(backend, table),
+        names.join(", ")
+    );
+    let mut n = 0usize;
+    for r in 0..rows {
+        if r > 0 {
+            sql.push_str(", ");
+        }
+        sql.push('(');
+        for c in 0..columns.len() {
+            if c > 0 {
+                sql.push_str(", ");
+            }
+            n += 1;
+            match backend {
+                DbBackend::Postgres => {
+                    let _ = write!(sql, "${n}");
+                }
+                _ => sql.push('?'),
+            }
+        }
+        sql.push(')');
+    }
+    sql
 }
 
 /// Replaces the live table with the staging table, keeping the columns the export lacks.
@@ -257,8 +296,9 @@ pub async fn commit(db: &DatabaseConnection, kind: ExportKind) -> Result<(), Imp
     }
     match backend {
         DbBackend::MySql => {
-            for index in table.index_statements_on(backend, &staging) {
-                db.execute(&index).await?;
+            // All indexes in one ALTER: the table is read once, not once per index.
+            if let Some(alter) = table.mysql_add_indexes(&staging) {
+                db.execute_unprepared(&alter).await?;
             }
             let old = kind.old_name();
             db.execute(&Table::drop().table(Alias::new(&old)).if_exists().to_owned())
@@ -377,6 +417,20 @@ mod tests {
         assert_eq!(ExportKind::Person.text_max_chars(), 200);
         assert_eq!(ExportKind::Movie.text_max_chars(), 250);
         assert_eq!(ExportKind::Keyword.text_max_chars(), 250);
+    }
+
+    #[test]
+    fn insert_text_has_one_placeholder_per_value() {
+        let mysql = insert_sql(DbBackend::MySql, "T_STAGING", &["id", "name"], 2);
+        assert_eq!(
+            mysql,
+            "INSERT INTO `T_STAGING` (`id`, `name`) VALUES (?, ?), (?, ?)"
+        );
+        let pg = insert_sql(DbBackend::Postgres, "T_STAGING", &["id", "name"], 2);
+        assert_eq!(
+            pg,
+            "INSERT INTO \"T_STAGING\" (\"id\", \"name\") VALUES ($1, $2), ($3, $4)"
+        );
     }
 
     #[test]

@@ -328,6 +328,54 @@ impl ExportBody {
     }
 }
 
+impl ExportBody {
+    /// The whole file, written to `out` (the bench prepares files before it times downloads).
+    pub(crate) fn write_all_to(mut self, out: &mut impl Write) -> std::io::Result<u64> {
+        let mut bytes = 0u64;
+        while let Some(chunk) = self.step()? {
+            out.write_all(&chunk)?;
+            bytes += chunk.len() as u64;
+        }
+        Ok(bytes)
+    }
+}
+
+/// An export file served from disk, chunk by chunk.
+pub(crate) struct FileBody {
+    file: std::fs::File,
+}
+
+impl FileBody {
+    pub(crate) fn open(path: &std::path::Path) -> std::io::Result<FileBody> {
+        Ok(FileBody {
+            file: std::fs::File::open(path)?,
+        })
+    }
+}
+
+impl MessageBody for FileBody {
+    type Error = std::io::Error;
+
+    fn size(&self) -> BodySize {
+        BodySize::Stream
+    }
+
+    fn poll_next(
+        self: Pin<&mut Self>,
+        _cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Bytes, Self::Error>>> {
+        let mut buf = vec![0u8; OUT_CHUNK * 2];
+        match std::io::Read::read(&mut self.get_mut().file, &mut buf) {
+            Ok(0) => Poll::Ready(None),
+            Ok(n) => {
+                buf.truncate(n);
+                Poll::Ready(Some(Ok(Bytes::from(buf))))
+            }
+            Err(e) => Poll::Ready(Some(Err(e))),
+        }
+    }
+}
+
 impl MessageBody for ExportBody {
     type Error = std::io::Error;
 

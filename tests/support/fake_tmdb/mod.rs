@@ -241,6 +241,31 @@ impl FakeTmdb {
         self.shared.reset_rate_window();
     }
 
+    /// Writes the export files of `kinds` for `date` (as sized by the knobs now) into `dir`
+    /// and serves them from there from now on, so that a benchmark's downloads do not pay for
+    /// generating and compressing them in the same process. Returns the bytes written.
+    pub fn prepare_exports(
+        &self,
+        dir: &std::path::Path,
+        date: NaiveDate,
+        kinds: &[ExportKind],
+    ) -> std::io::Result<u64> {
+        let mut total = 0;
+        for &kind in kinds {
+            let path = dir.join(kind.file_name(date));
+            let mut out = std::io::BufWriter::new(std::fs::File::create(&path)?);
+            let source = exports::LineGen::new(self.shared.catalogue.clone(), kind, &self.knobs);
+            total += exports::ExportBody::new(source).write_all_to(&mut out)?;
+            std::io::Write::flush(&mut out)?;
+        }
+        *self
+            .shared
+            .prepared_exports
+            .lock()
+            .expect("prepared exports lock") = Some(dir.to_owned());
+        Ok(total)
+    }
+
     pub fn catalogue(&self) -> &Catalogue {
         &self.shared.catalogue
     }

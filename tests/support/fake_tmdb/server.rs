@@ -18,7 +18,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::catalogue::{Catalogue, Kind, Lookup};
-use super::exports::{ExportBody, ExportKind, LineGen};
+use super::exports::{ExportBody, ExportKind, FileBody, LineGen};
 use super::knobs::{ExportFault, FaultKind, Knobs};
 use super::payloads::{self, Req};
 
@@ -148,6 +148,8 @@ pub(crate) struct Shared {
     pub(crate) knobs: Knobs,
     pub(crate) counters: Counters,
     rate_window: Mutex<VecDeque<Instant>>,
+    /// Export files written ahead of time (see `FakeTmdb::prepare_exports`), served as they are.
+    pub(crate) prepared_exports: Mutex<Option<std::path::PathBuf>>,
 }
 
 impl Shared {
@@ -164,6 +166,7 @@ impl Shared {
             knobs,
             counters: Counters::default(),
             rate_window: Mutex::new(VecDeque::new()),
+            prepared_exports: Mutex::new(None),
         }
     }
 
@@ -484,6 +487,20 @@ fn export(state: &Shared, file: &str) -> HttpResponse {
         || state.knobs.export_fault(kind) == Some(ExportFault::Missing)
     {
         return export_missing(file);
+    }
+    let prepared = state
+        .prepared_exports
+        .lock()
+        .expect("prepared exports lock")
+        .as_ref()
+        .map(|dir| dir.join(file));
+    if let Some(path) = prepared
+        && state.knobs.export_fault(kind).is_none()
+        && let Ok(body) = FileBody::open(&path)
+    {
+        return HttpResponse::Ok()
+            .content_type("application/octet-stream")
+            .body(body);
     }
     let source = LineGen::new(state.catalogue.clone(), kind, &state.knobs);
     HttpResponse::Ok()
