@@ -36,6 +36,8 @@
 //!    the export import time scaled linearly to the production row count (and, second figure,
 //!    the measured entity phase scaled linearly, i.e. at the measured pace).
 //!
+//! `TMDB_BENCH_LOG_DIR=<dir>` keeps the crawler's log (`production_day-<backend>.log`).
+//!
 //! Limits: the projection is linear, so costs that grow faster than the tables (selections
 //! that scan a table, lookups on unindexed columns) are under-estimated; the fake's series
 //! carry about 4 credits where TMDb's carry about 30, so `T_WC_TMDB_PERSON_SERIE` is some 7
@@ -1216,6 +1218,13 @@ async fn bench(backend: Backend, fake: &FakeTmdb, plan: &Plan) {
             return;
         }
     };
+    // `TMDB_BENCH_LOG_DIR=<dir>` keeps the crawler's log, one file per backend.
+    if let Ok(keep) = std::env::var("TMDB_BENCH_LOG_DIR") {
+        let path = Path::new(&keep).join(format!("production_day-{}.log", label(db.backend)));
+        if let Err(e) = std::fs::write(&path, &run.stderr) {
+            println!("  WARNING: cannot keep the log in {}: {e}", path.display());
+        }
+    }
     println!("  the crawler's summary:");
     for l in run.stdout.lines() {
         println!("  | {l}");

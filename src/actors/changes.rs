@@ -517,12 +517,44 @@ impl Poll {
         let fresh_after = midnight(end.succ_opt().unwrap_or(end));
         let mut seen: HashSet<u64> = HashSet::new();
         let mut page: i64 = 1;
+        let mut prefetched: Option<actix_rt::task::JoinHandle<Result<ChangesList, ChangesError>>> =
+            None;
         loop {
-            let list = self.page(start, end, page).await?;
+            let list = match prefetched.take() {
+                Some(handle) => handle.await.map_err(|e| ChangesError::Feed {
+                    process: self.kind.process(),
+                    kind: self.kind,
+                    start,
+                    end,
+                    page,
+                    reason: format!("the page request stopped: {e}"),
+                    fatal: false,
+                })??,
+                None => feed_page(self.client.clone(), self.kind, start, end, page).await?,
+            };
             self.report.pages += 1;
             let total = list.total_pages.unwrap_or(0);
+            let more = page < Ord::min(total, MAX_PAGES);
+            // Without a limit every page is read: the next one is requested now and arrives
+            // while this page's ids are dispatched (requested after the last dispatch, it let
+            // the entities in flight run dry at every page).
+            if more && self.limit.is_none() && !(page == 1 && total > MAX_PAGES && start < end) {
+                prefetched = Some(actix_rt::spawn(feed_page(
+                    self.client.clone(),
+                    self.kind,
+                    start,
+                    end,
+                    page + 1,
+                )));
+            }
+            let abandon = |prefetched: &mut Option<actix_rt::task::JoinHandle<_>>| {
+                if let Some(handle) = prefetched.take() {
+                    handle.abort();
+                }
+            };
             if page == 1 && total > MAX_PAGES {
                 if start < end {
+                    abandon(&mut prefetched);
                     return Ok(WindowEnd::TooLarge);
                 }
                 let beyond = list.total_results.unwrap_or(0) - MAX_PAGES * 100;
@@ -541,9 +573,16 @@ impl Poll {
                 }
                 ids.push(entry.id);
             }
-            let ids = self.unsettled(ids, fresh_after, ledger).await?;
+            let ids = match self.unsettled(ids, fresh_after, ledger).await {
+                Ok(ids) => ids,
+                Err(e) => {
+                    abandon(&mut prefetched);
+                    return Err(e);
+                }
+            };
             for id in ids {
                 if self.limit.is_some_and(|l| self.report.selected >= l) || self.stop.stopped() {
+                    abandon(&mut prefetched);
                     return Ok(WindowEnd::Limit);
                 }
                 while in_flight.len() >= self.max_in_flight {
@@ -552,6 +591,7 @@ impl Poll {
                     }
                 }
                 if self.fatal.is_some() {
+                    abandon(&mut prefetched);
                     return Ok(WindowEnd::Fatal);
                 }
                 let request = self.fetcher.send(Fetch {
@@ -561,36 +601,10 @@ impl Poll {
                 in_flight.push(Box::pin(async move { (id, request.await) }));
                 self.report.selected += 1;
             }
-            if page >= Ord::min(total, MAX_PAGES) {
+            if !more {
                 return Ok(WindowEnd::Polled);
             }
             page += 1;
-        }
-    }
-
-    async fn page(
-        &self,
-        start: NaiveDate,
-        end: NaiveDate,
-        page: i64,
-    ) -> Result<ChangesList, ChangesError> {
-        let request = TmdbRequest::new(format!("/3/{}/changes", self.kind.api_segment()))
-            .query("start_date", day(start))
-            .query("end_date", day(end))
-            .query("page", page.to_string());
-        let failed = |reason: String, fatal: bool| ChangesError::Feed {
-            process: self.kind.process(),
-            kind: self.kind,
-            start,
-            end,
-            page,
-            reason,
-            fatal,
-        };
-        match self.client.get::<ChangesList>(&request).await {
-            Ok(Fetched::Found(list)) => Ok(list),
-            Ok(Fetched::NotFound) => Err(failed("HTTP 404 (status_code 34)".to_owned(), false)),
-            Err(e) => Err(failed(e.to_string(), e.is_fatal())),
         }
     }
 
@@ -693,6 +707,34 @@ fn date_of(row: &QueryResult) -> Result<Option<NaiveDate>, DbErr> {
                 .ok_or(first),
             Err(_) => Err(first),
         },
+    }
+}
+
+/// One page of a change feed.
+async fn feed_page(
+    client: TmdbClient,
+    kind: ChangesKind,
+    start: NaiveDate,
+    end: NaiveDate,
+    page: i64,
+) -> Result<ChangesList, ChangesError> {
+    let request = TmdbRequest::new(format!("/3/{}/changes", kind.api_segment()))
+        .query("start_date", day(start))
+        .query("end_date", day(end))
+        .query("page", page.to_string());
+    let failed = |reason: String, fatal: bool| ChangesError::Feed {
+        process: kind.process(),
+        kind,
+        start,
+        end,
+        page,
+        reason,
+        fatal,
+    };
+    match client.get::<ChangesList>(&request).await {
+        Ok(Fetched::Found(list)) => Ok(list),
+        Ok(Fetched::NotFound) => Err(failed("HTTP 404 (status_code 34)".to_owned(), false)),
+        Err(e) => Err(failed(e.to_string(), e.is_fatal())),
     }
 }
 

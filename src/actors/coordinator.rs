@@ -6,6 +6,7 @@
 //! change feeds (51-53) go to the ChangesPoller. A stop request (SIGTERM, Ctrl-C) stops feeding
 //! new ids: entities in flight finish or roll back, the variables are written, the run ends.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -307,26 +308,47 @@ impl Run {
                 .extend(self.exports(&kinds, date, msg.force).await?);
         }
         let mut fatal = None;
-        for &number in &msg.processes {
-            if ExportKind::from_process(number).is_some() {
-                continue;
-            }
+        let rest: Vec<u16> = msg
+            .processes
+            .iter()
+            .copied()
+            .filter(|n| ExportKind::from_process(*n).is_none())
+            .collect();
+        let mut i = 0;
+        while i < rest.len() {
+            let number = rest[i];
             if self.stop.stopped() {
                 tracing::info!(process = number, "stop requested: not started");
+                i += 1;
                 continue;
             }
-            let outcome = if let Some(kind) = ChangesKind::from_process(number) {
-                self.changes(number, kind, msg.limit).await
-            } else {
-                self.entities(number, msg.limit).await
-            };
-            match outcome {
-                Ok(outcome) => report.processes.push(ProcessReport { number, outcome }),
-                Err(e @ RunError::Fatal { .. }) => {
+            if let Some(kind) = ChangesKind::from_process(number) {
+                i += 1;
+                match self.changes(number, kind, msg.limit).await {
+                    Ok(outcome) => report.processes.push(ProcessReport { number, outcome }),
+                    Err(e @ RunError::Fatal { .. }) => {
+                        fatal = Some(e);
+                        break;
+                    }
+                    Err(e) => return Err(e),
+                }
+                continue;
+            }
+            // Consecutive id processes run as one pipeline.
+            let group_len = rest[i..]
+                .iter()
+                .take_while(|n| ChangesKind::from_process(**n).is_none())
+                .count();
+            let group = &rest[i..i + group_len];
+            i += group_len;
+            match self.id_processes(group, msg.limit).await {
+                Ok(outcomes) => report.processes.extend(outcomes),
+                Err((outcomes, e @ RunError::Fatal { .. })) => {
+                    report.processes.extend(outcomes);
                     fatal = Some(e);
                     break;
                 }
-                Err(e) => return Err(e),
+                Err((_, e)) => return Err(e),
             }
         }
 
@@ -540,37 +562,77 @@ impl Run {
             .ok_or(RunError::NoApiCredentials(number))
     }
 
-    /// An id process: pages of the selection → the fetcher of its kind, `max_in_flight` at a
-    /// time; 14-16 delete what TMDb no longer serves.
-    async fn entities(
+    /// Consecutive id processes as one pipeline: pages of each selection → the fetcher of its
+    /// kind, `max_in_flight` entities at a time across the whole group, so the rate cap stays
+    /// busy while the next page or the next process is selected. 14-16 delete what TMDb no
+    /// longer serves.
+    ///
+    /// Ordering rules, which keep the results those of one-process-after-the-other:
+    /// - up to [`SELECTIONS_AT_ONCE`] processes select at once, in run order, and a page is read
+    ///   while the previous page's entities are in flight (keyset pages never overlap); waiting
+    ///   ids are handed out earliest process first;
+    /// - 23 and 31-33 select only once the earlier processes whose rows they read (Wikidata
+    ///   ids, credits; [`reads_rows_of`]) have completed; later processes go on meanwhile;
+    /// - an entity is fetched at most once per group: an id a later process selects while an
+    ///   earlier one is fetching it is not fetched again.
+    ///
+    /// On a fatal error the outcomes so far come back with it.
+    async fn id_processes(
         &mut self,
-        number: u16,
+        numbers: &[u16],
         limit: Option<u64>,
-    ) -> Result<ProcessOutcome, RunError> {
-        let Some(kind) = selections::selection_kind(number) else {
-            return Err(RunError::NotImplemented(number));
-        };
-        let fetcher = self.fetcher(kind, number)?;
-        // 13, 16 and 23 run once per export day, as in the Python crawler.
-        let gate = if ONCE_PER_EXPORT_DAY.contains(&number) {
-            let day = self.get(VAR_IMPORT_DATE).await?;
-            let done = self.get(&gate_var(number)).await?;
-            if !day.is_empty() && day.as_str() <= done.as_str() {
-                tracing::info!(process = number, export_date = %day, "already ran for this export day");
-                return Ok(ProcessOutcome::Skipped(format!(
-                    "already ran for the export of {day}"
-                )));
-            }
-            Some(day)
-        } else {
-            None
-        };
-        let name = self.begin_process(number).await?;
-        let span = tracing::info_span!("process", number, name);
-        let deletes = matches!(number, 14..=16);
+    ) -> Result<Vec<ProcessReport>, (Vec<ProcessReport>, RunError)> {
+        let mut skipped = Vec::new();
+        let mut lanes = Vec::new();
+        let no_outcomes = |e| (Vec::new(), e);
+        for &number in numbers {
+            let Some(kind) = selections::selection_kind(number) else {
+                return Err(no_outcomes(RunError::NotImplemented(number)));
+            };
+            let fetcher = self.fetcher(kind, number).map_err(no_outcomes)?;
+            // 13, 16 and 23 run once per export day, as in the Python crawler.
+            let gate = if ONCE_PER_EXPORT_DAY.contains(&number) {
+                let day = self.get(VAR_IMPORT_DATE).await.map_err(no_outcomes)?;
+                let done = self.get(&gate_var(number)).await.map_err(no_outcomes)?;
+                if !day.is_empty() && day.as_str() <= done.as_str() {
+                    tracing::info!(process = number, export_date = %day, "already ran for this export day");
+                    skipped.push(ProcessReport {
+                        number,
+                        outcome: ProcessOutcome::Skipped(format!(
+                            "already ran for the export of {day}"
+                        )),
+                    });
+                    continue;
+                }
+                Some(day)
+            } else {
+                None
+            };
+            let name = process::find(number).map(|p| p.name).unwrap_or_default();
+            lanes.push(Lane {
+                index: lanes.len(),
+                number,
+                name,
+                kind,
+                fetcher,
+                gate,
+                count_var: format!("strtmdbcrawlerprocess{number}{name}count"),
+                span: tracing::info_span!("process", number, name),
+                report: EntityReport::default(),
+                started: None,
+                end_seen: false,
+                queued: 0,
+                dispatched: 0,
+                done: 0,
+                counted: 0,
+            });
+        }
+        if lanes.is_empty() {
+            return Ok(skipped);
+        }
         let schema = SchemaFlags::probe(&self.db)
             .await
-            .map_err(|e| RunError::Db(e.to_string()))?;
+            .map_err(|e| no_outcomes(RunError::Db(e.to_string())))?;
         let params = SelectionParams {
             now: local_now(self.timezone),
             refresh_after_days: self.settings.refresh_after_days,
@@ -579,142 +641,338 @@ impl Run {
             languages: self.settings.languages.clone(),
             schema,
         };
-        let count_var = format!("strtmdbcrawlerprocess{number}{name}count");
-        self.set(vec![var(&count_var, "0", "Ids processed by this process")])
-            .await?;
-        let started = Instant::now();
-        let mut last_progress = Instant::now();
-        let mut report = EntityReport::default();
-        let mut cursor = None;
-        let in_flight = self.settings.max_in_flight.max(1);
-        let context = format!("process {number}");
-        let mut bar = ProgressBar::on_terminal();
-        'pages: loop {
-            if self.stop.stopped() {
-                report.interrupted = true;
-                break;
-            }
-            let page_size = match limit {
-                Some(l) if l <= report.selected => break,
-                Some(l) => SELECTION_PAGE.min(l - report.selected),
-                None => SELECTION_PAGE,
-            };
-            let page = retry::retry(RetryPolicy::configured(), "read selection page", || {
-                selections::page(&self.db, number, &params, cursor.as_ref(), page_size)
-            })
-            .instrument(span.clone())
-            .await
-            .map_err(|e| RunError::Db(e.to_string()))?;
-            if page.ids.is_empty() {
-                break;
-            }
-            report.selected += page.ids.len() as u64;
+
+        // Lane states the selections wait on, and a wake-up for every change.
+        let progress: RefCell<Vec<LaneProgress>> =
+            RefCell::new(vec![LaneProgress::default(); lanes.len()]);
+        let changed = tokio::sync::Notify::new();
+        let halt = std::cell::Cell::new(false);
+        let (pages_tx, mut pages_rx) = tokio::sync::mpsc::channel::<Selected>(1);
+
+        let lane_numbers: Vec<u16> = lanes.iter().map(|l| l.number).collect();
+        let selectors = {
+            let db = self.db.clone();
             let stop = self.stop.clone();
-            let mut outcomes = futures_util::stream::iter(page.ids.iter().copied())
-                .take_while(|_| std::future::ready(!stop.stopped()))
-                .map(|id| {
-                    let fetcher = fetcher.clone();
-                    let context = context.clone();
-                    async move { (id, fetcher.send(Fetch { id, context }).await) }
-                })
-                .buffer_unordered(in_flight);
-            let mut fatal = None;
-            while let Some((id, outcome)) = outcomes.next().instrument(span.clone()).await {
-                bar.show(number, name, &report, started);
-                match outcome {
-                    Ok(FetchOutcome::Stored(_)) => report.stored += 1,
-                    Ok(FetchOutcome::NotFound) => {
-                        report.gone += 1;
-                        if deletes {
-                            let deleted = self
-                                .writer
-                                .send(DeleteEntity {
-                                    kind,
-                                    id: crate::records::id32(id),
-                                })
-                                .await
-                                .map_err(|_| RunError::WriterGone)?;
-                            match deleted {
-                                Ok(_) => report.deleted += 1,
-                                Err(e) => report.failed.push((id, e.to_string())),
+            let (progress, changed, halt, params) = (&progress, &changed, &halt, &params);
+            let numbers = &lane_numbers;
+            let spans: Vec<tracing::Span> = lanes.iter().map(|l| l.span.clone()).collect();
+            let selectors = numbers.iter().enumerate().map(|(i, &number)| {
+                let (db, stop, tx, span) =
+                    (db.clone(), stop.clone(), pages_tx.clone(), spans[i].clone());
+                async move {
+                    let reads = reads_rows_of(number);
+                    loop {
+                        let wake = changed.notified();
+                        let ready = {
+                            let p = progress.borrow();
+                            let earlier = p[..i].iter().zip(numbers);
+                            let written = earlier.clone().all(|(l, n)| {
+                                l.complete
+                                    || !selections::selection_kind(*n)
+                                        .is_some_and(|k| reads.contains(&k))
+                            });
+                            let selecting = earlier
+                                .filter(|(l, n)| !l.selected_all && reads_rows_of(**n).is_empty())
+                                .count();
+                            written && selecting < SELECTIONS_AT_ONCE
+                        };
+                        if ready || halt.get() {
+                            break;
+                        }
+                        wake.await;
+                    }
+                    let mut selected = 0u64;
+                    let mut cursor = None;
+                    let mut result = Ok(());
+                    while !stop.stopped() && !halt.get() {
+                        let size = match limit {
+                            Some(l) if l <= selected => break,
+                            Some(l) => SELECTION_PAGE.min(l - selected),
+                            None => SELECTION_PAGE,
+                        };
+                        let page =
+                            retry::retry(RetryPolicy::configured(), "read selection page", || {
+                                selections::page(&db, number, params, cursor.as_ref(), size)
+                            })
+                            .instrument(span.clone())
+                            .await;
+                        let page = match page {
+                            Ok(page) => page,
+                            Err(e) => {
+                                result = Err(RunError::Db(e.to_string()));
+                                halt.set(true);
+                                break;
+                            }
+                        };
+                        if page.ids.is_empty() {
+                            break;
+                        }
+                        selected += page.ids.len() as u64;
+                        let next = page.next;
+                        if tx.send(Selected::Page(i, page.ids)).await.is_err() {
+                            break;
+                        }
+                        match next {
+                            Some(next) => cursor = Some(next),
+                            None => break,
+                        }
+                    }
+                    progress.borrow_mut()[i].selected_all = true;
+                    changed.notify_waiters();
+                    let _ = tx.send(Selected::End(i)).await;
+                    result
+                }
+            });
+            futures_util::future::join_all(selectors)
+        };
+        drop(pages_tx);
+
+        let in_flight_max = self.settings.max_in_flight.max(1);
+        let pipeline = async {
+            let mut in_flight = futures_util::stream::FuturesUnordered::new();
+            // Ids waiting for a slot, per process; the earliest process goes first, so the
+            // processes 23 and 31-33 wait on finish as early as they can.
+            let mut pending: Vec<std::collections::VecDeque<u64>> =
+                vec![std::collections::VecDeque::new(); lanes.len()];
+            let mut pending_total = 0usize;
+            let mut seen: std::collections::HashSet<(EntityKind, u64)> =
+                std::collections::HashSet::new();
+            let mut flying: HashMap<EntityKind, usize> = HashMap::new();
+            let mut selections_open = true;
+            let mut fatal: Option<(u16, String)> = None;
+            let mut bar = ProgressBar::on_terminal();
+            let mut last_progress = Instant::now();
+            loop {
+                let stopping = self.stop.stopped() || fatal.is_some();
+                if stopping {
+                    halt.set(true);
+                    changed.notify_waiters();
+                    for (i, ids) in pending.iter_mut().enumerate() {
+                        if !ids.is_empty() {
+                            lanes[i].queued -= ids.len() as u64;
+                            lanes[i].report.interrupted = true;
+                            ids.clear();
+                        }
+                    }
+                    pending_total = 0;
+                }
+                while !stopping && in_flight.len() < in_flight_max {
+                    let Some(i) = pending.iter().position(|ids| !ids.is_empty()) else {
+                        break;
+                    };
+                    // A person and a movie or series write the same credit rows: they are
+                    // never in flight together, or both could insert the same row.
+                    let kind = lanes[i].kind;
+                    if flying.iter().any(|(k, n)| *n > 0 && shares_rows(*k, kind)) {
+                        break;
+                    }
+                    let Some(id) = pending[i].pop_front() else {
+                        break;
+                    };
+                    pending_total -= 1;
+                    *flying.entry(kind).or_insert(0) += 1;
+                    let lane = &mut lanes[i];
+                    lane.queued -= 1;
+                    lane.dispatched += 1;
+                    let fetcher = lane.fetcher.clone();
+                    let context = format!("process {}", lane.number);
+                    in_flight.push(
+                        async move { (i, id, fetcher.send(Fetch { id, context }).await) }
+                            .instrument(lane.span.clone()),
+                    );
+                }
+                if !selections_open && in_flight.is_empty() && pending_total == 0 {
+                    break;
+                }
+                // While stopping, pages are still received (and dropped) so that no selection
+                // stays blocked on a full channel.
+                let want_pages =
+                    selections_open && (stopping || pending_total < 2 * SELECTION_PAGE as usize);
+                tokio::select! {
+                    biased;
+                    Some((i, id, outcome)) = in_flight.next(), if !in_flight.is_empty() => {
+                        let lane = &mut lanes[i];
+                        if let Some(n) = flying.get_mut(&lane.kind) {
+                            *n -= 1;
+                        }
+                        match outcome {
+                            Ok(FetchOutcome::Stored(_)) => lane.report.stored += 1,
+                            Ok(FetchOutcome::NotFound) => {
+                                lane.report.gone += 1;
+                                if matches!(lane.number, 14..=16) {
+                                    let deleted = self
+                                        .writer
+                                        .send(DeleteEntity {
+                                            kind: lane.kind,
+                                            id: crate::records::id32(id),
+                                        })
+                                        .await
+                                        .map_err(|_| RunError::WriterGone)?;
+                                    match deleted {
+                                        Ok(_) => lane.report.deleted += 1,
+                                        Err(e) => lane.report.failed.push((id, e.to_string())),
+                                    }
+                                }
+                            }
+                            Ok(FetchOutcome::Failed(f)) => {
+                                if f.fatal && fatal.is_none() {
+                                    fatal = Some((lane.number, f.reason.clone()));
+                                }
+                                lane.report.failed.push((id, f.reason));
+                            }
+                            Err(e) => lane.report.failed.push((id, format!("fetcher unavailable: {e}"))),
+                        }
+                        lane.done += 1;
+                        bar.show(lane.number, lane.name, &lane.report, lane.started.unwrap_or_else(Instant::now));
+                        if lane.done - lane.counted >= SELECTION_PAGE {
+                            self.count(lane).await?;
+                        }
+                        self.finish_if_complete(lane, &progress, &changed, &mut bar).await?;
+                    }
+                    selected = pages_rx.recv(), if want_pages => {
+                        let Some(selected) = selected else {
+                            selections_open = false;
+                            continue;
+                        };
+                        let i = match &selected {
+                            Selected::Page(i, _) | Selected::End(i) => *i,
+                        };
+                        if lanes[i].started.is_none() && !stopping {
+                            lanes[i].started = Some(Instant::now());
+                            let (number, count_var) = (lanes[i].number, lanes[i].count_var.clone());
+                            self.begin_process(number).await?;
+                            self.set(vec![var(&count_var, "0", "Ids processed by this process")]).await?;
+                        }
+                        match selected {
+                            Selected::Page(i, ids) if stopping => {
+                                lanes[i].report.interrupted |= !ids.is_empty();
+                            }
+                            Selected::Page(i, ids) => {
+                                let lane = &mut lanes[i];
+                                for id in ids {
+                                    if seen.insert((lane.kind, id)) {
+                                        lane.report.selected += 1;
+                                        lane.queued += 1;
+                                        pending[i].push_back(id);
+                                        pending_total += 1;
+                                    }
+                                }
+                            }
+                            Selected::End(i) => {
+                                lanes[i].end_seen = true;
+                                self.finish_if_complete(&mut lanes[i], &progress, &changed, &mut bar).await?;
                             }
                         }
                     }
-                    Ok(FetchOutcome::Failed(f)) => {
-                        let is_fatal = f.fatal;
-                        if is_fatal {
-                            fatal = Some(f.reason.clone());
-                        }
-                        report.failed.push((id, f.reason));
-                        if is_fatal {
-                            break;
-                        }
+                    else => {}
+                }
+                if last_progress.elapsed().as_secs() >= PROGRESS_EVERY_SECS {
+                    last_progress = Instant::now();
+                    for lane in lanes
+                        .iter()
+                        .filter(|l| l.started.is_some() && !l.is_complete())
+                    {
+                        lane.log_progress();
                     }
-                    Err(e) => report
-                        .failed
-                        .push((id, format!("fetcher unavailable: {e}"))),
                 }
             }
-            let done = report.stored + report.gone + report.failed.len() as u64;
-            if done < report.selected {
-                report.interrupted = true;
-            }
-            self.set(vec![
-                var(
-                    &count_var,
-                    &done.to_string(),
-                    "Ids processed by this process",
-                ),
-                var(
-                    VAR_LAST_CRAWLED,
-                    &self.now(),
-                    "Time of the last crawled record",
-                ),
-            ])
-            .await?;
-            if let Some(reason) = fatal {
-                tracing::error!(process = number, %reason, "fatal error, the run stops");
-                return Err(RunError::Fatal {
-                    process: number,
-                    reason,
-                });
-            }
-            if last_progress.elapsed().as_secs() >= PROGRESS_EVERY_SECS || page.next.is_none() {
-                last_progress = Instant::now();
-                let secs = started.elapsed().as_secs_f64().max(0.001);
-                tracing::info!(
-                    process = number,
-                    selected = report.selected,
-                    done,
-                    stored = report.stored,
-                    gone = report.gone,
-                    failed = report.failed.len(),
-                    per_second = format!("{:.1}", done as f64 / secs),
-                    "progress"
-                );
-            }
-            match page.next {
-                Some(next) => cursor = Some(next),
-                None => break 'pages,
+            Ok::<_, RunError>(fatal)
+        };
+
+        let (selected, piped) = futures_util::join!(selectors, pipeline);
+        let mut outcomes = skipped;
+        for lane in &mut lanes {
+            if lane.started.is_some() {
+                lane.report.seconds = lane.started.map(|s| s.elapsed().as_secs()).unwrap_or(0);
             }
         }
-        bar.finish(number, name, &report, started);
-        if let Some(day) = gate
-            && !report.interrupted
+        let fatal = match piped {
+            Ok(fatal) => fatal,
+            Err(e) => return Err((outcomes, e)),
+        };
+        for lane in lanes {
+            if lane.started.is_none() {
+                tracing::info!(process = lane.number, "stop requested: not started");
+                continue;
+            }
+            outcomes.push(ProcessReport {
+                number: lane.number,
+                outcome: ProcessOutcome::Entities(lane.report),
+            });
+        }
+        if let Some((process, reason)) = fatal {
+            tracing::error!(process, %reason, "fatal error, the run stops");
+            return Err((outcomes, RunError::Fatal { process, reason }));
+        }
+        if let Some(Err(e)) = selected.into_iter().find(|r| r.is_err()) {
+            return Err((outcomes, e));
+        }
+        Ok(outcomes)
+    }
+
+    /// `strtmdbcrawlerprocess<n><name>count` and the last-crawled time.
+    async fn count(&self, lane: &mut Lane) -> Result<(), RunError> {
+        lane.counted = lane.done;
+        self.set(vec![
+            var(
+                &lane.count_var,
+                &lane.done.to_string(),
+                "Ids processed by this process",
+            ),
+            var(
+                VAR_LAST_CRAWLED,
+                &self.now(),
+                "Time of the last crawled record",
+            ),
+        ])
+        .await
+    }
+
+    /// When every id of a process is done: its count, its once-a-day mark, its last progress
+    /// line, and a wake-up for the selections waiting on it.
+    async fn finish_if_complete(
+        &self,
+        lane: &mut Lane,
+        progress: &RefCell<Vec<LaneProgress>>,
+        changed: &tokio::sync::Notify,
+        bar: &mut ProgressBar,
+    ) -> Result<(), RunError> {
+        if !lane.is_complete() {
+            return Ok(());
+        }
+        let index = lane.index;
+        if progress.borrow()[index].complete {
+            return Ok(());
+        }
+        let Some(started) = lane.started else {
+            // Stopped before it began: nothing to record.
+            progress.borrow_mut()[index].complete = true;
+            changed.notify_waiters();
+            return Ok(());
+        };
+        if lane.done < lane.report.selected {
+            lane.report.interrupted = true;
+        }
+        self.count(lane).await?;
+        bar.finish(lane.number, lane.name, &lane.report, started);
+        if let Some(day) = &lane.gate
+            && !lane.report.interrupted
             && !day.is_empty()
         {
             self.set(vec![var(
-                &gate_var(number),
-                &day,
+                &gate_var(lane.number),
+                day,
                 "Export day this once-a-day process last ran for",
             )])
             .await?;
         }
-        report.seconds = started.elapsed().as_secs();
-        for (id, reason) in &report.failed {
-            tracing::warn!(process = number, id, %reason, "entity failed");
+        lane.log_progress();
+        for (id, reason) in &lane.report.failed {
+            tracing::warn!(process = lane.number, id, %reason, "entity failed");
         }
-        Ok(ProcessOutcome::Entities(report))
+        progress.borrow_mut()[index].complete = true;
+        changed.notify_waiters();
+        Ok(())
     }
 
     /// A change feed (51-53).
@@ -749,6 +1007,91 @@ impl Run {
             }),
             Err(e) => Ok(ProcessOutcome::Failed(e.to_string())),
         }
+    }
+}
+
+/// Selections that may run at once in a pipeline: on a large database a selection can take
+/// seconds (a scan of the person table), and the entities of the processes before it may not
+/// cover that.
+const SELECTIONS_AT_ONCE: usize = 3;
+
+/// The entity kinds whose writes a process's selection reads (23: movies' Wikidata ids;
+/// 31-33: credits): it selects only once the earlier processes of those kinds have completed.
+/// Empty for the others, which select as soon as the earlier ones have finished selecting.
+fn reads_rows_of(number: u16) -> &'static [EntityKind] {
+    use EntityKind::{Movie, Person, Series};
+    match number {
+        23 => &[Movie],
+        31 => &[Movie, Series, Person],
+        32 => &[Movie, Person],
+        33 => &[Series, Person],
+        _ => &[],
+    }
+}
+
+/// Whether writes of these two kinds touch the same rows (the credit tables).
+fn shares_rows(a: EntityKind, b: EntityKind) -> bool {
+    use EntityKind::{Movie, Person, Series};
+    matches!((a, b), (Person, Movie | Series) | (Movie | Series, Person))
+}
+
+/// What a selection hands the pipeline.
+enum Selected {
+    Page(usize, Vec<u64>),
+    /// The selection is exhausted (or stopped).
+    End(usize),
+}
+
+/// What the selections of a pipeline wait on.
+#[derive(Debug, Clone, Default)]
+struct LaneProgress {
+    selected_all: bool,
+    complete: bool,
+}
+
+/// One id process of a pipeline.
+struct Lane {
+    index: usize,
+    number: u16,
+    name: &'static str,
+    kind: EntityKind,
+    fetcher: Recipient<Fetch>,
+    /// The export day a once-a-day process runs for.
+    gate: Option<String>,
+    count_var: String,
+    span: tracing::Span,
+    report: EntityReport,
+    started: Option<Instant>,
+    end_seen: bool,
+    /// Ids waiting for a free slot, sent to the fetcher, answered.
+    queued: u64,
+    dispatched: u64,
+    done: u64,
+    /// `done` when the count variable was last written.
+    counted: u64,
+}
+
+impl Lane {
+    fn is_complete(&self) -> bool {
+        self.end_seen && self.queued == 0 && self.done == self.dispatched
+    }
+
+    fn log_progress(&self) {
+        let secs = self
+            .started
+            .map(|s| s.elapsed().as_secs_f64())
+            .unwrap_or(0.0)
+            .max(0.001);
+        tracing::info!(
+            process = self.number,
+            selected = self.report.selected,
+            done = self.done,
+            stored = self.report.stored,
+            gone = self.report.gone,
+            failed = self.report.failed.len(),
+            per_second = format!("{:.1}", self.done as f64 / secs),
+            "progress"
+        );
     }
 }
 
@@ -796,4 +1139,35 @@ impl ProgressBar {
 
 fn var(name: &str, value: &str, description: &str) -> (String, String, String) {
     (name.to_owned(), value.to_owned(), description.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use EntityKind::*;
+
+    #[test]
+    fn persons_never_fly_with_movies_or_series() {
+        assert!(shares_rows(Person, Movie) && shares_rows(Movie, Person));
+        assert!(shares_rows(Person, Series) && shares_rows(Series, Person));
+        assert!(!shares_rows(Movie, Series));
+        assert!(!shares_rows(Movie, Movie));
+        assert!(!shares_rows(Person, Person));
+        for other in [Collection, Company, Network, Keyword, List] {
+            assert!(!shares_rows(Person, other) && !shares_rows(other, Movie));
+        }
+    }
+
+    #[test]
+    fn only_23_and_31_to_33_wait_for_the_rows_they_read() {
+        assert_eq!(reads_rows_of(23), &[Movie]);
+        assert_eq!(reads_rows_of(31), &[Movie, Series, Person]);
+        assert_eq!(reads_rows_of(32), &[Movie, Person]);
+        assert_eq!(reads_rows_of(33), &[Series, Person]);
+        for number in crate::process::DEFAULT_ORDER {
+            if !matches!(number, 23 | 31..=33) {
+                assert!(reads_rows_of(*number).is_empty(), "{number}");
+            }
+        }
+    }
 }
