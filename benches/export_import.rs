@@ -8,7 +8,7 @@
 //! `TMDB_CRAWLER_TEST_POSTGRES_URL` is set (a database `tmdbc_bench_<pid>` is created on that
 //! server and dropped at the end) — it migrates an empty schema, starts the DbWriter and the
 //! ExportDownloader as `tmdb-crawler run` does, sends them `DownloadExports` with the
-//! coordinator's plan (`import_plan`) and prints, per kind, lines, rows, its own seconds (start
+//! coordinator's plan (`overlaps_index_builds`) and prints, per kind, lines, rows, its own seconds (start
 //! of its load to its swap), rows/s, and when it was done; then the total wall time and rows/s.
 //! `TMDB_BENCH_BACKENDS=sqlite,mysql,postgres` selects backends.
 //!
@@ -38,7 +38,9 @@ use chrono::NaiveDate;
 use fake_tmdb::{FakeTmdb, FakeTmdbConfig};
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
-use tmdb_crawler::actors::export::{DownloadExports, ExportDownloader, ExportEvent, import_plan};
+use tmdb_crawler::actors::export::{
+    DownloadExports, ExportDownloader, ExportEvent, overlaps_index_builds,
+};
 use tmdb_crawler::actors::writer::DbWriter;
 use tmdb_crawler::config::{Config, DatabaseUrl};
 use tmdb_crawler::store::{self, imports::ExportKind};
@@ -46,7 +48,7 @@ use tmdb_crawler::store::{self, imports::ExportKind};
 const MYSQL_ENV: &str = "TMDB_CRAWLER_TEST_MYSQL_URL";
 const POSTGRES_ENV: &str = "TMDB_CRAWLER_TEST_POSTGRES_URL";
 
-/// Lines of TMDb's daily exports (2025), in the order the bench imports them.
+/// Lines of TMDb's daily exports (2025).
 const PRODUCTION_LINES: [(ExportKind, u64); 7] = [
     (ExportKind::Movie, 1_200_000),
     (ExportKind::Person, 4_740_000),
@@ -334,17 +336,15 @@ async fn run_imports(
         "  {:<18} {:>9} {:>9} {:>9} {:>11} {:>9} {:>9} {:>11}",
         "kind", "lines", "rows", "own s", "rows/s", "gz MB", "done at s", "peak MB"
     );
-    // As the coordinator plans it: on MariaDB and PostgreSQL the largest files first, each
-    // file's index build overlapping the next file's load; on SQLite one after the other.
-    let (order, overlap_index_builds) = import_plan(
-        PRODUCTION_LINES.iter().map(|(k, _)| *k).collect(),
-        backend.db_backend(),
-    );
+    // As the coordinator does it: on MariaDB and PostgreSQL each file's index build overlaps
+    // the next file's load; on SQLite one after the other.
+    let overlap_index_builds = overlaps_index_builds(backend.db_backend());
     let (events_tx, mut events) = tokio::sync::mpsc::unbounded_channel();
     let sampler = RssSampler::start();
     let started = Instant::now();
     let downloads = actix_rt::spawn(exports.send(DownloadExports {
-        kinds: order,
+        // Process order (41-47), as `tmdb-crawler run` imports them.
+        kinds: ExportKind::ALL.to_vec(),
         date,
         overlap_index_builds,
         events: events_tx,

@@ -395,11 +395,10 @@ impl Run {
             }
             to_import.push(kind);
         }
-        let (order, overlap_index_builds) =
-            export::import_plan(to_import, self.db.get_database_backend());
+        let overlap_index_builds = export::overlaps_index_builds(self.db.get_database_backend());
         let (events_tx, mut events) = tokio::sync::mpsc::unbounded_channel();
         let downloads = actix_rt::spawn(self.exports.send(DownloadExports {
-            kinds: order,
+            kinds: to_import,
             date,
             overlap_index_builds,
             events: events_tx,
@@ -443,26 +442,12 @@ impl Run {
 impl Run {
     /// An export began to load: the Python crawler's start variables.
     async fn export_started(&mut self, kind: ExportKind) -> Result<(), RunError> {
-        let number = kind.process();
-        self.executed.push_str(&format!("{number}, "));
-        let name = process::find(number).map(|p| p.name).unwrap_or_default();
-        self.set(vec![
-            var(
-                VAR_EXECUTED,
-                &self.executed,
-                "Processes executed by the current or last run",
-            ),
-            var(
-                VAR_CURRENT,
-                &format!("{number}: {name}"),
-                "Process running now",
-            ),
-            var(
-                &export_var(kind, "startdate"),
-                &self.now(),
-                "Start of this export's import",
-            ),
-        ])
+        self.begin_process(kind.process()).await?;
+        self.set(vec![var(
+            &export_var(kind, "startdate"),
+            &self.now(),
+            "Start of this export's import",
+        )])
         .await
     }
 
@@ -621,7 +606,7 @@ impl Run {
                 report: EntityReport::default(),
                 started: None,
                 end_seen: false,
-                queued: 0,
+                waiting: std::collections::VecDeque::new(),
                 dispatched: 0,
                 done: 0,
                 counted: 0,
@@ -730,10 +715,8 @@ impl Run {
         let in_flight_max = self.settings.max_in_flight.max(1);
         let pipeline = async {
             let mut in_flight = futures_util::stream::FuturesUnordered::new();
-            // Ids waiting for a slot, per process; the earliest process goes first, so the
-            // processes 23 and 31-33 wait on finish as early as they can.
-            let mut pending: Vec<std::collections::VecDeque<u64>> =
-                vec![std::collections::VecDeque::new(); lanes.len()];
+            // Ids waiting for a slot (`Lane::waiting`), in all; the earliest process goes
+            // first, so the processes 23 and 31-33 wait on finish as early as they can.
             let mut pending_total = 0usize;
             let mut seen: std::collections::HashSet<(EntityKind, u64)> =
                 std::collections::HashSet::new();
@@ -747,17 +730,14 @@ impl Run {
                 if stopping {
                     halt.set(true);
                     changed.notify_waiters();
-                    for (i, ids) in pending.iter_mut().enumerate() {
-                        if !ids.is_empty() {
-                            lanes[i].queued -= ids.len() as u64;
-                            lanes[i].report.interrupted = true;
-                            ids.clear();
-                        }
+                    for lane in lanes.iter_mut().filter(|l| !l.waiting.is_empty()) {
+                        lane.waiting.clear();
+                        lane.report.interrupted = true;
                     }
                     pending_total = 0;
                 }
                 while !stopping && in_flight.len() < in_flight_max {
-                    let Some(i) = pending.iter().position(|ids| !ids.is_empty()) else {
+                    let Some(i) = lanes.iter().position(|l| !l.waiting.is_empty()) else {
                         break;
                     };
                     // A person and a movie or series write the same credit rows: they are
@@ -766,13 +746,12 @@ impl Run {
                     if flying.iter().any(|(k, n)| *n > 0 && shares_rows(*k, kind)) {
                         break;
                     }
-                    let Some(id) = pending[i].pop_front() else {
+                    let Some(id) = lanes[i].waiting.pop_front() else {
                         break;
                     };
                     pending_total -= 1;
                     *flying.entry(kind).or_insert(0) += 1;
                     let lane = &mut lanes[i];
-                    lane.queued -= 1;
                     lane.dispatched += 1;
                     let fetcher = lane.fetcher.clone();
                     let context = format!("process {}", lane.number);
@@ -852,8 +831,7 @@ impl Run {
                                 for id in ids {
                                     if seen.insert((lane.kind, id)) {
                                         lane.report.selected += 1;
-                                        lane.queued += 1;
-                                        pending[i].push_back(id);
+                                        lane.waiting.push_back(id);
                                         pending_total += 1;
                                     }
                                 }
@@ -1064,7 +1042,7 @@ struct Lane {
     started: Option<Instant>,
     end_seen: bool,
     /// Ids waiting for a free slot, sent to the fetcher, answered.
-    queued: u64,
+    waiting: std::collections::VecDeque<u64>,
     dispatched: u64,
     done: u64,
     /// `done` when the count variable was last written.
@@ -1073,7 +1051,7 @@ struct Lane {
 
 impl Lane {
     fn is_complete(&self) -> bool {
-        self.end_seen && self.queued == 0 && self.done == self.dispatched
+        self.end_seen && self.waiting.is_empty() && self.done == self.dispatched
     }
 
     fn log_progress(&self) {

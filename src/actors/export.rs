@@ -74,15 +74,7 @@ pub fn file_name(stem: &str, date: NaiveDate) -> String {
     format!("{stem}_ids_{}.json.gz", date.format("%m_%d_%Y"))
 }
 
-/// Download and import one kind (plus its adult file when asked) for `date`.
-#[derive(Message)]
-#[rtype(result = "Result<ExportReport, ExportError>")]
-pub struct DownloadExport {
-    pub kind: ExportKind,
-    pub date: NaiveDate,
-}
-
-/// Imports several kinds of one day. One file loads at a time: loading keeps both cores busy.
+/// Imports several kinds of one day (each with its adult file when asked). One file loads at a time: loading keeps both cores busy.
 /// With `overlap_index_builds`, a file's index build and swap (mostly one core and disk on
 /// MariaDB and PostgreSQL) run while the next file loads; SQLite has one writer, so there each
 /// import finishes before the next starts. Events report each kind's start and end, in the
@@ -102,14 +94,12 @@ pub enum ExportEvent {
     Finished(ExportKind, Result<ExportReport, ExportError>),
 }
 
-/// The order [`DownloadExports`] takes `kinds` in (process order), and whether index builds
-/// overlap the next load: on MariaDB and PostgreSQL yes, on SQLite (one writer) no.
-///
-/// Measured on MariaDB with a 128 MB buffer pool, process order beats "largest first": the
-/// person file's index build reads its whole table back from disk, and a movie load running
-/// beside it slowed it by half.
-pub fn import_plan(kinds: Vec<ExportKind>, backend: sea_orm::DbBackend) -> (Vec<ExportKind>, bool) {
-    (kinds, backend != sea_orm::DbBackend::Sqlite)
+/// Whether [`DownloadExports`] should overlap index builds with the next load: on MariaDB and
+/// PostgreSQL yes, on SQLite (one writer) no. Files keep process order: measured on MariaDB
+/// with a 128 MB buffer pool, "largest first" was slower, as a movie load beside the person
+/// file's index build (which reads its whole table back from disk) slowed it by half.
+pub fn overlaps_index_builds(backend: sea_orm::DbBackend) -> bool {
+    backend != sea_orm::DbBackend::Sqlite
 }
 
 pub struct ExportDownloader {
@@ -138,17 +128,6 @@ impl ExportDownloader {
 
 impl Actor for ExportDownloader {
     type Context = Context<Self>;
-}
-
-impl Handler<DownloadExport> for ExportDownloader {
-    type Result = ResponseFuture<Result<ExportReport, ExportError>>;
-
-    fn handle(&mut self, msg: DownloadExport, _ctx: &mut Self::Context) -> Self::Result {
-        let http = self.http.clone();
-        let writer = self.writer.clone();
-        let urls = self.urls(msg.kind, msg.date);
-        Box::pin(import_kind(http, writer, msg.kind, urls, None))
-    }
 }
 
 impl ExportDownloader {
@@ -194,7 +173,7 @@ impl Handler<DownloadExports> for ExportDownloader {
                 );
                 let import = actix_rt::spawn(
                     async move {
-                        let result = import_kind(http, writer, kind, urls, Some(loaded_tx)).await;
+                        let result = import_kind(http, writer, kind, urls, loaded_tx).await;
                         let _ = events.send(ExportEvent::Finished(kind, result));
                     }
                     .instrument(span),
@@ -219,7 +198,7 @@ async fn import_kind(
     writer: Addr<DbWriter>,
     kind: ExportKind,
     urls: Vec<(String, String)>,
-    loaded: Option<oneshot::Sender<()>>,
+    loaded: oneshot::Sender<()>,
 ) -> Result<ExportReport, ExportError> {
     let started = Instant::now();
     let import_err = |source| ExportError::Import {
@@ -260,9 +239,7 @@ async fn import_kind(
             }
         }
     }
-    if outcome.is_ok()
-        && let Some(loaded) = loaded
-    {
+    if outcome.is_ok() {
         let _ = loaded.send(());
     }
     let finished = match outcome {
