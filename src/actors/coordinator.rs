@@ -737,11 +737,20 @@ impl Run {
                     pending_total = 0;
                 }
                 while !stopping && in_flight.len() < in_flight_max {
-                    let Some(i) = lanes.iter().position(|l| !l.waiting.is_empty()) else {
+                    // A person and a movie or series write the same credit rows. A process's ids
+                    // go out only once the earlier processes of the other side have completed,
+                    // so those rows end as a one-after-the-other run leaves them (the side
+                    // written last wins), and the two sides are never in flight together, or
+                    // both could insert the same row.
+                    let ready = (0..lanes.len()).find(|&i| {
+                        !lanes[i].waiting.is_empty()
+                            && lanes[..i]
+                                .iter()
+                                .all(|e| e.is_complete() || !shares_rows(e.kind, lanes[i].kind))
+                    });
+                    let Some(i) = ready else {
                         break;
                     };
-                    // A person and a movie or series write the same credit rows: they are
-                    // never in flight together, or both could insert the same row.
                     let kind = lanes[i].kind;
                     if flying.iter().any(|(k, n)| *n > 0 && shares_rows(*k, kind)) {
                         break;
