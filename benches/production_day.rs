@@ -36,7 +36,9 @@
 //!    the export import time scaled linearly to the production row count (and, second figure,
 //!    the measured entity phase scaled linearly, i.e. at the measured pace).
 //!
-//! `TMDB_BENCH_LOG_DIR=<dir>` keeps the crawler's log (`production_day-<backend>.log`).
+//! `TMDB_BENCH_LOG_DIR=<dir>` keeps the crawler's log (`production_day-<backend>.log`) and the
+//! fake's request log (`production_day-<backend>.requests.tsv`: seconds since the crawler started,
+//! route, 1 when answered 429).
 //!
 //! Limits: the projection is linear, so costs that grow faster than the tables (selections
 //! that scan a table, lookups on unindexed columns) are under-estimated; the fake's series
@@ -1223,6 +1225,23 @@ async fn bench(backend: Backend, fake: &FakeTmdb, plan: &Plan) {
         let path = Path::new(&keep).join(format!("production_day-{}.log", label(db.backend)));
         if let Err(e) = std::fs::write(&path, &run.stderr) {
             println!("  WARNING: cannot keep the log in {}: {e}", path.display());
+        }
+        // The fake's view beside it: seconds since the crawler started, route, 429 or not.
+        let requests: String = fake
+            .request_log()
+            .iter()
+            .map(|r| {
+                let at = r.at.saturating_duration_since(run.spawned_at).as_secs_f64();
+                format!("{at:.4}\t{}\t{}\n", r.route, u8::from(r.rate_limited))
+            })
+            .collect();
+        let path =
+            Path::new(&keep).join(format!("production_day-{}.requests.tsv", label(db.backend)));
+        if let Err(e) = std::fs::write(&path, requests) {
+            println!(
+                "  WARNING: cannot keep the request log in {}: {e}",
+                path.display()
+            );
         }
     }
     println!("  the crawler's summary:");
