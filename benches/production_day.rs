@@ -38,7 +38,8 @@
 //!
 //! `TMDB_BENCH_LOG_DIR=<dir>` keeps the crawler's log (`production_day-<backend>.log`) and the
 //! fake's request log (`production_day-<backend>.requests.tsv`: seconds since the crawler started,
-//! route, 1 when answered 429).
+//! route, 1 when answered 429). `TMDB_BENCH_CRAWLER_LOG=<filter>` sets the crawler's log filter
+//! (`TMDB_CRAWLER_LOG`; unset, the crawler's default).
 //!
 //! Limits: the projection is linear, so costs that grow faster than the tables (selections
 //! that scan a table, lookups on unindexed columns) are under-estimated; the fake's series
@@ -817,6 +818,9 @@ fn run_crawler(fake: &FakeTmdb, url: &str, dir: &Path) -> Result<Run, String> {
     let stderr = File::create(&err_path).map_err(|e| e.to_string())?;
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_tmdb-crawler"));
     cmd.env_clear().current_dir(dir).arg("run");
+    if let Ok(filter) = std::env::var("TMDB_BENCH_CRAWLER_LOG") {
+        cmd.env("TMDB_CRAWLER_LOG", filter);
+    }
     if let Ok(path) = std::env::var("PATH") {
         cmd.env("PATH", path);
     }

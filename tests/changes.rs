@@ -22,7 +22,7 @@ use sea_orm::DatabaseConnection;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
 use support::db::{Backend, TestDb};
 use tmdb_crawler::actors::changes::{
-    ChangesError, ChangesKind, ChangesPoller, ChangesReport, PollChanges, open_day,
+    ChangesError, ChangesKind, ChangesPoller, ChangesReport, PollChanges, PrepareChanges, open_day,
 };
 use tmdb_crawler::actors::fetch::{
     Fetch, FetchContext, FetchFailure, FetchOutcome, MovieFetcher, PersonFetcher, TvFetcher,
@@ -155,6 +155,35 @@ async fn poll(
             include_adult,
             limit,
             stop: tmdb_crawler::actors::coordinator::StopSignal::default(),
+            prepared: None,
+        })
+        .await
+        .expect("the poller answers")
+}
+
+/// A poll whose start was read ahead by `PrepareChanges`, as the coordinator does.
+async fn poll_prepared(
+    h: &Harness,
+    kind: ChangesKind,
+    today: NaiveDate,
+    fetcher: Recipient<Fetch>,
+) -> Result<ChangesReport, ChangesError> {
+    let prepared = h
+        .poller
+        .send(PrepareChanges { kind, today })
+        .await
+        .expect("the poller answers");
+    assert!(prepared.is_some(), "the start was prepared");
+    h.poller
+        .send(PollChanges {
+            kind,
+            today,
+            fetcher,
+            max_in_flight: 4,
+            include_adult: false,
+            limit: None,
+            stop: tmdb_crawler::actors::coordinator::StopSignal::default(),
+            prepared,
         })
         .await
         .expect("the poller answers")
@@ -287,7 +316,7 @@ impl Handler<Fetch> for Flaky {
 
 // ------------------------------------------------------------------ two windows, skip rules
 
-async fn two_windows_on(backend: Backend) {
+async fn two_windows_on(backend: Backend, prepared: bool) {
     let Some(db) = TestDb::create(backend, "changes").await else {
         return;
     };
@@ -345,16 +374,21 @@ async fn two_windows_on(backend: Backend) {
     set_var(&h, "strtmdbcrawlerchangesmoviedate", &ymd(w1.0)).await;
     fake.reset_counters();
 
-    let report = poll(
-        &h,
-        ChangesKind::Movie,
-        today,
-        movies.clone(),
-        4,
-        false,
-        None,
-    )
-    .await
+    // Read ahead or not, the poll reads each page once and does the same.
+    let report = if prepared {
+        poll_prepared(&h, ChangesKind::Movie, today, movies.clone()).await
+    } else {
+        poll(
+            &h,
+            ChangesKind::Movie,
+            today,
+            movies.clone(),
+            4,
+            false,
+            None,
+        )
+        .await
+    }
     .expect("poll");
 
     let listed: BTreeSet<u64> = feed1.iter().chain(&feed2).map(|e| e.0).collect();
@@ -477,17 +511,27 @@ async fn two_windows_on(backend: Backend) {
 
 #[actix_rt::test]
 async fn two_windows_every_changed_id_once_on_sqlite() {
-    two_windows_on(Backend::Sqlite).await;
+    two_windows_on(Backend::Sqlite, false).await;
 }
 
 #[actix_rt::test]
 async fn two_windows_every_changed_id_once_on_mariadb() {
-    two_windows_on(Backend::MySql).await;
+    two_windows_on(Backend::MySql, false).await;
 }
 
 #[actix_rt::test]
 async fn two_windows_every_changed_id_once_on_postgres() {
-    two_windows_on(Backend::Postgres).await;
+    two_windows_on(Backend::Postgres, false).await;
+}
+
+#[actix_rt::test]
+async fn a_start_read_ahead_is_used_not_read_again_on_sqlite() {
+    two_windows_on(Backend::Sqlite, true).await;
+}
+
+#[actix_rt::test]
+async fn a_start_read_ahead_is_used_not_read_again_on_mariadb() {
+    two_windows_on(Backend::MySql, true).await;
 }
 
 // ------------------------------------------------------------------ limit, failure, retry

@@ -145,6 +145,33 @@ pub struct PollChanges {
     pub limit: Option<u64>,
     /// Set on SIGTERM: no new fetch is sent, the window being polled stays to do.
     pub stop: crate::actors::coordinator::StopSignal,
+    /// The cursor and first page read ahead by [`PrepareChanges`]; used when made for the same
+    /// `today`.
+    pub prepared: Option<FeedStart>,
+}
+
+/// Read a feed's start ahead, while other work runs: its cursor, whether the not-found ledger
+/// exists, and the first page of its first window. A day's list no longer changes once the day
+/// is over, and only complete days are polled, so the page read ahead is the page the poll
+/// would read. Nothing is prepared when the cursor is unset (the poll seeds it), the feed has
+/// nothing to poll, or the page cannot be read (the poll then reads it itself and reports).
+#[derive(Message)]
+#[rtype(result = "Option<FeedStart>")]
+pub struct PrepareChanges {
+    pub kind: ChangesKind,
+    pub today: NaiveDate,
+}
+
+/// A feed's start read ahead (see [`PrepareChanges`]).
+#[derive(Debug, Clone)]
+pub struct FeedStart {
+    kind: ChangesKind,
+    today: NaiveDate,
+    cursor: NaiveDate,
+    ledger: bool,
+    /// Page 1 of `cursor..=end`.
+    end: NaiveDate,
+    first_page: ChangesList,
 }
 
 /// What a poll did.
@@ -276,12 +303,81 @@ impl Handler<PollChanges> for ChangesPoller {
             include_adult: msg.include_adult,
             limit: msg.limit,
             stop: msg.stop,
+            prepared: msg
+                .prepared
+                .filter(|p| p.kind == msg.kind && p.today == msg.today),
             context: format!("changes {}", msg.kind.process()),
             report: ChangesReport::default(),
             fatal: None,
         };
         AtomicResponse::new(Box::pin(poll.run().instrument(span).into_actor(self)))
     }
+}
+
+/// Not atomic: a preparation reads only (the cursor, the ledger's presence, a page) and may run
+/// beside a poll of another feed.
+impl Handler<PrepareChanges> for ChangesPoller {
+    type Result = ResponseFuture<Option<FeedStart>>;
+
+    fn handle(&mut self, msg: PrepareChanges, _ctx: &mut Self::Context) -> Self::Result {
+        let (client, db) = (self.client.clone(), self.db.clone());
+        let span = tracing::info_span!("changes", process = msg.kind.process(), kind = %msg.kind);
+        Box::pin(prepare(client, db, msg.kind, msg.today).instrument(span))
+    }
+}
+
+async fn prepare(
+    client: TmdbClient,
+    db: DatabaseConnection,
+    kind: ChangesKind,
+    today: NaiveDate,
+) -> Option<FeedStart> {
+    let last = today.pred_opt()?;
+    let value = match server_vars::get(&db, &kind.date_var()).await {
+        Ok(v) => v.unwrap_or_default(),
+        Err(e) => {
+            tracing::debug!(error = %e, "feed start not prepared");
+            return None;
+        }
+    };
+    let cursor = parse_cursor(&value)?;
+    if cursor > last {
+        return None;
+    }
+    let ledger = sea_orm_migration::SchemaManager::new(&db)
+        .has_table(LEDGER_TABLE)
+        .await
+        .ok()?;
+    let end = first_window_end(cursor, last, MAX_WINDOW_DAYS);
+    match feed_page(client, kind, cursor, end, 1).await {
+        Ok(first_page) => Some(FeedStart {
+            kind,
+            today,
+            cursor,
+            ledger,
+            end,
+            first_page,
+        }),
+        Err(e) => {
+            tracing::debug!(error = %e, "feed start not prepared");
+            None
+        }
+    }
+}
+
+/// The cursor variable's date, `None` when empty or not a date.
+fn parse_cursor(value: &str) -> Option<NaiveDate> {
+    value
+        .trim()
+        .get(..10)
+        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+}
+
+/// The last day of a window of at most `span_days` from `start`, never after `last`.
+fn first_window_end(start: NaiveDate, last: NaiveDate, span_days: u64) -> NaiveDate {
+    start
+        .checked_add_days(Days::new(span_days - 1))
+        .map_or(last, |e| Ord::min(e, last))
 }
 
 type Pending = Pin<Box<dyn Future<Output = (u64, Result<FetchOutcome, MailboxError>)>>>;
@@ -311,6 +407,8 @@ struct Poll {
     include_adult: bool,
     limit: Option<u64>,
     stop: crate::actors::coordinator::StopSignal,
+    /// Taken by the first window when it is the prepared one.
+    prepared: Option<FeedStart>,
     context: String,
     report: ChangesReport,
     /// The first fatal fetch failure.
@@ -355,22 +453,27 @@ impl Poll {
         let Some(last) = self.today.pred_opt() else {
             return Ok(());
         };
-        let mut start = self.cursor().await?;
+        let (mut start, ledger) = match &self.prepared {
+            Some(p) => (p.cursor, p.ledger),
+            None => {
+                let start = self.cursor().await?;
+                if start > last {
+                    self.report.cursor = Some(start);
+                    tracing::info!(cursor = %start, last_complete_day = %last, "nothing to poll yet");
+                    return Ok(());
+                }
+                let ledger = sea_orm_migration::SchemaManager::new(&self.db)
+                    .has_table(LEDGER_TABLE)
+                    .await?;
+                (start, ledger)
+            }
+        };
         self.report.cursor = Some(start);
-        if start > last {
-            tracing::info!(cursor = %start, last_complete_day = %last, "nothing to poll yet");
-            return Ok(());
-        }
-        let ledger = sea_orm_migration::SchemaManager::new(&self.db)
-            .has_table(LEDGER_TABLE)
-            .await?;
         let mut span_days = MAX_WINDOW_DAYS;
         // The cursor only moves over an unbroken run of complete windows.
         let mut advancing = true;
         while start <= last {
-            let end = start
-                .checked_add_days(Days::new(span_days - 1))
-                .map_or(last, |e| Ord::min(e, last));
+            let end = first_window_end(start, last, span_days);
             let failed_before = self.report.failed.len();
             let selected_before = self.report.selected;
             let window = tracing::info_span!("window", start = %start, end = %end);
@@ -433,13 +536,10 @@ impl Poll {
         let value = server_vars::get(&self.db, &var).await?.unwrap_or_default();
         let value = value.trim();
         if !value.is_empty() {
-            return value
-                .get(..10)
-                .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-                .ok_or_else(|| ChangesError::BadCursor {
-                    var: var.clone(),
-                    value: value.to_owned(),
-                });
+            return parse_cursor(value).ok_or_else(|| ChangesError::BadCursor {
+                var: var.clone(),
+                value: value.to_owned(),
+            });
         }
         let seed = match self.oldest_update().await? {
             Some(date) => date,
@@ -530,7 +630,13 @@ impl Poll {
                     reason: format!("the page request stopped: {e}"),
                     fatal: false,
                 })??,
-                None => feed_page(self.client.clone(), self.kind, start, end, page).await?,
+                None => match self
+                    .prepared
+                    .take_if(|p| page == 1 && p.cursor == start && p.end == end)
+                {
+                    Some(p) => p.first_page,
+                    None => feed_page(self.client.clone(), self.kind, start, end, page).await?,
+                },
             };
             self.report.pages += 1;
             let total = list.total_pages.unwrap_or(0);

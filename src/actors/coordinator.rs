@@ -19,7 +19,9 @@ use futures_util::StreamExt;
 use sea_orm::DatabaseConnection;
 use tracing::Instrument;
 
-use crate::actors::changes::{ChangesKind, ChangesPoller, ChangesReport, PollChanges, open_day};
+use crate::actors::changes::{
+    ChangesKind, ChangesPoller, ChangesReport, FeedStart, PollChanges, PrepareChanges, open_day,
+};
 use crate::actors::export::{
     self, DownloadExports, ExportDownloader, ExportError, ExportEvent, ExportReport,
 };
@@ -314,6 +316,19 @@ impl Run {
             .copied()
             .filter(|n| ExportKind::from_process(*n).is_none())
             .collect();
+        // The change feeds' starts are read ahead while the processes before them run. Not with
+        // a limit, which may leave a feed unpolled and its page unused.
+        let mut feed_starts = HashMap::new();
+        if msg.limit.is_none()
+            && let Some(poller) = self.workers.as_ref().map(|w| w.changes.clone())
+        {
+            let today = open_day(self.timezone);
+            for kind in rest.iter().filter_map(|n| ChangesKind::from_process(*n)) {
+                feed_starts
+                    .entry(kind)
+                    .or_insert_with(|| poller.send(PrepareChanges { kind, today }));
+            }
+        }
         let mut i = 0;
         while i < rest.len() {
             let number = rest[i];
@@ -324,7 +339,11 @@ impl Run {
             }
             if let Some(kind) = ChangesKind::from_process(number) {
                 i += 1;
-                match self.changes(number, kind, msg.limit).await {
+                let prepared = match feed_starts.remove(&kind) {
+                    Some(request) => request.await.ok().flatten(),
+                    None => None,
+                };
+                match self.changes(number, kind, msg.limit, prepared).await {
                     Ok(outcome) => report.processes.push(ProcessReport { number, outcome }),
                     Err(e @ RunError::Fatal { .. }) => {
                         fatal = Some(e);
@@ -968,6 +987,7 @@ impl Run {
         number: u16,
         kind: ChangesKind,
         limit: Option<u64>,
+        prepared: Option<FeedStart>,
     ) -> Result<ProcessOutcome, RunError> {
         let fetcher = self.fetcher(kind.entity(), number)?;
         let Some(poller) = self.workers.as_ref().map(|w| w.changes.clone()) else {
@@ -983,6 +1003,7 @@ impl Run {
                 include_adult: self.settings.include_adult,
                 limit,
                 stop: self.stop.clone(),
+                prepared,
             })
             .await
             .map_err(|_| RunError::WriterGone)?;

@@ -146,9 +146,11 @@ impl Drop for Permit {
 
 /// A server counting requests in a sliding one-second window (TMDb, the fake server) sees a
 /// token bucket's burst on top of its rate; the limiter therefore also grants at most
-/// `per_second` permits in any window of this length (a second plus a margin for the jitter
-/// between sending and arrival).
-const SLIDING_WINDOW: Duration = Duration::from_millis(1_025);
+/// `per_second` permits in any window of this length: a second plus a margin for the jitter
+/// between sending and arrival. The margin caps the pace at `per_second / 1.01`: 10 ms is ten
+/// times the jitter seen by the fake server in the production_day bench, where a 25 ms margin
+/// had cost 2.4 % of the cap.
+const SLIDING_WINDOW: Duration = Duration::from_millis(1_010);
 
 pub struct RateLimiter {
     limit: RateLimit,
