@@ -385,6 +385,16 @@ pub(crate) async fn handle(req: HttpRequest, state: web::Data<Shared>) -> HttpRe
     let path = req.path().to_owned();
     let recorded = state.counters.record(&path);
     let knobs = &state.knobs;
+    let query = Query::parse(req.query_string());
+    let refused = knobs.invalid_key() || !authorized(&req, &query, &state);
+    // The rate is counted on arrival, as a real server's gate does; counted after the latency
+    // delay, it would see the timer's jitter on top of the client's spacing.
+    let over_rate = match knobs.rate_limit_per_second() {
+        Some(limit) if path.starts_with("/3/") && !refused => {
+            state.over_rate(limit).map(|count| (count, limit))
+        }
+        _ => None,
+    };
     let latency = knobs.latency();
     if !latency.is_zero() {
         actix_rt::time::sleep(latency).await;
@@ -397,13 +407,10 @@ pub(crate) async fn handle(req: HttpRequest, state: web::Data<Shared>) -> HttpRe
         return not_found();
     }
 
-    let query = Query::parse(req.query_string());
-    if knobs.invalid_key() || !authorized(&req, &query, &state) {
+    if refused {
         return invalid_key();
     }
-    if let Some(limit) = knobs.rate_limit_per_second()
-        && let Some(count) = state.over_rate(limit)
-    {
+    if let Some((count, limit)) = over_rate {
         state.counters.rate_limited(recorded);
         let mut res = error(
             StatusCode::TOO_MANY_REQUESTS,
