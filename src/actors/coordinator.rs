@@ -741,6 +741,8 @@ impl Run {
                 std::collections::HashSet::new();
             let mut flying: HashMap<EntityKind, usize> = HashMap::new();
             let mut selections_open = true;
+            // Processes whose first page has arrived and whose start is not yet recorded.
+            let mut beginning: Vec<usize> = Vec::new();
             let mut fatal: Option<(u16, String)> = None;
             let mut bar = ProgressBar::on_terminal();
             let mut last_progress = Instant::now();
@@ -787,6 +789,13 @@ impl Run {
                         async move { (i, id, fetcher.send(Fetch { id, context }).await) }
                             .instrument(lane.span.clone()),
                     );
+                }
+                // A process's start variables are written once its first ids are in flight.
+                for i in beginning.drain(..) {
+                    let (number, count_var) = (lanes[i].number, lanes[i].count_var.clone());
+                    self.begin_process(number).await?;
+                    self.set(vec![var(&count_var, "0", "Ids processed by this process")])
+                        .await?;
                 }
                 if !selections_open && in_flight.is_empty() && pending_total == 0 {
                     break;
@@ -846,9 +855,7 @@ impl Run {
                         };
                         if lanes[i].started.is_none() && !stopping {
                             lanes[i].started = Some(Instant::now());
-                            let (number, count_var) = (lanes[i].number, lanes[i].count_var.clone());
-                            self.begin_process(number).await?;
-                            self.set(vec![var(&count_var, "0", "Ids processed by this process")]).await?;
+                            beginning.push(i);
                         }
                         match selected {
                             Selected::Page(i, ids) if stopping => {
@@ -959,6 +966,10 @@ impl Run {
         if lane.done < lane.report.selected {
             lane.report.interrupted = true;
         }
+        // The selections waiting on this process go first; the variables below don't concern
+        // them.
+        progress.borrow_mut()[index].complete = true;
+        changed.notify_waiters();
         self.count(lane).await?;
         bar.finish(lane.number, lane.name, &lane.report, started);
         if let Some(day) = &lane.gate
@@ -976,8 +987,6 @@ impl Run {
         for (id, reason) in &lane.report.failed {
             tracing::warn!(process = lane.number, id, %reason, "entity failed");
         }
-        progress.borrow_mut()[index].complete = true;
-        changed.notify_waiters();
         Ok(())
     }
 

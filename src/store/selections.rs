@@ -652,14 +652,19 @@ async fn by_id<C: ConnectionTrait>(
     after: Option<&Cursor>,
     limit: u64,
 ) -> Result<Vec<Row>, DbErr> {
-    let mut ids: Vec<i64> = Vec::new();
-    for source in &sources {
+    // The sources are read at once: each is a scan of a large link table (31 reads two), and
+    // on a pool they run on separate connections.
+    let queries = sources.iter().map(|source| {
         let mut q = base(source, kind, params);
         if let Some(c) = after {
             q.and_where(col(source.table, source.id).gt(c.id));
         }
         q.order_by(id_ref(source), Order::Asc).limit(limit);
-        for row in db.query_all(&q).await? {
+        async move { db.query_all(&q).await }
+    });
+    let mut ids: Vec<i64> = Vec::new();
+    for rows in futures_util::future::try_join_all(queries).await? {
+        for row in rows {
             ids.extend(read_id(&row)?);
         }
     }
