@@ -515,6 +515,74 @@ async fn selections_on(backend: Backend) {
     // 31: persons named in movie or series credits, each once.
     let expected_31 = vec![vec![702, 703], vec![704, 705], vec![707, 708], vec![709]];
     assert_eq!(read_only(&conn, 31, &p).await, expected_31);
+
+    // 31 selected ahead: after the run's writes (703 stored, a credit naming a new person 710,
+    // a hold on 711 named by another new credit) the recheck gives what a selection made now
+    // gives.
+    let snapshot = selections::snapshot(&conn, 31, &p).await.expect("snapshot");
+    assert_eq!(
+        snapshot,
+        expected_31
+            .concat()
+            .iter()
+            .map(|&id| id as i64)
+            .collect::<Vec<_>>()
+    );
+    let b = conn.get_database_backend();
+    for stmt in store_new(b, "T_WC_TMDB_PERSON", "ID_PERSON", 703) {
+        conn.execute_raw(stmt).await.expect("store 703");
+    }
+    for (person, movie_id) in [(710, 105), (711, 106)] {
+        insert(
+            &conn,
+            "T_WC_TMDB_PERSON_MOVIE",
+            &[
+                ("ID_PERSON", v(person)),
+                ("ID_MOVIE", v(movie_id)),
+                ("TIM_UPDATED", v(now())),
+            ],
+        )
+        .await;
+    }
+    ledger(&conn, "person", 711, future()).await;
+    let since = now() - chrono::Duration::hours(2);
+    let rechecked = selections::recheck(&conn, 31, &p, &snapshot, since)
+        .await
+        .expect("recheck");
+    assert_eq!(rechecked, [702, 704, 705, 707, 708, 709, 710]);
+    let fresh: Vec<i64> = read_only(&conn, 31, &p)
+        .await
+        .concat()
+        .into_iter()
+        .map(|id| id as i64)
+        .collect();
+    assert_eq!(rechecked, fresh);
+    // Without the rows written since, only the snapshot's ids remain.
+    let later = selections::recheck(
+        &conn,
+        31,
+        &p,
+        &snapshot,
+        now() + chrono::Duration::seconds(1),
+    )
+    .await
+    .expect("recheck");
+    assert_eq!(later, [702, 704, 705, 707, 708, 709]);
+    // Back to the seeded state for what follows.
+    conn.execute_raw(delete_stmt(b, "T_WC_TMDB_PERSON", "ID_PERSON", 703))
+        .await
+        .expect("unstore 703");
+    for person in [710, 711] {
+        conn.execute_raw(delete_stmt(
+            b,
+            "T_WC_TMDB_PERSON_MOVIE",
+            "ID_PERSON",
+            person,
+        ))
+        .await
+        .expect("drop credit");
+    }
+    assert_eq!(read_only(&conn, 31, &p).await, expected_31);
     let stored = drain(&conn, 31, &p, PAGE, |b, ids| {
         ids.iter()
             .flat_map(|id| store_new(b, "T_WC_TMDB_PERSON", "ID_PERSON", *id))

@@ -665,9 +665,14 @@ impl Run {
                     (db.clone(), stop.clone(), pages_tx.clone(), spans[i].clone());
                 async move {
                     let reads = reads_rows_of(number);
+                    // 31-33 scan the credit tables ahead, while the processes whose writes they
+                    // read still run, and only recheck once these have completed.
+                    let ahead = selections::selects_ahead(number) && limit.is_none();
+                    let mut snapshot: Option<Vec<i64>> = None;
+                    let mut result = Ok(());
                     loop {
                         let wake = changed.notified();
-                        let ready = {
+                        let (written, turn) = {
                             let p = progress.borrow();
                             let earlier = p[..i].iter().zip(numbers);
                             let written = earlier.clone().all(|(l, n)| {
@@ -678,28 +683,88 @@ impl Run {
                             let selecting = earlier
                                 .filter(|(l, n)| !l.selected_all && reads_rows_of(**n).is_empty())
                                 .count();
-                            written && selecting < SELECTIONS_AT_ONCE
+                            (written, selecting < SELECTIONS_AT_ONCE)
                         };
-                        if ready || halt.get() {
+                        if (written && turn) || halt.get() || stop.stopped() {
                             break;
+                        }
+                        if ahead && turn && snapshot.is_none() {
+                            let taken =
+                                retry::retry(RetryPolicy::configured(), "read selection", || {
+                                    selections::snapshot(&db, number, params)
+                                })
+                                .instrument(span.clone())
+                                .await;
+                            match taken {
+                                Ok(ids) => snapshot = Some(ids),
+                                Err(e) => {
+                                    result = Err(RunError::Db(e.to_string()));
+                                    halt.set(true);
+                                    changed.notify_waiters();
+                                }
+                            }
+                            continue;
                         }
                         wake.await;
                     }
+                    if let Some(snapshot) = snapshot.filter(|_| !halt.get() && !stop.stopped()) {
+                        // Credit rows written by this run carry a later `TIM_UPDATED`; the
+                        // margin covers a clock set back (daylight saving time).
+                        let since = params.now - chrono::Duration::hours(2);
+                        let ids = retry::retry(RetryPolicy::configured(), "read selection", || {
+                            selections::recheck(&db, number, params, &snapshot, since)
+                        })
+                        .instrument(span.clone())
+                        .await;
+                        match ids {
+                            Ok(ids) => {
+                                tracing::debug!(
+                                    parent: &span,
+                                    ahead = snapshot.len(),
+                                    ids = ids.len(),
+                                    "selection rechecked"
+                                );
+                                for chunk in ids.chunks(SELECTION_PAGE as usize) {
+                                    let page = chunk.iter().map(|&id| id as u64).collect();
+                                    if stop.stopped()
+                                        || halt.get()
+                                        || tx.send(Selected::Page(i, page)).await.is_err()
+                                    {
+                                        break;
+                                    }
+                                }
+                            }
+                            Err(e) => {
+                                result = Err(RunError::Db(e.to_string()));
+                                halt.set(true);
+                            }
+                        }
+                        progress.borrow_mut()[i].selected_all = true;
+                        changed.notify_waiters();
+                        let _ = tx.send(Selected::End(i)).await;
+                        return result;
+                    }
                     let mut selected = 0u64;
                     let mut cursor = None;
-                    let mut result = Ok(());
                     while !stop.stopped() && !halt.get() {
                         let size = match limit {
                             Some(l) if l <= selected => break,
                             Some(l) => SELECTION_PAGE.min(l - selected),
                             None => SELECTION_PAGE,
                         };
+                        let asked = Instant::now();
                         let page =
                             retry::retry(RetryPolicy::configured(), "read selection page", || {
                                 selections::page(&db, number, params, cursor.as_ref(), size)
                             })
                             .instrument(span.clone())
                             .await;
+                        tracing::debug!(
+                            parent: &span,
+                            ids = page.as_ref().map_or(0, |p| p.ids.len()),
+                            ms = asked.elapsed().as_millis() as u64,
+                            "selection page read"
+                        );
                         let page = match page {
                             Ok(page) => page,
                             Err(e) => {

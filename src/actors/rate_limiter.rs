@@ -110,6 +110,14 @@ struct Release {
     succeeded: bool,
 }
 
+/// A granted request is leaving now (see [`Permit::sending`]).
+#[derive(Message)]
+#[rtype(result = "()")]
+struct Sent {
+    permit: u64,
+    at: Instant,
+}
+
 #[derive(Message)]
 #[rtype(result = "LimiterStats")]
 pub struct GetStats;
@@ -121,10 +129,21 @@ struct Dispatch;
 /// Leave to send one request. Dropping it frees the in-flight slot.
 pub struct Permit {
     limiter: Addr<RateLimiter>,
+    /// Its place in the sliding window.
+    id: u64,
     succeeded: bool,
 }
 
 impl Permit {
+    /// Marks the moment the request leaves: the sliding window counts it from then rather than
+    /// from the grant, since a busy thread can hold a granted request back for milliseconds.
+    pub fn sending(&self) {
+        self.limiter.do_send(Sent {
+            permit: self.id,
+            at: Instant::now(),
+        });
+    }
+
     /// Marks the request as answered normally; a run of successes ends the 429 backoff.
     pub fn succeeded(&mut self) {
         self.succeeded = true;
@@ -146,16 +165,16 @@ impl Drop for Permit {
 
 /// A server counting requests in a sliding one-second window (TMDb, the fake server) sees a
 /// token bucket's burst on top of its rate; the limiter therefore also grants at most
-/// `per_second` permits in any window of this length: a second plus a margin for the jitter
-/// between sending and arrival. The margin caps the pace at `per_second / 1.01`: 10 ms is ten
-/// times the jitter seen by the fake server in the production_day bench, where a 25 ms margin
-/// had cost 2.4 % of the cap.
+/// `per_second` permits in any window of this length, each counted from when its request left
+/// ([`Permit::sending`]): a second plus a margin for the jitter between sending and arrival.
+/// The margin caps the pace at `per_second / 1.01`: 10 ms is several times the jitter seen by
+/// the fake server in the production_day bench, where a 25 ms margin had cost 2.4 % of the cap.
 const SLIDING_WINDOW: Duration = Duration::from_millis(1_010);
 
 pub struct RateLimiter {
     limit: RateLimit,
-    /// Grant times within the last [`SLIDING_WINDOW`].
-    recent: VecDeque<Instant>,
+    /// Permits of the last [`SLIDING_WINDOW`], with when each was granted or, once known, sent.
+    recent: VecDeque<(u64, Instant)>,
     tokens: f64,
     refilled_at: Instant,
     in_flight: u32,
@@ -230,17 +249,16 @@ impl RateLimiter {
                 self.wake_at(wait, ctx);
                 return;
             }
-            while self
-                .recent
-                .front()
-                .is_some_and(|&t| now.saturating_duration_since(t) >= SLIDING_WINDOW)
-            {
-                self.recent.pop_front();
-            }
+            // Send times can move an entry later than its neighbours: scan, don't pop.
+            self.recent
+                .retain(|&(_, t)| now.saturating_duration_since(t) < SLIDING_WINDOW);
             if self.recent.len() >= self.limit.per_second.get() as usize
-                && let Some(&oldest) = self.recent.front()
+                && let Some(oldest) = self.recent.iter().map(|&(_, t)| t).min()
             {
-                self.wake_at(SLIDING_WINDOW.saturating_sub(now - oldest), ctx);
+                self.wake_at(
+                    SLIDING_WINDOW.saturating_sub(now.saturating_duration_since(oldest)),
+                    ctx,
+                );
                 return;
             }
             let Some(waiter) = self.waiting.pop_front() else {
@@ -250,11 +268,13 @@ impl RateLimiter {
                 continue;
             }
             self.tokens -= 1.0;
-            self.recent.push_back(now);
+            let id = self.stats.granted;
+            self.recent.push_back((id, now));
             self.in_flight += 1;
             self.stats.granted += 1;
             let permit = Permit {
                 limiter: ctx.address(),
+                id,
                 succeeded: false,
             };
             if let Err(permit) = waiter.send(permit) {
@@ -338,6 +358,16 @@ impl Handler<TooManyRequests> for RateLimiter {
     }
 }
 
+impl Handler<Sent> for RateLimiter {
+    type Result = ();
+
+    fn handle(&mut self, msg: Sent, _ctx: &mut Self::Context) {
+        if let Some(entry) = self.recent.iter_mut().find(|(id, _)| *id == msg.permit) {
+            entry.1 = entry.1.max(msg.at);
+        }
+    }
+}
+
 impl Handler<Dispatch> for RateLimiter {
     type Result = ();
 
@@ -401,6 +431,26 @@ mod tests {
         let stats = addr.send(GetStats).await.expect("stats");
         assert_eq!(stats.granted, 21);
         assert!(stats.waited >= 19, "{stats:?}");
+    }
+
+    #[actix_rt::test]
+    async fn the_window_counts_from_when_a_request_leaves() {
+        // 2 per window: the third permit waits for the window of the first two.
+        let addr = limiter(2, 2, 10);
+        let start = Instant::now();
+        let a = addr.send(Acquire).await.expect("mailbox").expect("permit");
+        let b = addr.send(Acquire).await.expect("mailbox").expect("permit");
+        // Both leave 200 ms after their grant (a busy thread): the window runs from then.
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        a.sending();
+        b.sending();
+        let _c = addr.send(Acquire).await.expect("mailbox").expect("permit");
+        let elapsed = start.elapsed();
+        assert!(
+            elapsed >= Duration::from_millis(200) + SLIDING_WINDOW,
+            "{elapsed:?}"
+        );
+        assert!(elapsed < Duration::from_millis(1700), "{elapsed:?}");
     }
 
     #[actix_rt::test]

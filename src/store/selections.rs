@@ -682,6 +682,100 @@ async fn by_id<C: ConnectionTrait>(
         .collect())
 }
 
+/// 31-33 (ids named in credit rows with no stored entity) can be selected ahead: a
+/// [`snapshot`] while the processes whose writes they read still run, then a cheap [`recheck`]
+/// once those have completed, instead of scanning the credit tables at that moment.
+///
+/// The two give exactly what [`page`] would give then. An id the selection returns at that
+/// moment is named by a credit row that either existed unchanged when the snapshot was taken
+/// (its entity was missing then too: an entity row is only ever removed together with its
+/// credit rows), so it is in the snapshot, or was written since, so its `TIM_UPDATED` is at
+/// least the run's start.
+pub fn selects_ahead(process: u16) -> bool {
+    matches!(process, 31..=33)
+}
+
+/// Every id a [`selects_ahead`] process would select now; ascending. Empty for other processes.
+/// The not-found ledger's filter applies already: its retry times are compared with the run's
+/// fixed `now`, and a held id stops being held only when its entity is stored, so a held id is
+/// not selected later in the run either.
+pub async fn snapshot<C: ConnectionTrait>(
+    db: &C,
+    process: u16,
+    params: &SelectionParams,
+) -> Result<Vec<i64>, DbErr> {
+    if !selects_ahead(process) {
+        return Ok(Vec::new());
+    }
+    let Some(Plan {
+        kind,
+        shape: Shape::ById(sources),
+        ..
+    }) = plan(process, params)
+    else {
+        return Ok(Vec::new());
+    };
+    let queries = sources
+        .iter()
+        .map(|source| base(source, kind, params))
+        .collect::<Vec<_>>();
+    let mut ids = Vec::new();
+    for rows in futures_util::future::try_join_all(queries.iter().map(|q| db.query_all(q))).await? {
+        for row in rows {
+            ids.extend(read_id(&row)?);
+        }
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(ids)
+}
+
+/// What a [`selects_ahead`] process selects now, given its [`snapshot`] taken earlier in the
+/// run: the snapshot's ids and those of credit rows written since `written_since` (at or before
+/// the run's start), each checked against the full filter; ascending. These are all its ids:
+/// the caller pages them.
+pub async fn recheck<C: ConnectionTrait>(
+    db: &C,
+    process: u16,
+    params: &SelectionParams,
+    snapshot: &[i64],
+    written_since: NaiveDateTime,
+) -> Result<Vec<i64>, DbErr> {
+    /// Bound values per statement, well within every backend's limit.
+    const IDS_PER_QUERY: usize = 1_000;
+    if !selects_ahead(process) {
+        return Ok(Vec::new());
+    }
+    let Some(Plan {
+        kind,
+        shape: Shape::ById(sources),
+        ..
+    }) = plan(process, params)
+    else {
+        return Ok(Vec::new());
+    };
+    let mut queries = Vec::new();
+    for source in &sources {
+        let mut written = base(source, kind, params);
+        written.and_where(col(source.table, "TIM_UPDATED").gte(written_since));
+        queries.push(written);
+        for chunk in snapshot.chunks(IDS_PER_QUERY) {
+            let mut known = base(source, kind, params);
+            known.and_where(col(source.table, source.id).is_in(chunk.iter().copied()));
+            queries.push(known);
+        }
+    }
+    let mut ids = Vec::new();
+    for rows in futures_util::future::try_join_all(queries.iter().map(|q| db.query_all(q))).await? {
+        for row in rows {
+            ids.extend(read_id(&row)?);
+        }
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(ids)
+}
+
 async fn sorted<C: ConnectionTrait>(
     db: &C,
     kind: EntityKind,

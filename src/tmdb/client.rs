@@ -298,6 +298,7 @@ impl TmdbClient {
         if let Auth::Bearer(token) = &self.settings.auth {
             builder = builder.bearer_auth(token.expose());
         }
+        permit.sending();
         let mut response = match builder.send().await {
             Ok(r) => r,
             Err(e) => return Ok(Attempt::Transient(self.scrub(&e.to_string()))),
