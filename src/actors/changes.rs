@@ -348,7 +348,7 @@ async fn prepare(
         .has_table(LEDGER_TABLE)
         .await
         .ok()?;
-    let end = first_window_end(cursor, last, MAX_WINDOW_DAYS);
+    let end = window_end(cursor, last, MAX_WINDOW_DAYS);
     match feed_page(client, kind, cursor, end, 1).await {
         Ok(first_page) => Some(FeedStart {
             kind,
@@ -374,7 +374,7 @@ fn parse_cursor(value: &str) -> Option<NaiveDate> {
 }
 
 /// The last day of a window of at most `span_days` from `start`, never after `last`.
-fn first_window_end(start: NaiveDate, last: NaiveDate, span_days: u64) -> NaiveDate {
+fn window_end(start: NaiveDate, last: NaiveDate, span_days: u64) -> NaiveDate {
     start
         .checked_add_days(Days::new(span_days - 1))
         .map_or(last, |e| Ord::min(e, last))
@@ -473,7 +473,7 @@ impl Poll {
         // The cursor only moves over an unbroken run of complete windows.
         let mut advancing = true;
         while start <= last {
-            let end = first_window_end(start, last, span_days);
+            let end = window_end(start, last, span_days);
             let failed_before = self.report.failed.len();
             let selected_before = self.report.selected;
             let window = tracing::info_span!("window", start = %start, end = %end);

@@ -739,51 +739,49 @@ impl Run {
                                 halt.set(true);
                             }
                         }
-                        progress.borrow_mut()[i].selected_all = true;
-                        changed.notify_waiters();
-                        let _ = tx.send(Selected::End(i)).await;
-                        return result;
-                    }
-                    let mut selected = 0u64;
-                    let mut cursor = None;
-                    while !stop.stopped() && !halt.get() {
-                        let size = match limit {
-                            Some(l) if l <= selected => break,
-                            Some(l) => SELECTION_PAGE.min(l - selected),
-                            None => SELECTION_PAGE,
-                        };
-                        let asked = Instant::now();
-                        let page =
-                            retry::retry(RetryPolicy::configured(), "read selection page", || {
-                                selections::page(&db, number, params, cursor.as_ref(), size)
-                            })
+                    } else {
+                        let mut selected = 0u64;
+                        let mut cursor = None;
+                        while !stop.stopped() && !halt.get() {
+                            let size = match limit {
+                                Some(l) if l <= selected => break,
+                                Some(l) => SELECTION_PAGE.min(l - selected),
+                                None => SELECTION_PAGE,
+                            };
+                            let asked = Instant::now();
+                            let page = retry::retry(
+                                RetryPolicy::configured(),
+                                "read selection page",
+                                || selections::page(&db, number, params, cursor.as_ref(), size),
+                            )
                             .instrument(span.clone())
                             .await;
-                        tracing::debug!(
-                            parent: &span,
-                            ids = page.as_ref().map_or(0, |p| p.ids.len()),
-                            ms = asked.elapsed().as_millis() as u64,
-                            "selection page read"
-                        );
-                        let page = match page {
-                            Ok(page) => page,
-                            Err(e) => {
-                                result = Err(RunError::Db(e.to_string()));
-                                halt.set(true);
+                            tracing::debug!(
+                                parent: &span,
+                                ids = page.as_ref().map_or(0, |p| p.ids.len()),
+                                ms = asked.elapsed().as_millis() as u64,
+                                "selection page read"
+                            );
+                            let page = match page {
+                                Ok(page) => page,
+                                Err(e) => {
+                                    result = Err(RunError::Db(e.to_string()));
+                                    halt.set(true);
+                                    break;
+                                }
+                            };
+                            if page.ids.is_empty() {
                                 break;
                             }
-                        };
-                        if page.ids.is_empty() {
-                            break;
-                        }
-                        selected += page.ids.len() as u64;
-                        let next = page.next;
-                        if tx.send(Selected::Page(i, page.ids)).await.is_err() {
-                            break;
-                        }
-                        match next {
-                            Some(next) => cursor = Some(next),
-                            None => break,
+                            selected += page.ids.len() as u64;
+                            let next = page.next;
+                            if tx.send(Selected::Page(i, page.ids)).await.is_err() {
+                                break;
+                            }
+                            match next {
+                                Some(next) => cursor = Some(next),
+                                None => break,
+                            }
                         }
                     }
                     progress.borrow_mut()[i].selected_all = true;

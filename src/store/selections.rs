@@ -654,24 +654,20 @@ async fn by_id<C: ConnectionTrait>(
 ) -> Result<Vec<Row>, DbErr> {
     // The sources are read at once: each is a scan of a large link table (31 reads two), and
     // on a pool they run on separate connections.
-    let queries = sources.iter().map(|source| {
-        let mut q = base(source, kind, params);
-        if let Some(c) = after {
-            q.and_where(col(source.table, source.id).gt(c.id));
-        }
-        q.order_by(id_ref(source), Order::Asc).limit(limit);
-        async move { db.query_all(&q).await }
-    });
-    let mut ids: Vec<i64> = Vec::new();
-    for rows in futures_util::future::try_join_all(queries).await? {
-        for row in rows {
-            ids.extend(read_id(&row)?);
-        }
-    }
+    let queries: Vec<SelectStatement> = sources
+        .iter()
+        .map(|source| {
+            let mut q = base(source, kind, params);
+            if let Some(c) = after {
+                q.and_where(col(source.table, source.id).gt(c.id));
+            }
+            q.order_by(id_ref(source), Order::Asc).limit(limit);
+            q
+        })
+        .collect();
     // Each source gave its `limit` smallest ids: the `limit` smallest of the union are among
     // them.
-    ids.sort_unstable();
-    ids.dedup();
+    let mut ids = union_of_ids(db, &queries).await?;
     ids.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
     Ok(ids
         .into_iter()
@@ -704,30 +700,14 @@ pub async fn snapshot<C: ConnectionTrait>(
     process: u16,
     params: &SelectionParams,
 ) -> Result<Vec<i64>, DbErr> {
-    if !selects_ahead(process) {
-        return Ok(Vec::new());
-    }
-    let Some(Plan {
-        kind,
-        shape: Shape::ById(sources),
-        ..
-    }) = plan(process, params)
-    else {
+    let Some((kind, sources)) = ahead_sources(process, params) else {
         return Ok(Vec::new());
     };
-    let queries = sources
+    let queries: Vec<SelectStatement> = sources
         .iter()
         .map(|source| base(source, kind, params))
-        .collect::<Vec<_>>();
-    let mut ids = Vec::new();
-    for rows in futures_util::future::try_join_all(queries.iter().map(|q| db.query_all(q))).await? {
-        for row in rows {
-            ids.extend(read_id(&row)?);
-        }
-    }
-    ids.sort_unstable();
-    ids.dedup();
-    Ok(ids)
+        .collect();
+    union_of_ids(db, &queries).await
 }
 
 /// What a [`selects_ahead`] process selects now, given its [`snapshot`] taken earlier in the
@@ -743,15 +723,7 @@ pub async fn recheck<C: ConnectionTrait>(
 ) -> Result<Vec<i64>, DbErr> {
     /// Bound values per statement, well within every backend's limit.
     const IDS_PER_QUERY: usize = 1_000;
-    if !selects_ahead(process) {
-        return Ok(Vec::new());
-    }
-    let Some(Plan {
-        kind,
-        shape: Shape::ById(sources),
-        ..
-    }) = plan(process, params)
-    else {
+    let Some((kind, sources)) = ahead_sources(process, params) else {
         return Ok(Vec::new());
     };
     let mut queries = Vec::new();
@@ -765,6 +737,30 @@ pub async fn recheck<C: ConnectionTrait>(
             queries.push(known);
         }
     }
+    union_of_ids(db, &queries).await
+}
+
+/// The credit-table sources of a [`selects_ahead`] process.
+fn ahead_sources(process: u16, params: &SelectionParams) -> Option<(EntityKind, Vec<Source>)> {
+    if !selects_ahead(process) {
+        return None;
+    }
+    match plan(process, params)? {
+        Plan {
+            kind,
+            shape: Shape::ById(sources),
+            ..
+        } => Some((kind, sources)),
+        _ => None,
+    }
+}
+
+/// The ids the queries return, run at once (on a pool, on separate connections); ascending,
+/// each once.
+async fn union_of_ids<C: ConnectionTrait>(
+    db: &C,
+    queries: &[SelectStatement],
+) -> Result<Vec<i64>, DbErr> {
     let mut ids = Vec::new();
     for rows in futures_util::future::try_join_all(queries.iter().map(|q| db.query_all(q))).await? {
         for row in rows {
