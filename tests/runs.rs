@@ -1310,3 +1310,90 @@ async fn second_instance_is_refused_on_mariadb() {
 async fn second_instance_is_refused_on_postgres() {
     second_instance(Backend::Postgres).await;
 }
+
+// ---------------------------------------------------------------- 5. sizes that span pages
+
+/// More waiting ids than the pipeline reads ahead (two pages of 500) in several processes at
+/// once: a default-scope run from an empty database must end, with every live entity stored.
+/// (A run with 600 movies, 120 series and 1,500 persons once stopped for good after process 2,
+/// spinning, deaf to SIGTERM: the end of process 2 was queued behind pages of 3 and 4.)
+async fn default_scope_at_size(backend: Backend, sizes: CatalogueSizes) {
+    let Some(db) = TestDb::create(backend, "runs_sizes").await else {
+        return;
+    };
+    crawler_ok(&db.url, &["migrate", "up"]);
+    let fake = FakeTmdb::start(FakeTmdbConfig {
+        sizes,
+        ..FakeTmdbConfig::default()
+    });
+    let cat = fake.catalogue().clone();
+    let mut env = crawler_env(&fake, &db, 20);
+    env.retain(|(k, _)| k != "TMDB_CRAWLER_RATE_LIMIT_PER_SECOND");
+    env.push((
+        "TMDB_CRAWLER_RATE_LIMIT_PER_SECOND".to_owned(),
+        "5000".to_owned(),
+    ));
+    let started = Instant::now();
+    let mut crawler = Running::spawn(&env, &["run"]);
+    let Some(status) = crawler.wait_for(Duration::from_secs(300)) else {
+        panic!(
+            "the default scope has not ended after 300 s on {backend:?}\n{}",
+            crawler.logs()
+        );
+    };
+    eprintln!(
+        "{backend:?}: default scope over the catalogue in {:?}",
+        started.elapsed()
+    );
+    assert!(
+        status.success(),
+        "exit {status:?} on {backend:?}\n{}",
+        crawler.logs()
+    );
+    let conn = db.connect().await;
+    for (entity, kind) in [
+        (EntityKind::Movie, Kind::Movie),
+        (EntityKind::Person, Kind::Person),
+        (EntityKind::Series, Kind::Tv),
+        (EntityKind::Collection, Kind::Collection),
+        (EntityKind::Company, Kind::Company),
+        (EntityKind::Network, Kind::Network),
+    ] {
+        let stored = stored_ids(&db, &conn, entity).await;
+        let live = set(cat.live_ids(kind));
+        assert_eq!(
+            stored.symmetric_difference(&live).count(),
+            0,
+            "{entity}: {} stored, {} live, on {backend:?}\n{}",
+            stored.len(),
+            live.len(),
+            crawler.logs()
+        );
+    }
+}
+
+/// The sizes of the report that found the stall: 600 movies, 120 series, 1,500 persons.
+fn stall_report_sizes() -> CatalogueSizes {
+    CatalogueSizes {
+        movies: 600,
+        series: 120,
+        seasons_per_series: 1,
+        episodes_per_season: 1,
+        persons: 1_500,
+        collections: 40,
+        companies: 60,
+        networks: 20,
+        keywords: 40,
+        lists: 2,
+    }
+}
+
+#[tokio::test]
+async fn default_scope_over_pages_of_several_processes_ends_on_sqlite() {
+    default_scope_at_size(Backend::Sqlite, stall_report_sizes()).await;
+}
+
+#[tokio::test]
+async fn default_scope_over_pages_of_several_processes_ends_on_mariadb() {
+    default_scope_at_size(Backend::MySql, stall_report_sizes()).await;
+}

@@ -177,6 +177,8 @@ pub enum RunError {
     WriterGone,
     #[error("process {0} calls the TMDb API: set api_key or api_token")]
     NoApiCredentials(u16),
+    #[error("the id pipeline cannot make progress (a bug): {0}")]
+    Stuck(String),
     #[error("process {process} stopped the run: {reason}")]
     Fatal { process: u16, reason: String },
 }
@@ -864,9 +866,18 @@ impl Run {
                     break;
                 }
                 // While stopping, pages are still received (and dropped) so that no selection
-                // stays blocked on a full channel.
-                let want_pages =
-                    selections_open && (stopping || pending_total < 2 * SELECTION_PAGE as usize);
+                // stays blocked on a full channel. With nothing in flight, pages are received
+                // whatever the number of waiting ids: the waiting ones may all belong to
+                // processes that wait for an earlier one whose end is still in the channel.
+                let want_pages = selections_open
+                    && (stopping
+                        || in_flight.is_empty()
+                        || pending_total < 2 * SELECTION_PAGE as usize);
+                if !want_pages && in_flight.is_empty() {
+                    let states: Vec<String> = lanes.iter().map(Lane::describe).collect();
+                    tracing::error!(lanes = ?states, "the pipeline cannot make progress");
+                    return Err(RunError::Stuck(states.join("; ")));
+                }
                 tokio::select! {
                     biased;
                     Some((i, id, outcome)) = in_flight.next(), if !in_flight.is_empty() => {
@@ -940,7 +951,6 @@ impl Run {
                             }
                         }
                     }
-                    else => {}
                 }
                 if last_progress.elapsed().as_secs() >= PROGRESS_EVERY_SECS {
                     last_progress = Instant::now();
@@ -1154,6 +1164,19 @@ struct Lane {
 impl Lane {
     fn is_complete(&self) -> bool {
         self.end_seen && self.waiting.is_empty() && self.done == self.dispatched
+    }
+
+    /// One line for a stall report: where this process stands.
+    fn describe(&self) -> String {
+        format!(
+            "{} started={} end_seen={} waiting={} dispatched={} done={}",
+            self.number,
+            self.started.is_some(),
+            self.end_seen,
+            self.waiting.len(),
+            self.dispatched,
+            self.done
+        )
     }
 
     fn log_progress(&self) {
