@@ -348,6 +348,7 @@ async fn run_imports(
         date,
         overlap_index_builds,
         events: events_tx,
+        heartbeat: tmdb_crawler::watchdog::Heartbeat::default(),
     }));
     let mut total_rows = 0u64;
     while let Some(event) = events.recv().await {

@@ -15,7 +15,6 @@ use std::rc::Rc;
 use crate::actors::changes::ChangesPoller;
 use crate::actors::coordinator::{
     self, Coordinator, EntityWorkers, ProcessOutcome, RunError, RunProcesses, RunSettings,
-    StopSignal,
 };
 use crate::actors::export::ExportDownloader;
 use crate::actors::fetch::{
@@ -27,6 +26,7 @@ use crate::actors::writer::DbWriter;
 use crate::config::{Config, ConfigError, ConfigOverrides};
 use crate::process;
 use crate::records::EntityKind;
+use crate::shutdown::{self, StopSignal};
 use crate::store::{self, StoreError};
 use crate::tmdb::client::{Auth, ClientSettings, Fetched, TmdbClient, TmdbError, TmdbRequest};
 use crate::tmdb::payload::Configuration;
@@ -163,6 +163,9 @@ pub enum CliError {
     Tmdb(#[from] TmdbError),
     #[error("{0} process(es) failed: {1}")]
     ProcessesFailed(usize, String),
+    /// The run stopped progressing (`stall_timeout`).
+    #[error("{0}")]
+    Stalled(String),
 }
 
 impl CliError {
@@ -173,7 +176,7 @@ impl CliError {
             CliError::Store(_) => 3,
             // Refused credentials are a configuration problem; the rest is the network's.
             CliError::Tmdb(e) if e.is_fatal() => 2,
-            CliError::Tmdb(_) | CliError::ProcessesFailed(..) => 1,
+            CliError::Tmdb(_) | CliError::ProcessesFailed(..) | CliError::Stalled(_) => 1,
         }
     }
 }
@@ -226,12 +229,9 @@ async fn run(
         Some(list) => process::parse_list(list).map_err(|e| CliError::Usage(e.to_string()))?,
         None => process::DEFAULT_ORDER.to_vec(),
     };
-    if let Some(n) = processes.iter().find(|n| !coordinator::is_implemented(**n)) {
-        return Err(CliError::Usage(RunError::NotImplemented(*n).to_string()));
-    }
     // Refused before the database is touched: a run never half-happens for want of a key.
     if Auth::from_config(config).is_none()
-        && let Some(n) = processes.iter().find(|n| coordinator::needs_api(**n))
+        && let Some(n) = processes.iter().find(|n| process::needs_api(**n))
     {
         return Err(CliError::Usage(
             RunError::NoApiCredentials(*n).to_string()
@@ -256,7 +256,8 @@ async fn run(
         })?;
     keep_lock_alive(db.clone(), config.timezone, lock.clone());
     let stop = StopSignal::default();
-    watch_signals(stop.clone());
+    shutdown::watch_signals(stop.clone(), shutdown::GRACE)
+        .map_err(|e| CliError::Usage(format!("cannot watch SIGTERM and Ctrl-C: {e}")))?;
     let mut result;
     loop {
         let started = std::time::Instant::now();
@@ -336,7 +337,7 @@ async fn run_locked(
     .start();
     let workers = Auth::from_config(config).map(|auth| entity_workers(config, auth, &db, &writer));
     if workers.is_none()
-        && let Some(n) = processes.iter().find(|n| coordinator::needs_api(**n))
+        && let Some(n) = processes.iter().find(|n| process::needs_api(**n))
     {
         return Err(CliError::Usage(
             RunError::NoApiCredentials(*n).to_string()
@@ -350,6 +351,8 @@ async fn run_locked(
         refresh_after_days: config.refresh_after_days,
         refresh_max_per_run: config.refresh_max_per_run,
         languages: config.languages.clone(),
+        stall_timeout: std::time::Duration::from_secs(u64::from(config.stall_timeout)),
+        selection_page: coordinator::SELECTION_PAGE,
     };
     let coordinator =
         Coordinator::new(db.clone(), writer, exports, workers, settings, stop).start();
@@ -367,6 +370,9 @@ async fn run_locked(
                 CliError::Usage(e.to_string())
             }
             RunError::Fatal { .. } => CliError::Usage(url.scrub(&e.to_string())),
+            RunError::Stalled { .. } | RunError::Stuck(_) => {
+                CliError::Stalled(url.scrub(&e.to_string()))
+            }
             other => CliError::Store(StoreError::Query(url.scrub(&other.to_string()))),
         })?;
     for p in &report.processes {
@@ -493,39 +499,6 @@ fn entity_workers(
     fetchers.insert(EntityKind::List, ListFetcher::new(ctx).start().recipient());
     let changes = ChangesPoller::new(client, db.clone(), writer.clone(), config.timezone).start();
     EntityWorkers { fetchers, changes }
-}
-
-/// SIGTERM or Ctrl-C: stop feeding new ids and let the run end cleanly; if in-flight work
-/// still holds the process after the grace period, exit anyway (open transactions roll back).
-fn watch_signals(stop: StopSignal) {
-    const GRACE_SECS: u64 = 9;
-    actix::spawn(async move {
-        #[cfg(unix)]
-        {
-            use actix_rt::signal::unix::{SignalKind, signal};
-            let Ok(mut term) = signal(SignalKind::terminate()) else {
-                return;
-            };
-            tokio::select! {
-                _ = term.recv() => {}
-                _ = actix_rt::signal::ctrl_c() => {}
-            }
-        }
-        #[cfg(not(unix))]
-        {
-            let _ = actix_rt::signal::ctrl_c().await;
-        }
-        tracing::warn!(
-            grace_seconds = GRACE_SECS,
-            "stop requested: finishing entities in flight"
-        );
-        stop.stop();
-        actix_rt::time::sleep(std::time::Duration::from_secs(GRACE_SECS)).await;
-        tracing::warn!(
-            "entities still in flight after the grace period: exiting, open transactions roll back"
-        );
-        std::process::exit(0);
-    });
 }
 
 /// `tmdb-crawler status`: every `strtmdbcrawler*` variable with its value and update time,

@@ -45,10 +45,12 @@ pub const DEFAULT_LANGUAGE: &str = "fr";
 pub const DEFAULT_INCLUDE_ADULT: bool = false;
 pub const DEFAULT_RAW_JSON: bool = false;
 pub const DEFAULT_REFRESH_AFTER_DAYS: u32 = 30;
+/// Ten minutes without completed work end a run.
+pub const DEFAULT_STALL_TIMEOUT_SECS: u32 = 600;
 pub const DEFAULT_REFRESH_MAX_PER_RUN: u32 = 5_000;
 
 /// Every key the TOML file may hold (it is checked, so typos are reported).
-pub const KEYS: [&str; 13] = [
+pub const KEYS: [&str; 14] = [
     "database_url",
     "api_key",
     "api_token",
@@ -62,6 +64,7 @@ pub const KEYS: [&str; 13] = [
     "raw_json",
     "refresh_after_days",
     "refresh_max_per_run",
+    "stall_timeout",
 ];
 
 /// Keys whose values must never appear in output or errors.
@@ -375,6 +378,9 @@ pub struct Config {
     pub refresh_after_days: u32,
     /// At most this many records per refresh process and run (oldest first).
     pub refresh_max_per_run: u32,
+    /// Seconds without any completed entity, page or export batch, while work remains,
+    /// after which a run ends itself (exit code 1).
+    pub stall_timeout: u32,
 }
 
 impl Default for Config {
@@ -397,6 +403,7 @@ impl Default for Config {
             raw_json: DEFAULT_RAW_JSON,
             refresh_after_days: DEFAULT_REFRESH_AFTER_DAYS,
             refresh_max_per_run: DEFAULT_REFRESH_MAX_PER_RUN,
+            stall_timeout: DEFAULT_STALL_TIMEOUT_SECS,
         }
     }
 }
@@ -417,6 +424,7 @@ pub struct ConfigOverrides {
     pub raw_json: Option<bool>,
     pub refresh_after_days: Option<u32>,
     pub refresh_max_per_run: Option<u32>,
+    pub stall_timeout: Option<u32>,
 }
 
 // Written by hand: a derived Debug would print the database password.
@@ -436,6 +444,7 @@ impl fmt::Debug for ConfigOverrides {
             .field("raw_json", &self.raw_json)
             .field("refresh_after_days", &self.refresh_after_days)
             .field("refresh_max_per_run", &self.refresh_max_per_run)
+            .field("stall_timeout", &self.stall_timeout)
             .finish()
     }
 }
@@ -481,7 +490,8 @@ impl Config {
              include_adult = {}\n\
              raw_json = {}\n\
              refresh_after_days = {}\n\
-             refresh_max_per_run = {}\n",
+             refresh_max_per_run = {}\n\
+             stall_timeout = {}\n",
             self.database_url.masked(),
             secret(&self.api_key),
             secret(&self.api_token),
@@ -495,6 +505,7 @@ impl Config {
             self.raw_json,
             self.refresh_after_days,
             self.refresh_max_per_run,
+            self.stall_timeout,
         )
     }
 }
@@ -523,6 +534,7 @@ struct RawConfig {
     raw_json: bool,
     refresh_after_days: u32,
     refresh_max_per_run: u32,
+    stall_timeout: u32,
 }
 
 /// One partial layer (defaults, legacy env, prefixed env, CLI). No `Debug`: it holds
@@ -542,6 +554,7 @@ struct Layer {
     raw_json: Option<bool>,
     refresh_after_days: Option<u32>,
     refresh_max_per_run: Option<u32>,
+    stall_timeout: Option<u32>,
 }
 
 impl Layer {
@@ -560,6 +573,7 @@ impl Layer {
             raw_json: Some(DEFAULT_RAW_JSON),
             refresh_after_days: Some(DEFAULT_REFRESH_AFTER_DAYS),
             refresh_max_per_run: Some(DEFAULT_REFRESH_MAX_PER_RUN),
+            stall_timeout: Some(DEFAULT_STALL_TIMEOUT_SECS),
         }
     }
 
@@ -578,6 +592,7 @@ impl Layer {
             raw_json: o.raw_json,
             refresh_after_days: o.refresh_after_days,
             refresh_max_per_run: o.refresh_max_per_run,
+            stall_timeout: o.stall_timeout,
         }
     }
 
@@ -614,6 +629,7 @@ impl Layer {
         put(&mut dict, "raw_json", self.raw_json);
         put(&mut dict, "refresh_after_days", self.refresh_after_days);
         put(&mut dict, "refresh_max_per_run", self.refresh_max_per_run);
+        put(&mut dict, "stall_timeout", self.stall_timeout);
         dict
     }
 }
@@ -829,6 +845,7 @@ fn prefixed_env_layer(env: &EnvSource<'_>) -> Result<Layer, ConfigError> {
         raw_json: flag("raw_json")?,
         refresh_after_days: number("refresh_after_days")?,
         refresh_max_per_run: number("refresh_max_per_run")?,
+        stall_timeout: number("stall_timeout")?,
     })
 }
 
@@ -999,6 +1016,12 @@ fn validate(raw: RawConfig, origin: impl Fn(&str) -> String) -> Result<Config, C
     };
     let rate_limit_per_second = at_least_one("rate_limit_per_second", raw.rate_limit_per_second)?;
     let max_in_flight = at_least_one("max_in_flight", raw.max_in_flight)?;
+    if raw.stall_timeout == 0 {
+        return Err(invalid(
+            "stall_timeout",
+            "must be at least 1 second, got 0".to_owned(),
+        ));
+    }
     let timezone: Tz = raw.timezone.parse().map_err(|_| {
         invalid(
             "timezone",
@@ -1036,6 +1059,7 @@ fn validate(raw: RawConfig, origin: impl Fn(&str) -> String) -> Result<Config, C
         raw_json: raw.raw_json,
         refresh_after_days: raw.refresh_after_days,
         refresh_max_per_run: raw.refresh_max_per_run,
+        stall_timeout: raw.stall_timeout,
     })
 }
 

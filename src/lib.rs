@@ -8,5 +8,7 @@ pub mod cli;
 pub mod config;
 pub mod process;
 pub mod records;
+pub mod shutdown;
 pub mod store;
 pub mod tmdb;
+pub mod watchdog;

@@ -11,35 +11,8 @@
 
 use std::collections::HashSet;
 
-/// What a process works on. `as_str` gives the token used in listings and logs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum EntityKind {
-    Movie,
-    Person,
-    Serie,
-    Collection,
-    Company,
-    Network,
-    Keyword,
-    List,
-}
-
-impl EntityKind {
-    /// Lower-case token. TV series are spelled "serie", like the `T_WC_TMDB_SERIE` tables and the
-    /// inherited server-variable names; the TMDb API path for them is `tv`.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            EntityKind::Movie => "movie",
-            EntityKind::Person => "person",
-            EntityKind::Serie => "serie",
-            EntityKind::Collection => "collection",
-            EntityKind::Company => "company",
-            EntityKind::Network => "network",
-            EntityKind::Keyword => "keyword",
-            EntityKind::List => "list",
-        }
-    }
-}
+pub use crate::records::EntityKind;
+pub use crate::store::imports::ExportKind;
 
 /// Broad family a process belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,6 +48,87 @@ pub struct Process {
     /// One sentence saying which ids the process picks up.
     pub selects: &'static str,
     pub in_default_scope: bool,
+    /// How it runs.
+    pub workflow: Workflow,
+}
+
+/// How a process runs: the one place that says what a number does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Workflow {
+    /// Loads a daily ID export file into its import table.
+    Export(ExportKind),
+    /// Follows a TMDb change feed and re-fetches what it lists.
+    Changes(ChangesKind),
+    /// Selects ids from the database (`store::selections`) and fetches each.
+    Ids(IdProcess),
+}
+
+/// What the pipeline must know of an id selection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IdProcess {
+    /// At most this many ids per run.
+    pub cap: Cap,
+    /// Runs only on the first run of a new export day (the Python crawler's rule).
+    pub once_per_export_day: bool,
+    /// An id TMDb answers "not found" for is deleted with all its rows.
+    pub deletes_gone: bool,
+    /// Entity kinds whose rows the selection reads: it selects only once the earlier
+    /// processes of these kinds have completed.
+    pub reads_rows_of: &'static [EntityKind],
+    /// The selection may be scanned ahead, while the processes it reads still run, and
+    /// rechecked once they have completed (`store::selections::snapshot`).
+    pub selects_ahead: bool,
+}
+
+/// A per-run cap of an id selection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cap {
+    None,
+    /// `new_max_per_run` (the Python crawler's `LIMIT 20000`).
+    New,
+    /// `refresh_max_per_run`.
+    Refresh,
+}
+
+/// An id selection with the usual flags.
+const fn ids(cap: Cap) -> Workflow {
+    Workflow::Ids(IdProcess {
+        cap,
+        once_per_export_day: false,
+        deletes_gone: false,
+        reads_rows_of: &[],
+        selects_ahead: false,
+    })
+}
+
+/// 14-16: stored ids absent from the export, deleted when TMDb confirms they are gone.
+const fn deletes_gone(once_per_export_day: bool) -> Workflow {
+    Workflow::Ids(IdProcess {
+        cap: Cap::None,
+        once_per_export_day,
+        deletes_gone: true,
+        reads_rows_of: &[],
+        selects_ahead: false,
+    })
+}
+
+/// 31-33: ids named in credit rows, which the earlier processes of these kinds write.
+const fn missing(reads_rows_of: &'static [EntityKind]) -> Workflow {
+    Workflow::Ids(IdProcess {
+        cap: Cap::None,
+        once_per_export_day: false,
+        deletes_gone: false,
+        reads_rows_of,
+        selects_ahead: true,
+    })
+}
+
+/// The three change feeds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ChangesKind {
+    Movie,
+    Person,
+    Tv,
 }
 
 /// Appends the not-found ledger rule, which applies to every id selection.
@@ -97,6 +151,7 @@ pub const CATALOGUE: &[Process] = &[
         selects: ledgered!(
             "Collection ids of the ID export with no stored collection that is live and credit-complete, lowest id first, capped per run"
         ),
+        workflow: ids(Cap::New),
         in_default_scope: true,
     },
     Process {
@@ -107,6 +162,7 @@ pub const CATALOGUE: &[Process] = &[
         selects: ledgered!(
             "Movie ids of the ID export with no stored movie that is live and credit-complete, most popular first, capped per run"
         ),
+        workflow: ids(Cap::New),
         in_default_scope: true,
     },
     Process {
@@ -117,16 +173,18 @@ pub const CATALOGUE: &[Process] = &[
         selects: ledgered!(
             "Person ids of the ID export with no stored person that is live and credit-complete, most popular first, capped per run"
         ),
+        workflow: ids(Cap::New),
         in_default_scope: true,
     },
     Process {
         number: 4,
         name: "newseries",
-        kind: EntityKind::Serie,
+        kind: EntityKind::Series,
         group: ProcessGroup::New,
         selects: ledgered!(
             "Series ids of the ID export with no stored series that is live and credit-complete, most popular first, capped per run"
         ),
+        workflow: ids(Cap::New),
         in_default_scope: true,
     },
     Process {
@@ -137,6 +195,7 @@ pub const CATALOGUE: &[Process] = &[
         selects: ledgered!(
             "Stored movies whose keywords were never fetched (TIM_KEYWORDS_COMPLETED unset), most popular first"
         ),
+        workflow: ids(Cap::None),
         in_default_scope: false,
     },
     Process {
@@ -147,6 +206,7 @@ pub const CATALOGUE: &[Process] = &[
         selects: ledgered!(
             "Stored persons written by crawler version 2 or older, most popular first"
         ),
+        workflow: ids(Cap::None),
         in_default_scope: false,
     },
     Process {
@@ -157,6 +217,7 @@ pub const CATALOGUE: &[Process] = &[
         selects: ledgered!(
             "Stored movies that have no live French translation row, most popular first"
         ),
+        workflow: ids(Cap::None),
         in_default_scope: false,
     },
     Process {
@@ -165,6 +226,7 @@ pub const CATALOGUE: &[Process] = &[
         kind: EntityKind::Collection,
         group: ProcessGroup::Backfill,
         selects: ledgered!("Stored collections that have no live French translation row"),
+        workflow: ids(Cap::None),
         in_default_scope: false,
     },
     Process {
@@ -175,6 +237,7 @@ pub const CATALOGUE: &[Process] = &[
         selects: ledgered!(
             "Stored movies whose credits were completed more than 14 days ago, oldest first, capped per run"
         ),
+        workflow: ids(Cap::New),
         in_default_scope: false,
     },
     Process {
@@ -185,6 +248,7 @@ pub const CATALOGUE: &[Process] = &[
         selects: ledgered!(
             "Keywords of the ID export with no name row in the first configured language yet; each is fetched (/keyword/{id}) and its English name stored for every configured language"
         ),
+        workflow: ids(Cap::New),
         in_default_scope: false,
     },
     Process {
@@ -195,6 +259,13 @@ pub const CATALOGUE: &[Process] = &[
         selects: ledgered!(
             "Every list already stored locally, on runs that bring in a new daily export"
         ),
+        workflow: Workflow::Ids(IdProcess {
+            cap: Cap::None,
+            once_per_export_day: true,
+            deletes_gone: false,
+            reads_rows_of: &[],
+            selects_ahead: false,
+        }),
         in_default_scope: true,
     },
     Process {
@@ -205,6 +276,7 @@ pub const CATALOGUE: &[Process] = &[
         selects: ledgered!(
             "Stored non-adult movies absent from the movie ID export and not fetched today, each confirmed gone at TMDb before it and its child rows are deleted"
         ),
+        workflow: deletes_gone(false),
         in_default_scope: true,
     },
     Process {
@@ -215,16 +287,18 @@ pub const CATALOGUE: &[Process] = &[
         selects: ledgered!(
             "Stored non-adult persons absent from the person ID export and not fetched today, each confirmed gone at TMDb before it and its child rows are deleted"
         ),
+        workflow: deletes_gone(false),
         in_default_scope: true,
     },
     Process {
         number: 16,
         name: "deletedseries",
-        kind: EntityKind::Serie,
+        kind: EntityKind::Series,
         group: ProcessGroup::Deleted,
         selects: ledgered!(
             "Stored series (adult or not) absent from the TV series ID export and not fetched today, once per export day, each confirmed gone at TMDb before it and its child rows are deleted"
         ),
+        workflow: deletes_gone(true),
         in_default_scope: true,
     },
     Process {
@@ -235,6 +309,7 @@ pub const CATALOGUE: &[Process] = &[
         selects: ledgered!(
             "Production company ids of the ID export with no live stored company, lowest id first, capped per run"
         ),
+        workflow: ids(Cap::New),
         in_default_scope: true,
     },
     Process {
@@ -245,6 +320,7 @@ pub const CATALOGUE: &[Process] = &[
         selects: ledgered!(
             "TV network ids of the ID export with no live stored network, lowest id first, capped per run"
         ),
+        workflow: ids(Cap::New),
         in_default_scope: true,
     },
     Process {
@@ -255,6 +331,7 @@ pub const CATALOGUE: &[Process] = &[
         selects: ledgered!(
             "Stored movies last updated (TIM_UPDATED) more than refresh_after_days ago (default 30), oldest first, capped per run"
         ),
+        workflow: ids(Cap::Refresh),
         in_default_scope: true,
     },
     Process {
@@ -265,6 +342,13 @@ pub const CATALOGUE: &[Process] = &[
         selects: ledgered!(
             "Stored movies with ID_WIKIDATA NULL or empty whose IMDb id (tt...) matches a Wikidata movie item, on runs that bring in a new daily export"
         ),
+        workflow: Workflow::Ids(IdProcess {
+            cap: Cap::None,
+            once_per_export_day: true,
+            deletes_gone: false,
+            reads_rows_of: &[EntityKind::Movie],
+            selects_ahead: false,
+        }),
         in_default_scope: true,
     },
     Process {
@@ -275,6 +359,7 @@ pub const CATALOGUE: &[Process] = &[
         selects: ledgered!(
             "Stored persons last updated (TIM_UPDATED) more than refresh_after_days ago (default 30), oldest first, capped per run"
         ),
+        workflow: ids(Cap::Refresh),
         in_default_scope: true,
     },
     Process {
@@ -285,6 +370,7 @@ pub const CATALOGUE: &[Process] = &[
         selects: ledgered!(
             "Stored collections last updated (TIM_UPDATED) more than refresh_after_days ago (default 30), oldest first, capped per run"
         ),
+        workflow: ids(Cap::Refresh),
         in_default_scope: true,
     },
     Process {
@@ -295,6 +381,7 @@ pub const CATALOGUE: &[Process] = &[
         selects: ledgered!(
             "Stored companies last updated (TIM_UPDATED) more than refresh_after_days ago (default 30), oldest first, capped per run"
         ),
+        workflow: ids(Cap::Refresh),
         in_default_scope: true,
     },
     Process {
@@ -305,6 +392,7 @@ pub const CATALOGUE: &[Process] = &[
         selects: ledgered!(
             "Stored networks last updated (TIM_UPDATED) more than refresh_after_days ago (default 30), oldest first, capped per run"
         ),
+        workflow: ids(Cap::Refresh),
         in_default_scope: true,
     },
     Process {
@@ -315,6 +403,7 @@ pub const CATALOGUE: &[Process] = &[
         selects: ledgered!(
             "Person ids named in movie credits (T_WC_TMDB_PERSON_MOVIE) or series credits (T_WC_TMDB_PERSON_SERIE) that have no stored person"
         ),
+        workflow: missing(&[EntityKind::Movie, EntityKind::Series, EntityKind::Person]),
         in_default_scope: true,
     },
     Process {
@@ -325,16 +414,18 @@ pub const CATALOGUE: &[Process] = &[
         selects: ledgered!(
             "Movie ids named in movie credits (T_WC_TMDB_PERSON_MOVIE) that have no stored movie"
         ),
+        workflow: missing(&[EntityKind::Movie, EntityKind::Person]),
         in_default_scope: true,
     },
     Process {
         number: 33,
         name: "missingseries",
-        kind: EntityKind::Serie,
+        kind: EntityKind::Series,
         group: ProcessGroup::Missing,
         selects: ledgered!(
             "Series ids named in series credits (T_WC_TMDB_PERSON_SERIE) that have no stored series"
         ),
+        workflow: missing(&[EntityKind::Series, EntityKind::Person]),
         in_default_scope: true,
     },
     Process {
@@ -343,6 +434,7 @@ pub const CATALOGUE: &[Process] = &[
         kind: EntityKind::Movie,
         group: ProcessGroup::Export,
         selects: "No ids: loads the daily movie_ids export file into T_WC_TMDB_MOVIE_ID_IMPORT.",
+        workflow: Workflow::Export(ExportKind::Movie),
         in_default_scope: true,
     },
     Process {
@@ -351,6 +443,7 @@ pub const CATALOGUE: &[Process] = &[
         kind: EntityKind::Person,
         group: ProcessGroup::Export,
         selects: "No ids: loads the daily person_ids export file into T_WC_TMDB_PERSON_ID_IMPORT.",
+        workflow: Workflow::Export(ExportKind::Person),
         in_default_scope: true,
     },
     Process {
@@ -359,14 +452,16 @@ pub const CATALOGUE: &[Process] = &[
         kind: EntityKind::Collection,
         group: ProcessGroup::Export,
         selects: "No ids: loads the daily collection_ids export file into T_WC_TMDB_COLLECTION_ID_IMPORT.",
+        workflow: Workflow::Export(ExportKind::Collection),
         in_default_scope: true,
     },
     Process {
         number: 44,
         name: "importtvseriesids",
-        kind: EntityKind::Serie,
+        kind: EntityKind::Series,
         group: ProcessGroup::Export,
         selects: "No ids: loads the daily tv_series_ids export file into T_WC_TMDB_TV_SERIE_ID_IMPORT.",
+        workflow: Workflow::Export(ExportKind::TvSeries),
         in_default_scope: true,
     },
     Process {
@@ -375,6 +470,7 @@ pub const CATALOGUE: &[Process] = &[
         kind: EntityKind::Keyword,
         group: ProcessGroup::Export,
         selects: "No ids: loads the daily keyword_ids export file into T_WC_TMDB_KEYWORD_ID_IMPORT.",
+        workflow: Workflow::Export(ExportKind::Keyword),
         in_default_scope: true,
     },
     Process {
@@ -383,6 +479,7 @@ pub const CATALOGUE: &[Process] = &[
         kind: EntityKind::Network,
         group: ProcessGroup::Export,
         selects: "No ids: loads the daily tv_network_ids export file into T_WC_TMDB_TV_NETWORK_ID_IMPORT.",
+        workflow: Workflow::Export(ExportKind::TvNetwork),
         in_default_scope: true,
     },
     Process {
@@ -391,6 +488,7 @@ pub const CATALOGUE: &[Process] = &[
         kind: EntityKind::Company,
         group: ProcessGroup::Export,
         selects: "No ids: loads the daily production_company_ids export file into T_WC_TMDB_PRODUCTION_COMPANY_ID_IMPORT.",
+        workflow: Workflow::Export(ExportKind::ProductionCompany),
         in_default_scope: true,
     },
     Process {
@@ -401,6 +499,7 @@ pub const CATALOGUE: &[Process] = &[
         selects: ledgered!(
             "Movie ids reported by TMDb /movie/changes from the saved cursor day through yesterday (UTC), in windows of at most 14 days, unless stored after the window"
         ),
+        workflow: Workflow::Changes(ChangesKind::Movie),
         in_default_scope: true,
     },
     Process {
@@ -411,16 +510,18 @@ pub const CATALOGUE: &[Process] = &[
         selects: ledgered!(
             "Person ids reported by TMDb /person/changes from the saved cursor day through yesterday (UTC), in windows of at most 14 days, unless stored after the window"
         ),
+        workflow: Workflow::Changes(ChangesKind::Person),
         in_default_scope: true,
     },
     Process {
         number: 53,
         name: "changesserie",
-        kind: EntityKind::Serie,
+        kind: EntityKind::Series,
         group: ProcessGroup::Changes,
         selects: ledgered!(
             "Series ids reported by TMDb /tv/changes from the saved cursor day through yesterday (UTC), in windows of at most 14 days, unless stored after the window"
         ),
+        workflow: Workflow::Changes(ChangesKind::Tv),
         in_default_scope: true,
     },
 ];
@@ -450,6 +551,98 @@ pub fn default_position(number: u16) -> Option<usize> {
         .iter()
         .position(|&n| n == number)
         .map(|i| i + 1)
+}
+
+impl ChangesKind {
+    pub const ALL: [ChangesKind; 3] = [ChangesKind::Movie, ChangesKind::Person, ChangesKind::Tv];
+
+    /// 51, 52, 53.
+    pub fn process(self) -> u16 {
+        number_of(Workflow::Changes(self))
+    }
+
+    pub fn from_process(number: u16) -> Option<ChangesKind> {
+        match find(number)?.workflow {
+            Workflow::Changes(kind) => Some(kind),
+            _ => None,
+        }
+    }
+
+    /// The API path segment: `movie`, `person`, `tv`.
+    pub fn api_segment(self) -> &'static str {
+        self.entity().api_segment()
+    }
+
+    /// The token of the server-variable names: `movie`, `person`, `serie`.
+    pub fn var_token(self) -> &'static str {
+        match self {
+            ChangesKind::Movie => "movie",
+            ChangesKind::Person => "person",
+            ChangesKind::Tv => "serie",
+        }
+    }
+
+    /// The entity kind the feed lists (its table, key and ledger name).
+    pub fn entity(self) -> EntityKind {
+        match self {
+            ChangesKind::Movie => EntityKind::Movie,
+            ChangesKind::Person => EntityKind::Person,
+            ChangesKind::Tv => EntityKind::Series,
+        }
+    }
+
+    /// `strtmdbcrawlerchanges<token>date`: the next day to poll.
+    pub fn date_var(self) -> String {
+        format!("strtmdbcrawlerchanges{}date", self.var_token())
+    }
+
+    /// `strtmdbcrawlerchanges<token>count`: ids re-fetched in the last completed window.
+    pub fn count_var(self) -> String {
+        format!("strtmdbcrawlerchanges{}count", self.var_token())
+    }
+}
+
+impl std::fmt::Display for ChangesKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.api_segment())
+    }
+}
+
+impl ExportKind {
+    /// 41-47.
+    pub fn process(self) -> u16 {
+        number_of(Workflow::Export(self))
+    }
+
+    pub fn from_process(number: u16) -> Option<ExportKind> {
+        match find(number)?.workflow {
+            Workflow::Export(kind) => Some(kind),
+            _ => None,
+        }
+    }
+}
+
+/// The number of the process with this workflow (every export kind and feed has one).
+fn number_of(workflow: Workflow) -> u16 {
+    CATALOGUE
+        .iter()
+        .find(|p| p.workflow == workflow)
+        .map_or(0, |p| p.number)
+}
+
+/// The id selection of `number`, with the entity kind it fetches; `None` for the exports,
+/// the change feeds and unknown numbers.
+pub fn id_process(number: u16) -> Option<(EntityKind, IdProcess)> {
+    let p = find(number)?;
+    match p.workflow {
+        Workflow::Ids(ids) => Some((p.kind, ids)),
+        _ => None,
+    }
+}
+
+/// Every process but the exports calls the TMDb API.
+pub fn needs_api(number: u16) -> bool {
+    find(number).is_some_and(|p| !matches!(p.workflow, Workflow::Export(_)))
 }
 
 /// Why a `--process` list was rejected.
@@ -535,7 +728,7 @@ pub fn render_table() -> String {
             [
                 p.number.to_string(),
                 p.name.to_string(),
-                p.kind.as_str().to_string(),
+                p.kind.token().to_string(),
                 default_position(p.number).map_or_else(|| "off".to_string(), |i| i.to_string()),
                 p.selects.to_string(),
             ]
@@ -793,7 +986,7 @@ mod tests {
                 })
                 .unwrap_or_else(|| panic!("no row for process {}", p.number));
             let cells: Vec<&str> = row.split(" | ").map(str::trim).collect();
-            assert_eq!(cells.get(2).copied(), Some(p.kind.as_str()));
+            assert_eq!(cells.get(2).copied(), Some(p.kind.token()));
             let default =
                 default_position(p.number).map_or_else(|| "off".to_string(), |i| i.to_string());
             assert_eq!(cells.get(3).copied(), Some(default.as_str()));
@@ -827,8 +1020,8 @@ mod tests {
 
     #[test]
     fn kinds_and_groups() {
-        assert_eq!(EntityKind::Serie.as_str(), "serie");
-        assert_eq!(find(53).map(|p| p.kind), Some(EntityKind::Serie));
+        assert_eq!(EntityKind::Series.token(), "serie");
+        assert_eq!(find(53).map(|p| p.kind), Some(EntityKind::Series));
         assert_eq!(find(13).map(|p| p.kind), Some(EntityKind::List));
         for n in 41..=47 {
             assert_eq!(find(n).map(|p| p.group), Some(ProcessGroup::Export));

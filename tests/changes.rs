@@ -154,8 +154,9 @@ async fn poll(
             max_in_flight,
             include_adult,
             limit,
-            stop: tmdb_crawler::actors::coordinator::StopSignal::default(),
+            stop: tmdb_crawler::shutdown::StopSignal::default(),
             prepared: None,
+            heartbeat: tmdb_crawler::watchdog::Heartbeat::default(),
         })
         .await
         .expect("the poller answers")
@@ -182,8 +183,9 @@ async fn poll_prepared(
             max_in_flight: 4,
             include_adult: false,
             limit: None,
-            stop: tmdb_crawler::actors::coordinator::StopSignal::default(),
+            stop: tmdb_crawler::shutdown::StopSignal::default(),
             prepared,
+            heartbeat: tmdb_crawler::watchdog::Heartbeat::default(),
         })
         .await
         .expect("the poller answers")

@@ -1372,14 +1372,15 @@ async fn default_scope_at_size(backend: Backend, sizes: CatalogueSizes) {
     }
 }
 
-/// The sizes of the report that found the stall: 600 movies, 120 series, 1,500 persons.
-fn stall_report_sizes() -> CatalogueSizes {
+/// Several processes with more ids than a page (500), far beyond the sizes of the report
+/// that found the stall (600 movies, 120 series, 1,500 persons).
+fn page_spanning_sizes() -> CatalogueSizes {
     CatalogueSizes {
-        movies: 600,
-        series: 120,
+        movies: 2_000,
+        series: 500,
         seasons_per_series: 1,
         episodes_per_season: 1,
-        persons: 1_500,
+        persons: 5_000,
         collections: 40,
         companies: 60,
         networks: 20,
@@ -1390,10 +1391,98 @@ fn stall_report_sizes() -> CatalogueSizes {
 
 #[tokio::test]
 async fn default_scope_over_pages_of_several_processes_ends_on_sqlite() {
-    default_scope_at_size(Backend::Sqlite, stall_report_sizes()).await;
+    default_scope_at_size(Backend::Sqlite, page_spanning_sizes()).await;
 }
 
 #[tokio::test]
 async fn default_scope_over_pages_of_several_processes_ends_on_mariadb() {
-    default_scope_at_size(Backend::MySql, stall_report_sizes()).await;
+    default_scope_at_size(Backend::MySql, page_spanning_sizes()).await;
+}
+
+#[tokio::test]
+async fn default_scope_over_pages_of_several_processes_ends_on_postgres() {
+    default_scope_at_size(Backend::Postgres, page_spanning_sizes()).await;
+}
+
+// ---------------------------------------------------------------- 6. stops and stalls
+
+/// SIGTERM while the exports download: exit 0 within 10 s, no id process started, and no
+/// import table half-filled (each holds its whole file, or nothing on this first day).
+#[tokio::test]
+async fn sigterm_during_the_exports_exits_0_within_10s_on_sqlite() {
+    let Some(db) = TestDb::create(Backend::Sqlite, "runs_term_exports").await else {
+        return;
+    };
+    crawler_ok(&db.url, &["migrate", "up"]);
+    let fake = slow_fake(700);
+    let cat = fake.catalogue().clone();
+    let conn = db.connect().await;
+    let mut crawler = Running::spawn(&crawler_env(&fake, &db, 4), &["run"]);
+    // The second file is being downloaded.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !var(&conn, "strtmdbcrawlercurrentprocess")
+        .await
+        .starts_with("42")
+    {
+        assert!(
+            Instant::now() < deadline,
+            "the exports never began\n{}",
+            crawler.logs()
+        );
+        assert!(!crawler.finished(), "ended early\n{}", crawler.logs());
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let signalled = Instant::now();
+    crawler.sigterm();
+    let Some(status) = crawler.wait_for(Duration::from_secs(10)) else {
+        panic!("still running 10 s after SIGTERM\n{}", crawler.logs());
+    };
+    eprintln!(
+        "exited {:?} after SIGTERM during the exports",
+        signalled.elapsed()
+    );
+    assert!(status.success(), "exit {status:?}\n{}", crawler.logs());
+    for (table, kind) in [
+        ("T_WC_TMDB_MOVIE_ID_IMPORT", Kind::Movie),
+        ("T_WC_TMDB_PERSON_ID_IMPORT", Kind::Person),
+        ("T_WC_TMDB_TV_SERIE_ID_IMPORT", Kind::Tv),
+    ] {
+        let rows = count(&db, &conn, table, None).await;
+        let whole = cat.export_ids(kind).len() as i64;
+        assert!(
+            rows == 0 || rows == whole,
+            "{table}: {rows} of {whole} rows"
+        );
+    }
+    assert_eq!(count(&db, &conn, "T_WC_TMDB_MOVIE", None).await, 0);
+    assert_eq!(var(&conn, RUN_LOCK).await, "", "the lock was not released");
+}
+
+/// Requests that never answer: no entity completes, so after `stall_timeout` the run ends
+/// with exit code 1, a log line per process saying where it stood, and the lock released.
+#[tokio::test]
+async fn a_stalled_run_ends_with_exit_1_and_names_its_processes_on_sqlite() {
+    let Some(db) = TestDb::create(Backend::Sqlite, "runs_stall").await else {
+        return;
+    };
+    crawler_ok(&db.url, &["migrate", "up"]);
+    let fake = slow_fake(120);
+    let conn = db.connect().await;
+    let mut env = crawler_env(&fake, &db, 4);
+    env.push(("TMDB_CRAWLER_STALL_TIMEOUT".to_owned(), "3".to_owned()));
+    let mut crawler = Running::spawn(&env, &["run", "--process", "41-47,2,3"]);
+    wait_for_rows(&db, &conn, &mut crawler, "T_WC_TMDB_MOVIE", 4).await;
+    // From now on every answer takes two minutes (the client's timeout is one).
+    fake.knobs.set_latency(Duration::from_secs(120));
+    let Some(status) = crawler.wait_for(Duration::from_secs(30)) else {
+        panic!("a stalled run still runs 30 s later\n{}", crawler.logs());
+    };
+    let stderr = crawler.output("stderr");
+    assert_eq!(status.code(), Some(1), "{}", crawler.logs());
+    assert!(
+        stderr.contains("stalled") && stderr.contains("2 (newmovies)"),
+        "the log does not say where the processes stood\n{}",
+        crawler.logs()
+    );
+    assert_eq!(var(&conn, RUN_LOCK).await, "", "the lock was not released");
 }

@@ -31,7 +31,6 @@
 //! be read ends the poll with an error, after the outstanding fetches have answered.
 
 use std::collections::HashSet;
-use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 
@@ -46,7 +45,6 @@ use tracing::Instrument;
 
 use crate::actors::fetch::{Fetch, FetchOutcome};
 use crate::actors::writer::{DbWriter, SetServerVariables};
-use crate::records::EntityKind;
 use crate::store::entities::LEDGER_TABLE;
 use crate::store::server_vars::{self, local_now};
 use crate::tmdb::client::{Fetched, TmdbClient, TmdbRequest};
@@ -57,69 +55,7 @@ pub const MAX_WINDOW_DAYS: u64 = 14;
 /// TMDb serves pages 1..=500 of a list (100 ids each); a window listing more is split.
 pub const MAX_PAGES: i64 = 500;
 
-/// The three change feeds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ChangesKind {
-    Movie,
-    Person,
-    Tv,
-}
-
-impl ChangesKind {
-    pub const ALL: [ChangesKind; 3] = [ChangesKind::Movie, ChangesKind::Person, ChangesKind::Tv];
-
-    /// 51, 52, 53.
-    pub fn process(self) -> u16 {
-        match self {
-            ChangesKind::Movie => 51,
-            ChangesKind::Person => 52,
-            ChangesKind::Tv => 53,
-        }
-    }
-
-    pub fn from_process(number: u16) -> Option<ChangesKind> {
-        ChangesKind::ALL.into_iter().find(|k| k.process() == number)
-    }
-
-    /// The API path segment: `movie`, `person`, `tv`.
-    pub fn api_segment(self) -> &'static str {
-        self.entity().api_segment()
-    }
-
-    /// The token of the server-variable names: `movie`, `person`, `serie`.
-    pub fn var_token(self) -> &'static str {
-        match self {
-            ChangesKind::Movie => "movie",
-            ChangesKind::Person => "person",
-            ChangesKind::Tv => "serie",
-        }
-    }
-
-    /// The entity kind the feed lists (its table, key and ledger name).
-    pub fn entity(self) -> EntityKind {
-        match self {
-            ChangesKind::Movie => EntityKind::Movie,
-            ChangesKind::Person => EntityKind::Person,
-            ChangesKind::Tv => EntityKind::Series,
-        }
-    }
-
-    /// `strtmdbcrawlerchanges<token>date`: the next day to poll.
-    pub fn date_var(self) -> String {
-        format!("strtmdbcrawlerchanges{}date", self.var_token())
-    }
-
-    /// `strtmdbcrawlerchanges<token>count`: ids re-fetched in the last completed window.
-    pub fn count_var(self) -> String {
-        format!("strtmdbcrawlerchanges{}count", self.var_token())
-    }
-}
-
-impl fmt::Display for ChangesKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.api_segment())
-    }
-}
+pub use crate::process::ChangesKind;
 
 /// The value to pass as [`PollChanges::today`]: the date in the configured zone, or the UTC date
 /// when that is earlier. TMDb's change days are UTC days; in zones east of UTC the local date
@@ -144,10 +80,12 @@ pub struct PollChanges {
     /// Stop after this many fetches; the window being polled then stays to do.
     pub limit: Option<u64>,
     /// Set on SIGTERM: no new fetch is sent, the window being polled stays to do.
-    pub stop: crate::actors::coordinator::StopSignal,
+    pub stop: crate::shutdown::StopSignal,
     /// The cursor and first page read ahead by [`PrepareChanges`]; used when made for the same
     /// `today`.
     pub prepared: Option<FeedStart>,
+    /// Beaten by every page read and every fetch answered (the run's stall watchdog).
+    pub heartbeat: crate::watchdog::Heartbeat,
 }
 
 /// Read a feed's start ahead, while other work runs: its cursor, whether the not-found ledger
@@ -307,6 +245,7 @@ impl Handler<PollChanges> for ChangesPoller {
                 .prepared
                 .filter(|p| p.kind == msg.kind && p.today == msg.today),
             context: format!("changes {}", msg.kind.process()),
+            heartbeat: msg.heartbeat,
             report: ChangesReport::default(),
             fatal: None,
         };
@@ -406,10 +345,11 @@ struct Poll {
     max_in_flight: usize,
     include_adult: bool,
     limit: Option<u64>,
-    stop: crate::actors::coordinator::StopSignal,
+    stop: crate::shutdown::StopSignal,
     /// Taken by the first window when it is the prepared one.
     prepared: Option<FeedStart>,
     context: String,
+    heartbeat: crate::watchdog::Heartbeat,
     report: ChangesReport,
     /// The first fatal fetch failure.
     fatal: Option<ChangesError>,
@@ -639,6 +579,7 @@ impl Poll {
                 },
             };
             self.report.pages += 1;
+            self.heartbeat.beat();
             let total = list.total_pages.unwrap_or(0);
             let more = page < Ord::min(total, MAX_PAGES);
             // Without a limit every page is read: the next one is requested now and arrives
@@ -764,6 +705,7 @@ impl Poll {
     }
 
     fn settle(&mut self, id: u64, answer: Result<FetchOutcome, MailboxError>) {
+        self.heartbeat.beat();
         let reason = match answer {
             Ok(FetchOutcome::Stored(_)) => {
                 self.report.stored += 1;

@@ -86,6 +86,8 @@ pub struct DownloadExports {
     pub date: NaiveDate,
     pub overlap_index_builds: bool,
     pub events: mpsc::UnboundedSender<ExportEvent>,
+    /// Beaten by every batch written (the run's stall watchdog).
+    pub heartbeat: crate::watchdog::Heartbeat,
 }
 
 #[derive(Debug)]
@@ -166,6 +168,7 @@ impl Handler<DownloadExports> for ExportDownloader {
                 let (loaded_tx, loaded_rx) = oneshot::channel();
                 let events = msg.events.clone();
                 let (http, writer) = (http.clone(), writer.clone());
+                let heartbeat = msg.heartbeat.clone();
                 let span = tracing::info_span!(
                     "process",
                     number = kind.process(),
@@ -173,7 +176,8 @@ impl Handler<DownloadExports> for ExportDownloader {
                 );
                 let import = actix_rt::spawn(
                     async move {
-                        let result = import_kind(http, writer, kind, urls, loaded_tx).await;
+                        let result =
+                            import_kind(http, writer, kind, urls, loaded_tx, heartbeat).await;
                         let _ = events.send(ExportEvent::Finished(kind, result));
                     }
                     .instrument(span),
@@ -199,6 +203,7 @@ async fn import_kind(
     kind: ExportKind,
     urls: Vec<(String, String)>,
     loaded: oneshot::Sender<()>,
+    heartbeat: crate::watchdog::Heartbeat,
 ) -> Result<ExportReport, ExportError> {
     let started = Instant::now();
     let import_err = |source| ExportError::Import {
@@ -213,7 +218,7 @@ async fn import_kind(
     let mut report = ExportReport::default();
     let mut outcome = Ok(());
     for (url, name) in &urls {
-        match stream_file(&http, &writer, kind, url, name).await {
+        match stream_file(&http, &writer, kind, url, name, &heartbeat).await {
             Ok(part) => {
                 report.lines += part.lines;
                 report.rows += part.rows;
@@ -268,6 +273,7 @@ async fn stream_file(
     kind: ExportKind,
     url: &str,
     name: &str,
+    heartbeat: &crate::watchdog::Heartbeat,
 ) -> Result<ExportReport, ExportError> {
     let file = name.to_owned();
     let mut response =
@@ -320,6 +326,7 @@ async fn stream_file(
                 && let Some(oldest) = pending.pop_front()
             {
                 finish(oldest.await)?;
+                heartbeat.beat();
             }
             pending.push_back(writer.send(ImportBatch {
                 kind: write_kind,

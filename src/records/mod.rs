@@ -44,8 +44,15 @@ impl EntityKind {
         EntityKind::List,
     ];
 
-    /// `ENTITY_TYPE` in the not-found ledger, as the later Python crawler wrote it.
+    /// `ENTITY_TYPE` in the not-found ledger, as the later Python crawler wrote it; also the
+    /// token of process listings and logs.
     pub fn ledger_name(self) -> &'static str {
+        self.token()
+    }
+
+    /// Lower-case token: series are "serie", like the `T_WC_TMDB_SERIE` tables and the
+    /// inherited server-variable names.
+    pub fn token(self) -> &'static str {
         match self {
             EntityKind::Movie => "movie",
             EntityKind::Series => "serie",

@@ -52,22 +52,6 @@ impl ExportKind {
         ExportKind::ProductionCompany,
     ];
 
-    pub fn from_process(number: u16) -> Option<ExportKind> {
-        ExportKind::ALL.into_iter().find(|k| k.process() == number)
-    }
-
-    pub fn process(self) -> u16 {
-        match self {
-            ExportKind::Movie => 41,
-            ExportKind::Person => 42,
-            ExportKind::Collection => 43,
-            ExportKind::TvSeries => 44,
-            ExportKind::Keyword => 45,
-            ExportKind::TvNetwork => 46,
-            ExportKind::ProductionCompany => 47,
-        }
-    }
-
     /// The `<kind>` of `<kind>_ids_MM_DD_YYYY.json.gz`, also used in server variable names.
     pub fn file_stem(self) -> &'static str {
         match self {

@@ -47,6 +47,7 @@ use chrono::{Duration, NaiveDateTime};
 use sea_orm::sea_query::{Alias, Cond, Expr, ExprTrait, Func, Order, Query, SelectStatement};
 use sea_orm::{ConnectionTrait, DbBackend, DbErr, QueryResult, Value};
 
+use crate::process::Cap;
 use crate::records::EntityKind;
 use crate::store::entities::LEDGER_TABLE;
 
@@ -165,17 +166,7 @@ pub struct Page {
 /// The entity kind whose fetcher handles the ids of `process`; `None` for numbers that are
 /// not id selections (exports 41-47, changes 51-53) or do not exist.
 pub fn selection_kind(process: u16) -> Option<EntityKind> {
-    Some(match process {
-        2 | 7 | 9 | 11 | 14 | 22 | 23 | 32 => EntityKind::Movie,
-        3 | 8 | 15 | 24 | 31 => EntityKind::Person,
-        4 | 16 | 33 => EntityKind::Series,
-        1 | 10 | 25 => EntityKind::Collection,
-        17 | 26 => EntityKind::Company,
-        18 | 27 => EntityKind::Network,
-        12 => EntityKind::Keyword,
-        13 => EntityKind::List,
-        _ => return None,
-    })
+    crate::process::id_process(process).map(|(kind, _)| kind)
 }
 
 /// The next page of at most `size` ids (0 counts as 1) of `process`, after `after` (`None`:
@@ -376,171 +367,135 @@ fn refresh(kind: EntityKind, params: &SelectionParams) -> Shape {
 
 fn plan(process: u16, params: &SelectionParams) -> Option<Plan> {
     use EntityKind as K;
-    let kind = selection_kind(process)?;
-    let new_cap = Some(u64::from(params.new_max_per_run));
-    let refresh_cap = Some(u64::from(params.refresh_max_per_run));
+    let (kind, ids) = crate::process::id_process(process)?;
+    let cap = match ids.cap {
+        Cap::None => None,
+        Cap::New => Some(u64::from(params.new_max_per_run)),
+        Cap::Refresh => Some(u64::from(params.refresh_max_per_run)),
+    };
     let (movie, _) = K::Movie.table();
     let (person, _) = K::Person.table();
-    let (shape, cap) = match process {
-        1 => (
-            Shape::ById(vec![new_ids(
-                "T_WC_TMDB_COLLECTION_ID_IMPORT",
-                K::Collection,
-                true,
-            )]),
-            new_cap,
-        ),
+    let shape = match process {
+        1 => Shape::ById(vec![new_ids(
+            "T_WC_TMDB_COLLECTION_ID_IMPORT",
+            K::Collection,
+            true,
+        )]),
         2..=4 => {
             let import = match process {
                 2 => "T_WC_TMDB_MOVIE_ID_IMPORT",
                 3 => "T_WC_TMDB_PERSON_ID_IMPORT",
                 _ => "T_WC_TMDB_TV_SERIE_ID_IMPORT",
             };
-            (
-                Shape::Sorted(
-                    new_ids(import, kind, true),
-                    Sort::MostPopularFirst("popularity"),
-                ),
-                new_cap,
+            Shape::Sorted(
+                new_ids(import, kind, true),
+                Sort::MostPopularFirst("popularity"),
             )
         }
-        7 => (
-            Shape::Sorted(
-                stored(
-                    K::Movie,
-                    Cond::all().add(col(movie, "TIM_KEYWORDS_COMPLETED").is_null()),
-                ),
-                Sort::MostPopularFirst("POPULARITY"),
+        7 => Shape::Sorted(
+            stored(
+                K::Movie,
+                Cond::all().add(col(movie, "TIM_KEYWORDS_COMPLETED").is_null()),
             ),
-            None,
+            Sort::MostPopularFirst("POPULARITY"),
         ),
         8 => {
             if !params.schema.person_crawler_version {
                 return None;
             }
-            (
-                Shape::Sorted(
-                    stored(
-                        K::Person,
-                        Cond::all().add(col(person, "CRAWLER_VERSION").lte(2)),
-                    ),
-                    Sort::MostPopularFirst("POPULARITY"),
-                ),
-                None,
-            )
-        }
-        9 => (
             Shape::Sorted(
                 stored(
-                    K::Movie,
-                    Cond::all().add(none_in(
-                        "T_WC_TMDB_MOVIE_LANG",
-                        "ID_MOVIE",
-                        (movie, "ID_MOVIE"),
-                        [
-                            col("T_WC_TMDB_MOVIE_LANG", "LANG").eq(params.language()),
-                            col("T_WC_TMDB_MOVIE_LANG", "DELETED").eq(0),
-                        ],
-                    )),
+                    K::Person,
+                    Cond::all().add(col(person, "CRAWLER_VERSION").lte(2)),
                 ),
                 Sort::MostPopularFirst("POPULARITY"),
+            )
+        }
+        9 => Shape::Sorted(
+            stored(
+                K::Movie,
+                Cond::all().add(none_in(
+                    "T_WC_TMDB_MOVIE_LANG",
+                    "ID_MOVIE",
+                    (movie, "ID_MOVIE"),
+                    [
+                        col("T_WC_TMDB_MOVIE_LANG", "LANG").eq(params.language()),
+                        col("T_WC_TMDB_MOVIE_LANG", "DELETED").eq(0),
+                    ],
+                )),
             ),
-            None,
+            Sort::MostPopularFirst("POPULARITY"),
         ),
         10 => {
             let (collection, pk) = K::Collection.table();
-            (
-                Shape::ById(vec![stored(
-                    K::Collection,
-                    Cond::all().add(none_in(
-                        "T_WC_TMDB_COLLECTION_LANG",
-                        "ID_COLLECTION",
-                        (collection, pk),
-                        [
-                            col("T_WC_TMDB_COLLECTION_LANG", "LANG").eq(params.language()),
-                            col("T_WC_TMDB_COLLECTION_LANG", "DELETED").eq(0),
-                        ],
-                    )),
-                )]),
-                None,
-            )
+            Shape::ById(vec![stored(
+                K::Collection,
+                Cond::all().add(none_in(
+                    "T_WC_TMDB_COLLECTION_LANG",
+                    "ID_COLLECTION",
+                    (collection, pk),
+                    [
+                        col("T_WC_TMDB_COLLECTION_LANG", "LANG").eq(params.language()),
+                        col("T_WC_TMDB_COLLECTION_LANG", "DELETED").eq(0),
+                    ],
+                )),
+            )])
         }
-        11 => (
-            Shape::Sorted(
-                stored(
-                    K::Movie,
-                    Cond::all().add(
-                        col(movie, "TIM_CREDITS_COMPLETED")
-                            .lt(params.now - Duration::days(ROLLING_REFRESH_DAYS)),
-                    ),
+        11 => Shape::Sorted(
+            stored(
+                K::Movie,
+                Cond::all().add(
+                    col(movie, "TIM_CREDITS_COMPLETED")
+                        .lt(params.now - Duration::days(ROLLING_REFRESH_DAYS)),
                 ),
-                Sort::OldestFirst("TIM_CREDITS_COMPLETED"),
             ),
-            new_cap,
+            Sort::OldestFirst("TIM_CREDITS_COMPLETED"),
         ),
         12 => {
             let import = "T_WC_TMDB_KEYWORD_ID_IMPORT";
             let lang = "T_WC_TMDB_KEYWORD_ID_IMPORT_LANG";
-            (
-                Shape::ById(vec![Source {
-                    table: import,
-                    id: "id",
-                    filter: Cond::all().add(none_in(
-                        lang,
-                        "id",
-                        (import, "id"),
-                        [col(lang, "LANG").eq(params.language())],
-                    )),
-                    distinct: false,
-                }]),
-                new_cap,
-            )
+            Shape::ById(vec![Source {
+                table: import,
+                id: "id",
+                filter: Cond::all().add(none_in(
+                    lang,
+                    "id",
+                    (import, "id"),
+                    [col(lang, "LANG").eq(params.language())],
+                )),
+                distinct: false,
+            }])
         }
-        13 => (Shape::ById(vec![stored(K::List, Cond::all())]), None),
-        14 => (
-            Shape::ById(vec![absent_from_export(
-                K::Movie,
-                "T_WC_TMDB_MOVIE_ID_IMPORT",
-                true,
-                params,
-            )]),
-            None,
-        ),
-        15 => (
-            Shape::ById(vec![absent_from_export(
-                K::Person,
-                "T_WC_TMDB_PERSON_ID_IMPORT",
-                true,
-                params,
-            )]),
-            None,
-        ),
-        16 => (
-            Shape::ById(vec![absent_from_export(
-                K::Series,
-                "T_WC_TMDB_TV_SERIE_ID_IMPORT",
-                false,
-                params,
-            )]),
-            None,
-        ),
-        17 => (
-            Shape::ById(vec![new_ids(
-                "T_WC_TMDB_PRODUCTION_COMPANY_ID_IMPORT",
-                K::Company,
-                false,
-            )]),
-            new_cap,
-        ),
-        18 => (
-            Shape::ById(vec![new_ids(
-                "T_WC_TMDB_TV_NETWORK_ID_IMPORT",
-                K::Network,
-                false,
-            )]),
-            new_cap,
-        ),
-        22 | 24 | 25 | 26 | 27 => (refresh(kind, params), refresh_cap),
+        13 => Shape::ById(vec![stored(K::List, Cond::all())]),
+        14 => Shape::ById(vec![absent_from_export(
+            K::Movie,
+            "T_WC_TMDB_MOVIE_ID_IMPORT",
+            true,
+            params,
+        )]),
+        15 => Shape::ById(vec![absent_from_export(
+            K::Person,
+            "T_WC_TMDB_PERSON_ID_IMPORT",
+            true,
+            params,
+        )]),
+        16 => Shape::ById(vec![absent_from_export(
+            K::Series,
+            "T_WC_TMDB_TV_SERIE_ID_IMPORT",
+            false,
+            params,
+        )]),
+        17 => Shape::ById(vec![new_ids(
+            "T_WC_TMDB_PRODUCTION_COMPANY_ID_IMPORT",
+            K::Company,
+            false,
+        )]),
+        18 => Shape::ById(vec![new_ids(
+            "T_WC_TMDB_TV_NETWORK_ID_IMPORT",
+            K::Network,
+            false,
+        )]),
+        22 | 24 | 25 | 26 | 27 => refresh(kind, params),
         23 => {
             let wikidata = "T_WC_WIKIDATA_MOVIE";
             let movie_qid = col(movie, "ID_WIKIDATA");
@@ -557,39 +512,27 @@ fn plan(process: u16, params: &SelectionParams) -> Option<Plan> {
                             .not()),
                 ],
             );
-            (
-                Shape::ById(vec![stored(
-                    K::Movie,
-                    Cond::all()
-                        .add(movie_qid.clone().is_null().or(movie_qid.eq("")))
-                        .add(Expr::exists(matching_item)),
-                )]),
-                None,
-            )
-        }
-        31 => (
-            Shape::ById(vec![
-                missing("T_WC_TMDB_PERSON_MOVIE", "ID_PERSON", K::Person),
-                missing("T_WC_TMDB_PERSON_SERIE", "ID_PERSON", K::Person),
-            ]),
-            None,
-        ),
-        32 => (
-            Shape::ById(vec![missing(
-                "T_WC_TMDB_PERSON_MOVIE",
-                "ID_MOVIE",
+            Shape::ById(vec![stored(
                 K::Movie,
-            )]),
-            None,
-        ),
-        33 => (
-            Shape::ById(vec![missing(
-                "T_WC_TMDB_PERSON_SERIE",
-                "ID_SERIE",
-                K::Series,
-            )]),
-            None,
-        ),
+                Cond::all()
+                    .add(movie_qid.clone().is_null().or(movie_qid.eq("")))
+                    .add(Expr::exists(matching_item)),
+            )])
+        }
+        31 => Shape::ById(vec![
+            missing("T_WC_TMDB_PERSON_MOVIE", "ID_PERSON", K::Person),
+            missing("T_WC_TMDB_PERSON_SERIE", "ID_PERSON", K::Person),
+        ]),
+        32 => Shape::ById(vec![missing(
+            "T_WC_TMDB_PERSON_MOVIE",
+            "ID_MOVIE",
+            K::Movie,
+        )]),
+        33 => Shape::ById(vec![missing(
+            "T_WC_TMDB_PERSON_SERIE",
+            "ID_SERIE",
+            K::Series,
+        )]),
         _ => return None,
     };
     Some(Plan { kind, shape, cap })
@@ -688,7 +631,7 @@ async fn by_id<C: ConnectionTrait>(
 /// credit rows), so it is in the snapshot, or was written since, so its `TIM_UPDATED` is at
 /// least the run's start.
 pub fn selects_ahead(process: u16) -> bool {
-    matches!(process, 31..=33)
+    crate::process::id_process(process).is_some_and(|(_, ids)| ids.selects_ahead)
 }
 
 /// Every id a [`selects_ahead`] process would select now; ascending. Empty for other processes.
@@ -900,7 +843,7 @@ mod tests {
             if let Some(kind) = kind {
                 assert_eq!(
                     kind.ledger_name(),
-                    process.kind.as_str(),
+                    process.kind.token(),
                     "process {}",
                     process.number
                 );
