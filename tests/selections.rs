@@ -8,9 +8,8 @@ use chrono::{NaiveDate, NaiveDateTime};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, SimpleExpr, Table};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement, Value};
 use support::db::{Backend, TestDb};
-use tmdb_crawler::store::selections::{
-    self, Cursor, DEFAULT_NEW_MAX_PER_RUN, SchemaFlags, SelectionParams,
-};
+use tmdb_crawler::store::schema::SchemaFlags;
+use tmdb_crawler::store::selections::{self, Cursor, DEFAULT_NEW_MAX_PER_RUN, SelectionParams};
 
 const PAGE: u64 = 2;
 

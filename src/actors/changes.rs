@@ -45,7 +45,7 @@ use tracing::Instrument;
 
 use crate::actors::fetch::{Fetch, FetchOutcome};
 use crate::actors::writer::{DbWriter, SetServerVariables};
-use crate::store::entities::LEDGER_TABLE;
+use crate::store::schema::{LEDGER_TABLE, LiveSchema};
 use crate::store::server_vars::{self, local_now};
 use crate::tmdb::client::{Fetched, TmdbClient, TmdbRequest};
 use crate::tmdb::payload::ChangesList;
@@ -283,10 +283,7 @@ async fn prepare(
     if cursor > last {
         return None;
     }
-    let ledger = sea_orm_migration::SchemaManager::new(&db)
-        .has_table(LEDGER_TABLE)
-        .await
-        .ok()?;
+    let ledger = LiveSchema::load(&db).await.ok()?.has_table(LEDGER_TABLE);
     let end = window_end(cursor, last, MAX_WINDOW_DAYS);
     match feed_page(client, kind, cursor, end, 1).await {
         Ok(first_page) => Some(FeedStart {
@@ -402,9 +399,7 @@ impl Poll {
                     tracing::info!(cursor = %start, last_complete_day = %last, "nothing to poll yet");
                     return Ok(());
                 }
-                let ledger = sea_orm_migration::SchemaManager::new(&self.db)
-                    .has_table(LEDGER_TABLE)
-                    .await?;
+                let ledger = LiveSchema::load(&self.db).await?.has_table(LEDGER_TABLE);
                 (start, ledger)
             }
         };

@@ -18,9 +18,10 @@ use sea_orm::{DatabaseConnection, DbErr};
 use std::rc::Rc;
 
 use crate::records::{EntityKind, EntityRecord};
-use crate::store::entities::{self, EntityWriteError, LiveSchema, WriteSummary};
+use crate::store::entities::{self, EntityWriteError, WriteSummary};
 use crate::store::imports::{self, ExportKind, ImportError, ImportRow};
 use crate::store::retry::{self, RetryPolicy};
+use crate::store::schema::LiveSchema;
 use crate::store::server_vars;
 
 pub struct DbWriter {

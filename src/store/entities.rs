@@ -14,16 +14,12 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{Duration, NaiveDateTime};
 use sea_orm::sea_query::{Alias, Cond, Expr, ExprTrait, Query, SimpleExpr};
-use sea_orm::{
-    ConnectionTrait, DatabaseConnection, DbBackend, DbErr, QueryResult, Statement,
-    TransactionTrait, Value,
-};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, QueryResult, TransactionTrait, Value};
 
 use crate::records::{Cells, ChildSet, EntityKind, EntityRecord, MainRow, Stale, value_key};
 use crate::store::retry;
+use crate::store::schema::{LEDGER_TABLE, LiveSchema};
 
-/// Not-found ledger (added by the 2026-08 migration).
-pub const LEDGER_TABLE: &str = "T_WC_TMDB_ID_NOT_FOUND";
 /// First retry a week after TMDb said 34, then a week more per confirmation, up to 26 weeks.
 const LEDGER_RETRY_DAYS: i64 = 7;
 const LEDGER_MAX_FACTOR: i64 = 26;
@@ -97,68 +93,6 @@ pub struct WriteSummary {
     pub unchanged: usize,
     /// Values cut to their column length (or stripped of NUL characters).
     pub truncated: usize,
-}
-
-/// The columns each table has in the connected database, and the length of its text columns.
-#[derive(Debug, Clone, Default)]
-pub struct LiveSchema {
-    tables: HashMap<String, HashMap<String, Option<usize>>>,
-}
-
-impl LiveSchema {
-    /// Reads the column list of every table once.
-    pub async fn load(db: &DatabaseConnection) -> Result<LiveSchema, DbErr> {
-        let backend = db.get_database_backend();
-        let sql = match backend {
-            DbBackend::MySql => {
-                "SELECT TABLE_NAME, COLUMN_NAME, COLUMN_TYPE FROM information_schema.COLUMNS \
-                 WHERE TABLE_SCHEMA = DATABASE()"
-            }
-            DbBackend::Postgres => {
-                "SELECT table_name::text, column_name::text, \
-                 CASE WHEN character_maximum_length IS NULL THEN data_type::text \
-                 ELSE 'varchar(' || character_maximum_length::text || ')' END \
-                 FROM information_schema.columns WHERE table_schema = current_schema()"
-            }
-            _ => {
-                "SELECT m.name, p.name, p.type FROM sqlite_master m \
-                 JOIN pragma_table_info(m.name) p WHERE m.type = 'table'"
-            }
-        };
-        let rows = db
-            .query_all_raw(Statement::from_string(backend, sql))
-            .await?;
-        let mut tables: HashMap<String, HashMap<String, Option<usize>>> = HashMap::new();
-        for row in rows {
-            let table: String = row.try_get_by_index(0)?;
-            let column: String = row.try_get_by_index(1)?;
-            let ty: String = row.try_get_by_index(2)?;
-            tables
-                .entry(table)
-                .or_default()
-                .insert(column, varchar_length(&ty));
-        }
-        Ok(LiveSchema { tables })
-    }
-
-    pub fn has_table(&self, table: &str) -> bool {
-        self.tables.contains_key(table)
-    }
-
-    fn columns(&self, table: &str) -> Option<&HashMap<String, Option<usize>>> {
-        self.tables.get(table)
-    }
-}
-
-/// `varchar(250)` / `character varying(250)` → 250.
-fn varchar_length(ty: &str) -> Option<usize> {
-    let lower = ty.to_ascii_lowercase();
-    if !(lower.starts_with("varchar") || lower.starts_with("char")) {
-        return None;
-    }
-    let open = lower.find('(')?;
-    let close = lower[open..].find(')')? + open;
-    lower[open + 1..close].trim().parse().ok()
 }
 
 /// Keeps the cells the table has, cut to length; counts what was changed.
@@ -708,7 +642,10 @@ pub async fn ledger_counts(
     db: &DatabaseConnection,
     now: NaiveDateTime,
 ) -> Result<Option<(i64, i64)>, DbErr> {
-    if !crate::store::selections::has_column(db, LEDGER_TABLE, "ID_ENTITY").await? {
+    if !LiveSchema::load(db)
+        .await?
+        .has_column(LEDGER_TABLE, "ID_ENTITY")
+    {
         return Ok(None);
     }
     let count = |waiting: bool| {
@@ -766,16 +703,6 @@ mod tests {
             }
             .is_transient()
         );
-    }
-
-    #[test]
-    fn varchar_lengths_are_read_from_every_spelling() {
-        assert_eq!(varchar_length("varchar(250)"), Some(250));
-        assert_eq!(varchar_length("VARCHAR(20)"), Some(20));
-        assert_eq!(varchar_length("character varying"), None);
-        assert_eq!(varchar_length("varchar(12)"), Some(12));
-        assert_eq!(varchar_length("mediumtext"), None);
-        assert_eq!(varchar_length("int(11)"), None);
     }
 
     #[test]

@@ -4,6 +4,7 @@ pub mod entities;
 pub mod imports;
 pub mod retry;
 pub mod run_lock;
+pub mod schema;
 pub mod selections;
 pub mod server_vars;
 

@@ -44,12 +44,12 @@
 //! column names are this module's constants.
 
 use chrono::{Duration, NaiveDateTime};
-use sea_orm::sea_query::{Alias, Cond, Expr, ExprTrait, Func, Order, Query, SelectStatement};
-use sea_orm::{ConnectionTrait, DbBackend, DbErr, QueryResult, Value};
+use sea_orm::sea_query::{Alias, Cond, Expr, ExprTrait, Order, Query, SelectStatement};
+use sea_orm::{ConnectionTrait, DbErr, QueryResult, Value};
 
 use crate::process::Cap;
 use crate::records::EntityKind;
-use crate::store::entities::LEDGER_TABLE;
+use crate::store::schema::{LEDGER_TABLE, SchemaFlags};
 
 /// The Python crawler's per-run limit (`LIMIT 20000`) of processes 1-4, 11, 12, 17 and 18.
 pub const DEFAULT_NEW_MAX_PER_RUN: u32 = 20_000;
@@ -57,61 +57,6 @@ pub const DEFAULT_NEW_MAX_PER_RUN: u32 = 20_000;
 pub const ROLLING_REFRESH_DAYS: i64 = 14;
 /// Language of processes 9, 10 and 12 when none is configured (the Python literal).
 const FALLBACK_LANGUAGE: &str = "fr";
-
-/// Optional parts of the schema that selections depend on; probe them once per run.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct SchemaFlags {
-    /// `T_WC_TMDB_ID_NOT_FOUND` exists (2026-08 migration): ids it holds back are skipped.
-    pub ledger: bool,
-    /// `T_WC_TMDB_PERSON.CRAWLER_VERSION` exists (dropped by the 2026-08 schema): without it
-    /// process 8 selects nothing.
-    pub person_crawler_version: bool,
-}
-
-impl SchemaFlags {
-    /// Reads the catalogue (`information_schema`, or `pragma_table_info` on SQLite); a
-    /// missing table or column is `false`, never an error.
-    pub async fn probe<C: ConnectionTrait>(db: &C) -> Result<SchemaFlags, DbErr> {
-        Ok(SchemaFlags {
-            ledger: has_column(db, LEDGER_TABLE, "TIM_RETRY_AFTER").await?,
-            person_crawler_version: has_column(db, "T_WC_TMDB_PERSON", "CRAWLER_VERSION").await?,
-        })
-    }
-}
-
-/// Whether `table` exists and has `column`.
-pub async fn has_column<C: ConnectionTrait>(
-    db: &C,
-    table: &str,
-    column: &str,
-) -> Result<bool, DbErr> {
-    let mut q = Query::select();
-    match db.get_database_backend() {
-        DbBackend::MySql => {
-            q.column(Alias::new("COLUMN_NAME"))
-                .from((Alias::new("information_schema"), Alias::new("COLUMNS")))
-                .and_where(Expr::col(Alias::new("TABLE_SCHEMA")).eq(Func::cust("DATABASE")))
-                .and_where(Expr::col(Alias::new("TABLE_NAME")).eq(table))
-                .and_where(Expr::col(Alias::new("COLUMN_NAME")).eq(column));
-        }
-        DbBackend::Postgres => {
-            q.column(Alias::new("column_name"))
-                .from((Alias::new("information_schema"), Alias::new("columns")))
-                .and_where(Expr::col(Alias::new("table_schema")).eq(Func::cust("current_schema")))
-                .and_where(Expr::col(Alias::new("table_name")).eq(table))
-                .and_where(Expr::col(Alias::new("column_name")).eq(column));
-        }
-        _ => {
-            q.column(Alias::new("name"))
-                .from_function(
-                    Func::cust("pragma_table_info").arg(table),
-                    Alias::new("columns"),
-                )
-                .and_where(Expr::col(Alias::new("name")).eq(column));
-        }
-    }
-    Ok(db.query_one(&q).await?.is_some())
-}
 
 /// What a selection needs besides the database.
 #[derive(Debug, Clone)]
@@ -806,6 +751,7 @@ async fn sorted<C: ConnectionTrait>(
 mod tests {
     use super::*;
     use crate::process::{CATALOGUE, ProcessGroup};
+    use sea_orm::DbBackend;
 
     fn params() -> SelectionParams {
         SelectionParams {

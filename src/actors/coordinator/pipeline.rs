@@ -40,7 +40,8 @@ use crate::process::{self, IdProcess};
 use crate::records::EntityKind;
 use crate::shutdown::StopSignal;
 use crate::store::retry::{self, RetryPolicy};
-use crate::store::selections::{self, Cursor, Page, SchemaFlags, SelectionParams};
+use crate::store::schema::SchemaFlags;
+use crate::store::selections::{self, Cursor, Page, SelectionParams};
 use crate::store::server_vars::local_now;
 use crate::watchdog::Heartbeat;
 
