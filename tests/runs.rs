@@ -1442,6 +1442,13 @@ async fn sigterm_during_the_exports_exits_0_within_10s_on_sqlite() {
         signalled.elapsed()
     );
     assert!(status.success(), "exit {status:?}\n{}", crawler.logs());
+    assert!(
+        crawler
+            .output("stdout")
+            .contains("skipped, stopped before its import ended"),
+        "the exports ran on after the signal\n{}",
+        crawler.logs()
+    );
     for (table, kind) in [
         ("T_WC_TMDB_MOVIE_ID_IMPORT", Kind::Movie),
         ("T_WC_TMDB_PERSON_ID_IMPORT", Kind::Person),

@@ -8,6 +8,14 @@ use crate::actors::export::{self, DownloadExports, ExportError, ExportEvent, Exp
 use crate::store::imports::ExportKind;
 use crate::watchdog;
 
+/// What waiting on the export downloader ended with.
+enum Waited {
+    Event(ExportEvent),
+    AllDone,
+    Stopped,
+    Stalled,
+}
+
 impl Run {
     /// Processes 41-47. A day is imported once per kind (`…<kind>exportdate`, a name this
     /// crawler adds) and not at all when the Python crawler's global
@@ -88,21 +96,14 @@ impl Run {
             heartbeat: self.heartbeat.clone(),
         }));
         let mut reports = Vec::new();
-        // The events end when the downloader has finished every kind (its sender is dropped).
         loop {
-            let stop = self.stop.clone();
-            let next = async {
-                tokio::select! {
-                    biased;
-                    _ = stop.requested() => None,
-                    event = events.recv() => Some(event),
+            let event = match self.next_export_event(&mut events).await {
+                Waited::Event(event) => event,
+                Waited::AllDone => break,
+                Waited::Stalled => {
+                    return Err(self.stalled(format!("export import of {pending:?}")));
                 }
-            };
-            let event = match watchdog::within(&self.heartbeat, self.settings.stall_timeout, next)
-                .await
-            {
-                None => return Err(self.stalled(format!("export import of {pending:?}"))),
-                Some(None) => {
+                Waited::Stopped => {
                     tracing::warn!(unfinished = ?pending, "stop requested during the export import");
                     reports.extend(pending.iter().map(|kind| {
                         ProcessReport {
@@ -115,8 +116,6 @@ impl Run {
                     }));
                     return Ok(reports);
                 }
-                Some(Some(None)) => break,
-                Some(Some(Some(event))) => event,
             };
             self.heartbeat.beat();
             match event {
@@ -135,6 +134,24 @@ impl Run {
             return Err(RunError::WriterGone);
         }
         Ok(reports)
+    }
+
+    /// The downloader's next event, unless a stop or a stall comes first. The events end when
+    /// it has finished every kind (its sender is dropped).
+    async fn next_export_event(
+        &self,
+        events: &mut tokio::sync::mpsc::UnboundedReceiver<ExportEvent>,
+    ) -> Waited {
+        let next = async {
+            tokio::select! {
+                biased;
+                _ = self.stop.requested() => Waited::Stopped,
+                event = events.recv() => event.map_or(Waited::AllDone, Waited::Event),
+            }
+        };
+        watchdog::within(&self.heartbeat, self.settings.stall_timeout, next)
+            .await
+            .unwrap_or(Waited::Stalled)
     }
 
     /// An export began to load: the Python crawler's start variables.

@@ -47,8 +47,6 @@ pub const VAR_RUNTIME: &str = "strtmdbcrawlertotalruntime";
 
 /// Ids read from a selection at a time.
 pub const SELECTION_PAGE: u64 = 500;
-/// A run with work left and no completed work for this long ends itself.
-pub const DEFAULT_STALL_TIMEOUT: Duration = Duration::from_secs(600);
 
 /// `strtmdbcrawlerprocess<n>exportdate`: the export day a once-a-day process last ran for (a
 /// name this crawler adds; the Python crawler compared in memory within one run).
@@ -160,13 +158,10 @@ pub enum RunError {
     Stuck(String),
 }
 
+/// Runs the processes it is sent, one `RunProcesses` at a time.
 pub struct Coordinator {
-    db: DatabaseConnection,
-    writer: Addr<DbWriter>,
-    exports: Addr<ExportDownloader>,
-    workers: Option<EntityWorkers>,
-    settings: RunSettings,
-    stop: StopSignal,
+    /// What every run starts from.
+    run: Run,
 }
 
 impl Coordinator {
@@ -178,14 +173,17 @@ impl Coordinator {
         settings: RunSettings,
         stop: StopSignal,
     ) -> Self {
-        Coordinator {
+        let run = Run {
             db,
             writer,
             exports,
             workers,
             settings,
             stop,
-        }
+            heartbeat: Heartbeat::default(),
+            executed: String::new(),
+        };
+        Coordinator { run }
     }
 }
 
@@ -198,20 +196,16 @@ impl Handler<RunProcesses> for Coordinator {
 
     fn handle(&mut self, msg: RunProcesses, _ctx: &mut Self::Context) -> Self::Result {
         let run = Run {
-            db: self.db.clone(),
-            writer: self.writer.clone(),
-            exports: self.exports.clone(),
-            workers: self.workers.clone(),
-            settings: self.settings.clone(),
-            stop: self.stop.clone(),
             heartbeat: Heartbeat::default(),
             executed: String::new(),
+            ..self.run.clone()
         };
         Box::pin(run.execute(msg))
     }
 }
 
 /// One run's state: its actors, and what it has executed so far (for `…processesexecuted`).
+#[derive(Clone)]
 struct Run {
     db: DatabaseConnection,
     writer: Addr<DbWriter>,
