@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use actix::Actor;
-use fake_tmdb::{FakeTmdb, FakeTmdbConfig};
+use fake_tmdb::{FakeTmdb, FakeTmdbConfig, FaultKind};
 use tmdb_crawler::actors::rate_limiter::{GetStats, LimiterStats, RateLimit, RateLimiter};
 use tmdb_crawler::config::Secret;
 use tmdb_crawler::tmdb::client::{
@@ -196,6 +196,75 @@ async fn status_34_is_not_found_after_one_request() {
     let result = h.client.get::<serde_json::Value>(&request).await;
     assert!(matches!(result, Ok(Fetched::NotFound)), "{result:?}");
     assert_eq!(fake.total_requests(), 1);
+}
+
+/// A proxy's HTML 404 is not TMDb saying "gone": the live movie is retried, never reported
+/// not found; when every answer is such a page, the request ends as a failure after 5 tries.
+#[actix_rt::test]
+async fn a_404_without_status_34_is_retried_not_taken_for_gone() {
+    let fake = server(|c| {
+        c.knobs.set_fault_kinds(&[FaultKind::ProxyNotFound]);
+        c.knobs.set_fault_rate(0.5);
+    });
+    let h = client(&fake, key_auth(), 200, 10, |s| {
+        s.backoff_base = Duration::from_millis(5);
+        s.backoff_max = Duration::from_millis(20);
+    });
+    // One at a time: every other answer is the proxy's page, so each is retried once at most.
+    let n = 40;
+    for path in movie_paths(&fake, n) {
+        let result = h
+            .client
+            .get::<serde_json::Value>(&TmdbRequest::new(path))
+            .await;
+        assert!(matches!(result, Ok(Fetched::Found(_))), "{result:?}");
+    }
+    assert!(
+        fake.total_requests() >= (n + n / 2 - 1) as u64,
+        "no proxy 404 was served"
+    );
+
+    fake.knobs.set_fault_rate(1.0);
+    let id = fake.catalogue().movie_ids()[0];
+    let result = h
+        .client
+        .get::<serde_json::Value>(&TmdbRequest::new(format!("/3/movie/{id}")))
+        .await;
+    assert!(
+        matches!(result, Err(TmdbError::RetriesExhausted { attempts: 5, .. })),
+        "{result:?}"
+    );
+}
+
+/// A body that stops half way is cut at the request timeout and retried: every request ends,
+/// and no stalled one keeps its rate-limiter slot (4 slots, 40 requests).
+#[actix_rt::test]
+async fn a_stalled_body_times_out_and_is_retried() {
+    let fake = server(|c| {
+        c.knobs.set_fault_kinds(&[FaultKind::StalledBody]);
+        c.knobs.set_fault_rate(0.25);
+    });
+    let h = client(&fake, key_auth(), 200, 4, |s| {
+        s.request_timeout = Duration::from_millis(300);
+        s.backoff_base = Duration::from_millis(5);
+        s.backoff_max = Duration::from_millis(20);
+    });
+    let n = 40;
+    let started = Instant::now();
+    let results = tokio::time::timeout(
+        Duration::from_secs(30),
+        get_all(&h.client, movie_paths(&fake, n)),
+    )
+    .await
+    .expect("stalled bodies held the requests");
+    for result in results {
+        assert!(matches!(result, Ok(Fetched::Found(_))), "{result:?}");
+    }
+    assert!(fake.total_requests() > n as u64, "no body stalled");
+    eprintln!(
+        "{n} requests with 25 % stalled bodies in {:?}",
+        started.elapsed()
+    );
 }
 
 #[actix_rt::test]

@@ -2,7 +2,8 @@
 //!
 //! What the network does and what the crawler does about it:
 //! - 2xx with a complete JSON body: parsed into the caller's type.
-//! - 404 (TMDb `status_code` 34): [`Fetched::NotFound`], which is data, not an error.
+//! - 404 whose body is TMDb's `status_code` 34: [`Fetched::NotFound`], which is data, not an
+//!   error; any other 404 is transient.
 //! - 401 (`status_code` 7 or 10): [`TmdbError::InvalidCredentials`], fatal for the run.
 //! - 429: the limiter pauses every requester, then the request is sent again.
 //! - 5xx, timeouts, refused or reset connections, truncated or non-JSON bodies: retried with
@@ -60,7 +61,8 @@ pub struct ClientSettings {
     /// The connector's connection limit; equal to the limiter's in-flight cap.
     pub max_in_flight: u32,
     pub connect_timeout: Duration,
-    /// Whole request: sending, waiting and reading the body.
+    /// Deadline of each half of an attempt: sending and waiting for the head; then reading
+    /// the body (a stalled body is cut and retried).
     pub request_timeout: Duration,
     /// Tries per request for transient failures (5xx, timeouts, resets, bad bodies).
     pub max_attempts: u32,
@@ -315,12 +317,21 @@ impl TmdbClient {
             permit.rate_limited(retry_after);
             return Ok(Attempt::RateLimited);
         }
-        let body = match response.body().limit(self.settings.max_body_bytes).await {
-            Ok(b) => b,
-            Err(e) => {
+        // awc's request timeout ends with the head: the body gets a deadline of its own, or a
+        // stalled connection would hold its rate-limiter permit for ever.
+        let read = response.body().limit(self.settings.max_body_bytes);
+        let body = match actix_rt::time::timeout(self.settings.request_timeout, read).await {
+            Ok(Ok(b)) => b,
+            Ok(Err(e)) => {
                 return Ok(Attempt::Transient(
                     self.scrub(&format!("reading the body of HTTP {status}: {e}")),
                 ));
+            }
+            Err(_) => {
+                return Ok(Attempt::Transient(format!(
+                    "the body of HTTP {status} stalled for {} s",
+                    self.settings.request_timeout.as_secs_f64()
+                )));
             }
         };
         if status.is_success() {
@@ -328,9 +339,17 @@ impl TmdbClient {
             return Ok(Attempt::Done(body.to_vec()));
         }
         let envelope: TmdbStatus = serde_json::from_slice(&body).unwrap_or_default();
+        // Only TMDb's own "not found" means gone: a 404 without status 34 (a proxy's page, a
+        // CDN hiccup, a wrong base URL) is retried like any other transient failure, so that
+        // it never gets a live entity deleted.
         if status == StatusCode::NOT_FOUND {
-            permit.succeeded();
-            return Ok(Attempt::NotFound);
+            if envelope.is_not_found() {
+                permit.succeeded();
+                return Ok(Attempt::NotFound);
+            }
+            return Ok(Attempt::Transient(format!(
+                "HTTP {status} without TMDb's status 34"
+            )));
         }
         if status == StatusCode::UNAUTHORIZED || matches!(envelope.status_code, Some(7 | 10)) {
             return Err(TmdbError::InvalidCredentials {

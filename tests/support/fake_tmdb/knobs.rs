@@ -29,16 +29,36 @@ pub enum FaultKind {
     IncompleteBody,
     /// The normal answer, after [`Knobs::slow_duration`] (5 s by default).
     Slow,
+    /// HTTP 404 with a proxy's HTML page (no TMDb status 34): a CDN hiccup or a wrong base
+    /// URL, not TMDb saying the id is gone.
+    ProxyNotFound,
+    /// HTTP 200 announcing the full Content-Length, sending half of the body, then nothing
+    /// for an hour: a stalled connection. Not in [`FaultKind::ALL`] (the default mix), as
+    /// each one costs a client its whole timeout.
+    StalledBody,
 }
 
 impl FaultKind {
-    pub const ALL: [FaultKind; 6] = [
+    pub const ALL: [FaultKind; 7] = [
         FaultKind::ServerError,
         FaultKind::BadGateway,
         FaultKind::ConnectionReset,
         FaultKind::TruncatedJson,
         FaultKind::IncompleteBody,
         FaultKind::Slow,
+        FaultKind::ProxyNotFound,
+    ];
+
+    /// Every kind, the default mix and the others.
+    const EVERY: [FaultKind; 8] = [
+        FaultKind::ServerError,
+        FaultKind::BadGateway,
+        FaultKind::ConnectionReset,
+        FaultKind::TruncatedJson,
+        FaultKind::IncompleteBody,
+        FaultKind::Slow,
+        FaultKind::ProxyNotFound,
+        FaultKind::StalledBody,
     ];
 
     fn bit(self) -> u8 {
@@ -198,7 +218,7 @@ impl Knobs {
 
     pub fn fault_kinds(&self) -> Vec<FaultKind> {
         let bits = self.inner.fault_kinds.load(Ordering::Relaxed);
-        FaultKind::ALL
+        FaultKind::EVERY
             .into_iter()
             .filter(|k| bits & k.bit() != 0)
             .collect()

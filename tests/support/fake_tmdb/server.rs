@@ -300,6 +300,8 @@ impl MessageBody for ResetBody {
 struct IncompleteBody {
     first: Option<Bytes>,
     declared: u64,
+    /// How long the rest of the body is held back before the connection fails.
+    hold: Duration,
     pause: Option<Pin<Box<actix_rt::time::Sleep>>>,
 }
 
@@ -320,7 +322,7 @@ impl MessageBody for IncompleteBody {
         }
         let pause = this
             .pause
-            .get_or_insert_with(|| Box::pin(actix_rt::time::sleep(Duration::from_millis(50))));
+            .get_or_insert_with(|| Box::pin(actix_rt::time::sleep(this.hold)));
         match pause.as_mut().poll(cx) {
             Poll::Pending => Poll::Pending,
             Poll::Ready(()) => Poll::Ready(Some(Err(io::Error::new(
@@ -440,6 +442,11 @@ pub(crate) async fn handle(req: HttpRequest, state: web::Data<Shared>) -> HttpRe
                 .content_type("text/html")
                 .body("<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>\n");
         }
+        Some(FaultKind::ProxyNotFound) => {
+            return HttpResponse::NotFound()
+                .content_type("text/html")
+                .body("<html><head><title>404 Not Found</title></head><body><center><h1>404 Not Found</h1></center><hr><center>nginx</center></body></html>\n");
+        }
         Some(FaultKind::ConnectionReset) => {
             return HttpResponse::Ok()
                 .content_type("application/json;charset=utf-8")
@@ -468,6 +475,18 @@ pub(crate) async fn handle(req: HttpRequest, state: web::Data<Shared>) -> HttpRe
             builder.body(IncompleteBody {
                 first: Some(Bytes::from(body)),
                 declared,
+                hold: Duration::from_millis(50),
+                pause: None,
+            })
+        }
+        Some(FaultKind::StalledBody) => {
+            let declared = body.len() as u64;
+            let mut body = body;
+            body.truncate(body.len() / 2);
+            builder.body(IncompleteBody {
+                first: Some(Bytes::from(body)),
+                declared,
+                hold: Duration::from_secs(3600),
                 pause: None,
             })
         }
