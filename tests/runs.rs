@@ -1465,6 +1465,48 @@ async fn sigterm_during_the_exports_exits_0_within_10s_on_sqlite() {
     assert_eq!(var(&conn, RUN_LOCK).await, "", "the lock was not released");
 }
 
+/// A download that stalls half way: no export batch completes, so after `stall_timeout` the
+/// run ends with exit code 1 and the person import table is untouched (empty on this first day).
+#[tokio::test]
+async fn a_stalled_export_download_ends_the_run_with_exit_1_on_sqlite() {
+    let Some(db) = TestDb::create(Backend::Sqlite, "runs_stall_export").await else {
+        return;
+    };
+    crawler_ok(&db.url, &["migrate", "up"]);
+    let fake = slow_fake(0);
+    fake.knobs.set_export_fault(
+        fake_tmdb::ExportKind::Person,
+        Some(fake_tmdb::ExportFault::Stalled),
+    );
+    let conn = db.connect().await;
+    let mut env = crawler_env(&fake, &db, 4);
+    env.push(("TMDB_CRAWLER_STALL_TIMEOUT".to_owned(), "2".to_owned()));
+    let started = Instant::now();
+    let mut crawler = Running::spawn(&env, &["run", "--process", "41-47"]);
+    let Some(status) = crawler.wait_for(Duration::from_secs(30)) else {
+        panic!(
+            "a stalled export download still runs 30 s later\n{}",
+            crawler.logs()
+        );
+    };
+    eprintln!(
+        "a stalled export ended the run after {:?}",
+        started.elapsed()
+    );
+    assert_eq!(status.code(), Some(1), "{}", crawler.logs());
+    assert!(
+        crawler.output("stderr").contains("stall_timeout"),
+        "{}",
+        crawler.logs()
+    );
+    assert_eq!(
+        count(&db, &conn, "T_WC_TMDB_PERSON_ID_IMPORT", None).await,
+        0
+    );
+    assert!(count(&db, &conn, "T_WC_TMDB_MOVIE_ID_IMPORT", None).await > 0);
+    assert_eq!(var(&conn, RUN_LOCK).await, "", "the lock was not released");
+}
+
 /// Requests that never answer: no entity completes, so after `stall_timeout` the run ends
 /// with exit code 1, a log line per process saying where it stood, and the lock released.
 #[tokio::test]

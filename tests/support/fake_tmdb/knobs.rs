@@ -81,6 +81,8 @@ pub enum ExportFault {
     DuplicateIds,
     /// A valid gzip file with no line at all.
     Empty,
+    /// Half of the file, then nothing for an hour: a stalled download.
+    Stalled,
 }
 
 #[derive(Default)]

@@ -529,6 +529,22 @@ fn export(state: &Shared, file: &str) -> HttpResponse {
             .body(body);
     }
     let source = LineGen::new(state.catalogue.clone(), kind, &state.knobs);
+    if state.knobs.export_fault(kind) == Some(ExportFault::Stalled) {
+        let mut file = Vec::new();
+        if ExportBody::new(source).write_all_to(&mut file).is_err() {
+            return HttpResponse::InternalServerError().finish();
+        }
+        let declared = file.len() as u64;
+        file.truncate(file.len() / 2);
+        return HttpResponse::Ok()
+            .content_type("application/octet-stream")
+            .body(IncompleteBody {
+                first: Some(Bytes::from(file)),
+                declared,
+                hold: Duration::from_secs(3600),
+                pause: None,
+            });
+    }
     HttpResponse::Ok()
         .content_type("application/octet-stream")
         .body(ExportBody::new(source))
