@@ -833,6 +833,31 @@ async fn api_faults(backend: Backend) {
     })
     .await;
     assert_no_duplicates(&snap, "10 % faults");
+    // Only what the fake answered status 34 for reaches the not-found ledger: never an id
+    // whose 404 was a proxy's page or empty.
+    let q = |n| quoted(db.backend, n);
+    for (entity, kind) in [
+        (EntityKind::Movie, Kind::Movie),
+        (EntityKind::Person, Kind::Person),
+    ] {
+        let held = int_set(
+            &db,
+            &conn,
+            format!(
+                "SELECT {} FROM {} WHERE {} = '{}'",
+                q("ID_ENTITY"),
+                q("T_WC_TMDB_ID_NOT_FOUND"),
+                q("ENTITY_TYPE"),
+                entity.ledger_name()
+            ),
+        )
+        .await;
+        let live: Vec<&u64> = held.iter().filter(|id| cat.exists(kind, **id)).collect();
+        assert!(
+            live.is_empty(),
+            "live {entity} ids in the not-found ledger: {live:?}"
+        );
+    }
     eprintln!(
         "{backend:?}: {movies} movies, {persons} persons stored with 10 % faults \
          ({requests} requests) in {took:?}"

@@ -198,12 +198,12 @@ async fn status_34_is_not_found_after_one_request() {
     assert_eq!(fake.total_requests(), 1);
 }
 
-/// A proxy's HTML 404 is not TMDb saying "gone": the live movie is retried, never reported
-/// not found; when every answer is such a page, the request ends as a failure after 5 tries.
-#[actix_rt::test]
-async fn a_404_without_status_34_is_retried_not_taken_for_gone() {
+/// A 404 without TMDb's status 34 (a proxy's HTML page, an empty body) is not TMDb saying
+/// "gone": the live movie is retried, never reported not found; when every answer is such a
+/// 404, the request ends as a failure after 5 tries.
+async fn a_404_without_status_34(kind: FaultKind) {
     let fake = server(|c| {
-        c.knobs.set_fault_kinds(&[FaultKind::ProxyNotFound]);
+        c.knobs.set_fault_kinds(&[kind]);
         c.knobs.set_fault_rate(0.5);
     });
     let h = client(&fake, key_auth(), 200, 10, |s| {
@@ -234,6 +234,16 @@ async fn a_404_without_status_34_is_retried_not_taken_for_gone() {
         matches!(result, Err(TmdbError::RetriesExhausted { attempts: 5, .. })),
         "{result:?}"
     );
+}
+
+#[actix_rt::test]
+async fn an_html_404_is_retried_not_taken_for_gone() {
+    a_404_without_status_34(FaultKind::ProxyNotFound).await;
+}
+
+#[actix_rt::test]
+async fn an_empty_404_is_retried_not_taken_for_gone() {
+    a_404_without_status_34(FaultKind::EmptyNotFound).await;
 }
 
 /// A body that stops half way is cut at the request timeout and retried: every request ends,

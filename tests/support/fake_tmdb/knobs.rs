@@ -3,7 +3,7 @@
 //! them while the server runs.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU32, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU16, AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -32,6 +32,8 @@ pub enum FaultKind {
     /// HTTP 404 with a proxy's HTML page (no TMDb status 34): a CDN hiccup or a wrong base
     /// URL, not TMDb saying the id is gone.
     ProxyNotFound,
+    /// HTTP 404 with an empty body (no TMDb status 34).
+    EmptyNotFound,
     /// HTTP 200 announcing the full Content-Length, sending half of the body, then nothing
     /// for an hour: a stalled connection. Not in [`FaultKind::ALL`] (the default mix), as
     /// each one costs a client its whole timeout.
@@ -39,7 +41,7 @@ pub enum FaultKind {
 }
 
 impl FaultKind {
-    pub const ALL: [FaultKind; 7] = [
+    pub const ALL: [FaultKind; 8] = [
         FaultKind::ServerError,
         FaultKind::BadGateway,
         FaultKind::ConnectionReset,
@@ -47,10 +49,11 @@ impl FaultKind {
         FaultKind::IncompleteBody,
         FaultKind::Slow,
         FaultKind::ProxyNotFound,
+        FaultKind::EmptyNotFound,
     ];
 
     /// Every kind, the default mix and the others.
-    const EVERY: [FaultKind; 8] = [
+    const EVERY: [FaultKind; 9] = [
         FaultKind::ServerError,
         FaultKind::BadGateway,
         FaultKind::ConnectionReset,
@@ -58,10 +61,11 @@ impl FaultKind {
         FaultKind::IncompleteBody,
         FaultKind::Slow,
         FaultKind::ProxyNotFound,
+        FaultKind::EmptyNotFound,
         FaultKind::StalledBody,
     ];
 
-    fn bit(self) -> u8 {
+    fn bit(self) -> u16 {
         1 << (self as u8)
     }
 }
@@ -99,7 +103,7 @@ struct KnobState {
     retry_after: AtomicBool,
     latency_us: AtomicU64,
     fault_ppm: AtomicU32,
-    fault_kinds: AtomicU8,
+    fault_kinds: AtomicU16,
     slow_ms: AtomicU64,
     invalid_key: AtomicBool,
     fault_counter: AtomicU64,
@@ -114,7 +118,7 @@ impl Default for KnobState {
             retry_after: AtomicBool::new(true),
             latency_us: AtomicU64::new(0),
             fault_ppm: AtomicU32::new(0),
-            fault_kinds: AtomicU8::new(FaultKind::ALL.iter().fold(0, |acc, k| acc | k.bit())),
+            fault_kinds: AtomicU16::new(FaultKind::ALL.iter().fold(0, |acc, k| acc | k.bit())),
             slow_ms: AtomicU64::new(5_000),
             invalid_key: AtomicBool::new(false),
             fault_counter: AtomicU64::new(0),

@@ -447,6 +447,7 @@ pub(crate) async fn handle(req: HttpRequest, state: web::Data<Shared>) -> HttpRe
                 .content_type("text/html")
                 .body("<html><head><title>404 Not Found</title></head><body><center><h1>404 Not Found</h1></center><hr><center>nginx</center></body></html>\n");
         }
+        Some(FaultKind::EmptyNotFound) => return HttpResponse::NotFound().finish(),
         Some(FaultKind::ConnectionReset) => {
             return HttpResponse::Ok()
                 .content_type("application/json;charset=utf-8")
