@@ -329,10 +329,12 @@ async fn run_locked(
         .await
         .map_err(|e| CliError::Store(StoreError::query(url, e)))?
         .start();
-    let exports = ExportDownloader::new(
+    let exports = ExportDownloader::with_timeouts(
         &config.exports_base_url,
         writer.clone(),
         config.include_adult,
+        seconds(config.connect_timeout),
+        seconds(config.request_timeout),
     )
     .start();
     let workers = Auth::from_config(config).map(|auth| entity_workers(config, auth, &db, &writer));
@@ -351,7 +353,7 @@ async fn run_locked(
         refresh_after_days: config.refresh_after_days,
         refresh_max_per_run: config.refresh_max_per_run,
         languages: config.languages.clone(),
-        stall_timeout: std::time::Duration::from_secs(u64::from(config.stall_timeout)),
+        stall_timeout: seconds(config.stall_timeout),
         selection_page: coordinator::SELECTION_PAGE,
     };
     let coordinator =
@@ -422,6 +424,22 @@ async fn run_locked(
     }
 }
 
+fn seconds(n: u32) -> std::time::Duration {
+    std::time::Duration::from_secs(u64::from(n))
+}
+
+/// The TMDb client's settings from the configuration.
+fn client_settings(config: &Config, auth: Auth) -> ClientSettings {
+    let mut settings = ClientSettings::new(
+        config.api_base_url.clone(),
+        auth,
+        config.max_in_flight.get(),
+    );
+    settings.connect_timeout = seconds(config.connect_timeout);
+    settings.request_timeout = seconds(config.request_timeout);
+    settings
+}
+
 /// `90s`, `30m`, `6h`, `1d` (or plain seconds).
 fn parse_interval(text: &str) -> Result<std::time::Duration, String> {
     let text = text.trim();
@@ -457,11 +475,7 @@ fn entity_workers(
         config.max_in_flight,
     ))
     .start();
-    let settings = ClientSettings::new(
-        config.api_base_url.clone(),
-        auth,
-        config.max_in_flight.get(),
-    );
+    let settings = client_settings(config, auth);
     let client = TmdbClient::new(settings, limiter);
     let ctx = Rc::new(
         FetchContext::new(client.clone(), writer.clone(), config.languages.clone())
@@ -543,11 +557,7 @@ async fn check_api(config: &Config) -> Result<(), CliError> {
         config.max_in_flight,
     ))
     .start();
-    let settings = ClientSettings::new(
-        config.api_base_url.clone(),
-        auth,
-        config.max_in_flight.get(),
-    );
+    let settings = client_settings(config, auth);
     let client = TmdbClient::new(settings, limiter);
     match client
         .get::<Configuration>(&TmdbRequest::new("/3/configuration"))

@@ -47,10 +47,12 @@ pub const DEFAULT_RAW_JSON: bool = false;
 pub const DEFAULT_REFRESH_AFTER_DAYS: u32 = 30;
 /// Ten minutes without completed work end a run.
 pub const DEFAULT_STALL_TIMEOUT_SECS: u32 = 600;
+pub const DEFAULT_CONNECT_TIMEOUT_SECS: u32 = 10;
+pub const DEFAULT_REQUEST_TIMEOUT_SECS: u32 = 60;
 pub const DEFAULT_REFRESH_MAX_PER_RUN: u32 = 5_000;
 
 /// Every key the TOML file may hold (it is checked, so typos are reported).
-pub const KEYS: [&str; 14] = [
+pub const KEYS: [&str; 16] = [
     "database_url",
     "api_key",
     "api_token",
@@ -65,6 +67,8 @@ pub const KEYS: [&str; 14] = [
     "refresh_after_days",
     "refresh_max_per_run",
     "stall_timeout",
+    "connect_timeout",
+    "request_timeout",
 ];
 
 /// Keys whose values must never appear in output or errors.
@@ -381,6 +385,11 @@ pub struct Config {
     /// Seconds without any completed entity, page or export batch, while work remains,
     /// after which a run ends itself (exit code 1).
     pub stall_timeout: u32,
+    /// Seconds to open a connection to TMDb (API and export files).
+    pub connect_timeout: u32,
+    /// Seconds to wait for a response head, and then for each part of its body (an idle
+    /// timeout): a stalled request or download is cut and retried.
+    pub request_timeout: u32,
 }
 
 impl Default for Config {
@@ -404,6 +413,8 @@ impl Default for Config {
             refresh_after_days: DEFAULT_REFRESH_AFTER_DAYS,
             refresh_max_per_run: DEFAULT_REFRESH_MAX_PER_RUN,
             stall_timeout: DEFAULT_STALL_TIMEOUT_SECS,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT_SECS,
+            request_timeout: DEFAULT_REQUEST_TIMEOUT_SECS,
         }
     }
 }
@@ -425,6 +436,8 @@ pub struct ConfigOverrides {
     pub refresh_after_days: Option<u32>,
     pub refresh_max_per_run: Option<u32>,
     pub stall_timeout: Option<u32>,
+    pub connect_timeout: Option<u32>,
+    pub request_timeout: Option<u32>,
 }
 
 // Written by hand: a derived Debug would print the database password.
@@ -445,6 +458,8 @@ impl fmt::Debug for ConfigOverrides {
             .field("refresh_after_days", &self.refresh_after_days)
             .field("refresh_max_per_run", &self.refresh_max_per_run)
             .field("stall_timeout", &self.stall_timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("request_timeout", &self.request_timeout)
             .finish()
     }
 }
@@ -491,7 +506,9 @@ impl Config {
              raw_json = {}\n\
              refresh_after_days = {}\n\
              refresh_max_per_run = {}\n\
-             stall_timeout = {}\n",
+             stall_timeout = {}\n\
+             connect_timeout = {}\n\
+             request_timeout = {}\n",
             self.database_url.masked(),
             secret(&self.api_key),
             secret(&self.api_token),
@@ -506,6 +523,8 @@ impl Config {
             self.refresh_after_days,
             self.refresh_max_per_run,
             self.stall_timeout,
+            self.connect_timeout,
+            self.request_timeout,
         )
     }
 }
@@ -535,6 +554,8 @@ struct RawConfig {
     refresh_after_days: u32,
     refresh_max_per_run: u32,
     stall_timeout: u32,
+    connect_timeout: u32,
+    request_timeout: u32,
 }
 
 /// One partial layer (defaults, legacy env, prefixed env, CLI). No `Debug`: it holds
@@ -555,6 +576,8 @@ struct Layer {
     refresh_after_days: Option<u32>,
     refresh_max_per_run: Option<u32>,
     stall_timeout: Option<u32>,
+    connect_timeout: Option<u32>,
+    request_timeout: Option<u32>,
 }
 
 impl Layer {
@@ -574,6 +597,8 @@ impl Layer {
             refresh_after_days: Some(DEFAULT_REFRESH_AFTER_DAYS),
             refresh_max_per_run: Some(DEFAULT_REFRESH_MAX_PER_RUN),
             stall_timeout: Some(DEFAULT_STALL_TIMEOUT_SECS),
+            connect_timeout: Some(DEFAULT_CONNECT_TIMEOUT_SECS),
+            request_timeout: Some(DEFAULT_REQUEST_TIMEOUT_SECS),
         }
     }
 
@@ -593,6 +618,8 @@ impl Layer {
             refresh_after_days: o.refresh_after_days,
             refresh_max_per_run: o.refresh_max_per_run,
             stall_timeout: o.stall_timeout,
+            connect_timeout: o.connect_timeout,
+            request_timeout: o.request_timeout,
         }
     }
 
@@ -630,6 +657,8 @@ impl Layer {
         put(&mut dict, "refresh_after_days", self.refresh_after_days);
         put(&mut dict, "refresh_max_per_run", self.refresh_max_per_run);
         put(&mut dict, "stall_timeout", self.stall_timeout);
+        put(&mut dict, "connect_timeout", self.connect_timeout);
+        put(&mut dict, "request_timeout", self.request_timeout);
         dict
     }
 }
@@ -846,6 +875,8 @@ fn prefixed_env_layer(env: &EnvSource<'_>) -> Result<Layer, ConfigError> {
         refresh_after_days: number("refresh_after_days")?,
         refresh_max_per_run: number("refresh_max_per_run")?,
         stall_timeout: number("stall_timeout")?,
+        connect_timeout: number("connect_timeout")?,
+        request_timeout: number("request_timeout")?,
     })
 }
 
@@ -1016,11 +1047,14 @@ fn validate(raw: RawConfig, origin: impl Fn(&str) -> String) -> Result<Config, C
     };
     let rate_limit_per_second = at_least_one("rate_limit_per_second", raw.rate_limit_per_second)?;
     let max_in_flight = at_least_one("max_in_flight", raw.max_in_flight)?;
-    if raw.stall_timeout == 0 {
-        return Err(invalid(
-            "stall_timeout",
-            "must be at least 1 second, got 0".to_owned(),
-        ));
+    for (key, seconds) in [
+        ("stall_timeout", raw.stall_timeout),
+        ("connect_timeout", raw.connect_timeout),
+        ("request_timeout", raw.request_timeout),
+    ] {
+        if seconds == 0 {
+            return Err(invalid(key, "must be at least 1 second, got 0".to_owned()));
+        }
     }
     let timezone: Tz = raw.timezone.parse().map_err(|_| {
         invalid(
@@ -1060,6 +1094,8 @@ fn validate(raw: RawConfig, origin: impl Fn(&str) -> String) -> Result<Config, C
         refresh_after_days: raw.refresh_after_days,
         refresh_max_per_run: raw.refresh_max_per_run,
         stall_timeout: raw.stall_timeout,
+        connect_timeout: raw.connect_timeout,
+        request_timeout: raw.request_timeout,
     })
 }
 
@@ -1100,7 +1136,7 @@ mod tests {
 
     const FILE: &str = DEFAULT_CONFIG_FILE;
     /// Every environment variable the module reads.
-    const ENV_VARS: [&str; 19] = [
+    const ENV_VARS: [&str; 22] = [
         "DB_HOST",
         "DB_PORT",
         "DB_NAME",
@@ -1120,6 +1156,9 @@ mod tests {
         "TMDB_CRAWLER_TIMEZONE",
         "TMDB_CRAWLER_LANGUAGES",
         "TMDB_CRAWLER_INCLUDE_ADULT",
+        "TMDB_CRAWLER_STALL_TIMEOUT",
+        "TMDB_CRAWLER_CONNECT_TIMEOUT",
+        "TMDB_CRAWLER_REQUEST_TIMEOUT",
     ];
 
     const SECRETS: [&str; 3] = ["sekret-key", "sekret-token", "pw-sekret"];
@@ -1488,6 +1527,32 @@ mod tests {
             );
             assert!(err.contains("TMDB_CRAWLER_TIMEZONE"), "{err}");
             assert_no_secret(&err);
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn timeouts_come_from_file_and_env_and_zero_is_an_error() {
+        Jail::expect_with(|jail| {
+            isolate(jail);
+            set_secrets(jail);
+            jail.create_file(FILE, "connect_timeout = 5\nstall_timeout = 90")?;
+            jail.set_env("TMDB_CRAWLER_REQUEST_TIMEOUT", "7");
+            let config = load(&ConfigOverrides::default())?;
+            assert_eq!(
+                (
+                    config.connect_timeout,
+                    config.request_timeout,
+                    config.stall_timeout
+                ),
+                (5, 7, 90)
+            );
+            jail.set_env("TMDB_CRAWLER_REQUEST_TIMEOUT", "0");
+            let err = load_err(FILE)?.to_string();
+            assert!(
+                err.contains("request_timeout") && err.contains("at least 1 second"),
+                "{err}"
+            );
             Ok(())
         });
     }

@@ -1507,6 +1507,43 @@ async fn a_stalled_export_download_ends_the_run_with_exit_1_on_sqlite() {
     assert_eq!(var(&conn, RUN_LOCK).await, "", "the lock was not released");
 }
 
+/// A download that stalls half way with `request_timeout` 1 s: the kind is tried three times
+/// in all, then reported FAILED (exit 1) with its import table untouched; the other kinds load.
+#[tokio::test]
+async fn a_stalled_export_download_is_tried_three_times_then_fails_on_sqlite() {
+    let Some(db) = TestDb::create(Backend::Sqlite, "runs_retry_export").await else {
+        return;
+    };
+    crawler_ok(&db.url, &["migrate", "up"]);
+    let fake = slow_fake(0);
+    fake.knobs.set_export_fault(
+        fake_tmdb::ExportKind::Person,
+        Some(fake_tmdb::ExportFault::Stalled),
+    );
+    let conn = db.connect().await;
+    let mut env = crawler_env(&fake, &db, 4);
+    env.push(("TMDB_CRAWLER_REQUEST_TIMEOUT".to_owned(), "1".to_owned()));
+    let started = Instant::now();
+    let out = run(&env, &["run", "--process", "41-47"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    eprintln!(
+        "three stalled person downloads took {:?}",
+        started.elapsed()
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", describe(&out));
+    assert!(
+        stdout.contains("42 importpersonids: FAILED") && stdout.contains("no data for 1 s"),
+        "{}",
+        describe(&out)
+    );
+    assert_eq!(fake.requests_to("/p/exports/person_ids"), 3);
+    assert_eq!(
+        count(&db, &conn, "T_WC_TMDB_PERSON_ID_IMPORT", None).await,
+        0
+    );
+    assert!(count(&db, &conn, "T_WC_TMDB_MOVIE_ID_IMPORT", None).await > 0);
+}
+
 /// Requests that never answer: no entity completes, so after `stall_timeout` the run ends
 /// with exit code 1, a log line per process saying where it stood, and the lock released.
 #[tokio::test]

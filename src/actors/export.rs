@@ -109,21 +109,45 @@ pub struct ExportDownloader {
     base_url: String,
     writer: Addr<DbWriter>,
     include_adult: bool,
+    /// For the response head, and then for each chunk of the body (an idle timeout).
+    idle_timeout: Duration,
 }
+
+/// Tries of one export kind within a run when its download fails or stalls.
+const DOWNLOAD_ATTEMPTS: u32 = 3;
 
 impl ExportDownloader {
     /// Must be created inside an actix system (awc).
     pub fn new(base_url: &str, writer: Addr<DbWriter>, include_adult: bool) -> Self {
+        ExportDownloader::with_timeouts(
+            base_url,
+            writer,
+            include_adult,
+            Duration::from_secs(u64::from(crate::config::DEFAULT_CONNECT_TIMEOUT_SECS)),
+            Duration::from_secs(u64::from(crate::config::DEFAULT_REQUEST_TIMEOUT_SECS)),
+        )
+    }
+
+    /// `connect`: to open a connection; `idle`: for the response head and for each chunk of
+    /// the body. The files are large: there is no overall deadline, but a download that
+    /// stalls is cut and tried again.
+    pub fn with_timeouts(
+        base_url: &str,
+        writer: Addr<DbWriter>,
+        include_adult: bool,
+        connect: Duration,
+        idle: Duration,
+    ) -> Self {
         let http = awc::Client::builder()
-            // The files are large: no overall timeout, but a connection that stalls is dropped.
             .disable_timeout()
-            .connector(awc::Connector::new().timeout(Duration::from_secs(30)))
+            .connector(awc::Connector::new().timeout(connect))
             .finish();
         ExportDownloader {
             http,
             base_url: base_url.trim_end_matches('/').to_owned(),
             writer,
             include_adult,
+            idle_timeout: idle,
         }
     }
 }
@@ -159,16 +183,19 @@ impl Handler<DownloadExports> for ExportDownloader {
             .iter()
             .map(|&kind| (kind, self.urls(kind, msg.date)))
             .collect();
-        let http = self.http.clone();
-        let writer = self.writer.clone();
+        let shared = Downloads {
+            http: self.http.clone(),
+            writer: self.writer.clone(),
+            idle: self.idle_timeout,
+            heartbeat: msg.heartbeat.clone(),
+        };
         Box::pin(async move {
             let mut finishing = Vec::new();
             for (kind, urls) in jobs {
                 let _ = msg.events.send(ExportEvent::Started(kind));
                 let (loaded_tx, loaded_rx) = oneshot::channel();
                 let events = msg.events.clone();
-                let (http, writer) = (http.clone(), writer.clone());
-                let heartbeat = msg.heartbeat.clone();
+                let shared = shared.clone();
                 let span = tracing::info_span!(
                     "process",
                     number = kind.process(),
@@ -176,8 +203,7 @@ impl Handler<DownloadExports> for ExportDownloader {
                 );
                 let import = actix_rt::spawn(
                     async move {
-                        let result =
-                            import_kind(http, writer, kind, urls, loaded_tx, heartbeat).await;
+                        let result = import_kind(&shared, kind, &urls, loaded_tx).await;
                         let _ = events.send(ExportEvent::Finished(kind, result));
                     }
                     .instrument(span),
@@ -197,14 +223,62 @@ impl Handler<DownloadExports> for ExportDownloader {
     }
 }
 
-async fn import_kind(
+/// What the downloads of one `DownloadExports` share.
+#[derive(Clone)]
+struct Downloads {
     http: awc::Client,
     writer: Addr<DbWriter>,
-    kind: ExportKind,
-    urls: Vec<(String, String)>,
-    loaded: oneshot::Sender<()>,
+    /// For the response head and each body chunk.
+    idle: Duration,
     heartbeat: crate::watchdog::Heartbeat,
+}
+
+impl ExportError {
+    /// A failure the same download may not repeat: a broken or stalled connection, a 5xx.
+    fn is_transient(&self) -> bool {
+        match self {
+            ExportError::Download { .. } => true,
+            ExportError::HttpStatus { status, .. } => *status >= 500,
+            _ => false,
+        }
+    }
+}
+
+/// One kind, tried again (from the start of its file) when the download breaks or stalls.
+async fn import_kind(
+    shared: &Downloads,
+    kind: ExportKind,
+    urls: &[(String, String)],
+    loaded: oneshot::Sender<()>,
 ) -> Result<ExportReport, ExportError> {
+    let mut loaded = Some(loaded);
+    let mut attempt = 1;
+    loop {
+        match import_once(shared, kind, urls, &mut loaded).await {
+            Err(e) if e.is_transient() && attempt < DOWNLOAD_ATTEMPTS => {
+                let wait = Duration::from_secs(1 << attempt);
+                tracing::warn!(kind = kind.file_stem(), attempt, error = %e, wait_seconds = wait.as_secs(), "export download failed; trying again");
+                actix_rt::time::sleep(wait).await;
+                attempt += 1;
+            }
+            result => return result,
+        }
+    }
+}
+
+/// One try: a fresh staging table, every file of the kind, then the swap.
+async fn import_once(
+    shared: &Downloads,
+    kind: ExportKind,
+    urls: &[(String, String)],
+    loaded: &mut Option<oneshot::Sender<()>>,
+) -> Result<ExportReport, ExportError> {
+    let Downloads {
+        http,
+        writer,
+        idle,
+        heartbeat,
+    } = shared;
     let started = Instant::now();
     let import_err = |source| ExportError::Import {
         kind: kind.file_stem(),
@@ -217,8 +291,8 @@ async fn import_kind(
         .map_err(import_err)?;
     let mut report = ExportReport::default();
     let mut outcome = Ok(());
-    for (url, name) in &urls {
-        match stream_file(&http, &writer, kind, url, name, &heartbeat).await {
+    for (url, name) in urls {
+        match stream_file(http, writer, kind, (url, name), *idle, heartbeat).await {
             Ok(part) => {
                 report.lines += part.lines;
                 report.rows += part.rows;
@@ -244,7 +318,9 @@ async fn import_kind(
             }
         }
     }
-    if outcome.is_ok() {
+    if outcome.is_ok()
+        && let Some(loaded) = loaded.take()
+    {
         let _ = loaded.send(());
     }
     let finished = match outcome {
@@ -271,20 +347,28 @@ async fn stream_file(
     http: &awc::Client,
     writer: &Addr<DbWriter>,
     kind: ExportKind,
-    url: &str,
-    name: &str,
+    (url, name): (&str, &str),
+    idle: Duration,
     heartbeat: &crate::watchdog::Heartbeat,
 ) -> Result<ExportReport, ExportError> {
     let file = name.to_owned();
-    let mut response =
-        http.get(url)
-            .no_decompress()
-            .send()
-            .await
-            .map_err(|e| ExportError::Download {
-                file: file.clone(),
+    let stalled = || format!("no data for {} s", idle.as_secs_f64());
+    let sent = actix_rt::time::timeout(idle, http.get(url).no_decompress().send()).await;
+    let mut response = match sent {
+        Ok(Ok(response)) => response,
+        Ok(Err(e)) => {
+            return Err(ExportError::Download {
+                file,
                 reason: e.to_string(),
-            })?;
+            });
+        }
+        Err(_) => {
+            return Err(ExportError::Download {
+                file,
+                reason: stalled(),
+            });
+        }
+    };
     match response.status().as_u16() {
         200 => {}
         404 => return Err(ExportError::NotPublished { file }),
@@ -300,8 +384,12 @@ async fn stream_file(
 
     let pump = async move {
         let mut bytes = 0u64;
-        while let Some(chunk) = response.next().await {
-            let chunk = chunk.map_err(|e| e.to_string())?;
+        loop {
+            let chunk = match actix_rt::time::timeout(idle, response.next()).await {
+                Ok(Some(chunk)) => chunk.map_err(|e| e.to_string())?,
+                Ok(None) => break,
+                Err(_) => return Err(stalled()),
+            };
             bytes += chunk.len() as u64;
             if chunk_tx.send(chunk).await.is_err() {
                 // The parser stopped (bad gzip, or the writer failed): its error tells why.
