@@ -23,7 +23,7 @@ use crate::actors::fetch::{
 };
 use crate::actors::rate_limiter::{RateLimit, RateLimiter};
 use crate::actors::writer::DbWriter;
-use crate::config::{Config, ConfigError, ConfigOverrides};
+use crate::config::{Config, ConfigError, ConfigOverrides, DatabaseUrl};
 use crate::process;
 use crate::records::EntityKind;
 use crate::shutdown::{self, StopSignal};
@@ -166,6 +166,13 @@ pub enum CliError {
     /// The run stopped progressing (`stall_timeout`).
     #[error("{0}")]
     Stalled(String),
+    /// The database's run lock was lost during the run, which then stopped.
+    #[error(
+        "the run lock was lost (its database session was ended, or the database stayed \
+         unreachable beyond the retry budget) and the run stopped; the next run goes on \
+         from where this one stopped"
+    )]
+    LockLost,
 }
 
 impl CliError {
@@ -173,7 +180,7 @@ impl CliError {
     pub fn exit_code(&self) -> u8 {
         match self {
             CliError::Config(_) | CliError::Usage(_) => 2,
-            CliError::Store(_) => 3,
+            CliError::Store(_) | CliError::LockLost => 3,
             // Refused credentials are a configuration problem; the rest is the network's.
             CliError::Tmdb(e) if e.is_fatal() => 2,
             CliError::Tmdb(_) | CliError::ProcessesFailed(..) | CliError::Stalled(_) => 1,
@@ -248,16 +255,13 @@ async fn run(
             "the database schema is not up to date: run `tmdb-crawler migrate up` first".to_owned(),
         ));
     }
-    let lock = store::run_lock::acquire(&db, config.timezone)
+    let lock = store::run_lock::RunLock::acquire(url, &db, config.timezone)
         .await
-        .map_err(|e| match e {
-            store::run_lock::LockError::Held { .. } => CliError::Usage(e.to_string()),
-            store::run_lock::LockError::Db(e) => CliError::Store(StoreError::query(url, e)),
-        })?;
-    keep_lock_alive(db.clone(), config.timezone, lock.clone());
+        .map_err(|e| lock_error(url, e))?;
     let stop = StopSignal::default();
     shutdown::watch_signals(stop.clone(), shutdown::GRACE)
         .map_err(|e| CliError::Usage(format!("cannot watch SIGTERM and Ctrl-C: {e}")))?;
+    let watch = lock.watch(db.clone(), config.timezone, stop.clone());
     let mut result;
     loop {
         let started = std::time::Instant::now();
@@ -290,28 +294,21 @@ async fn run(
             break;
         }
     }
-    if let Err(e) = store::run_lock::release(&db, config.timezone, &lock).await {
-        tracing::warn!(error = %url.scrub(&e.to_string()), "could not release the run lock");
-    }
+    let outcome = watch.finish().await;
     db.close().await.ok();
+    if outcome == store::run_lock::LockOutcome::Lost {
+        return Err(CliError::LockLost);
+    }
     result
 }
 
-/// Refreshes the run lock's heartbeat while the run goes on.
-fn keep_lock_alive(db: DatabaseConnection, tz: chrono_tz::Tz, me: String) {
-    actix::spawn(async move {
-        loop {
-            actix_rt::time::sleep(std::time::Duration::from_secs(
-                store::run_lock::HEARTBEAT_SECS,
-            ))
-            .await;
-            match store::run_lock::heartbeat(&db, tz, &me).await {
-                Ok(true) => {}
-                Ok(false) => tracing::warn!("the run lock was taken over by another instance"),
-                Err(e) => tracing::warn!(error = %e, "run lock heartbeat failed"),
-            }
-        }
-    });
+fn lock_error(url: &DatabaseUrl, e: store::run_lock::LockError) -> CliError {
+    use store::run_lock::LockError;
+    match e {
+        LockError::Held { .. } => CliError::Usage(e.to_string()),
+        LockError::Lock(e) => CliError::Store(StoreError::Query(url.scrub(&e.to_string()))),
+        LockError::Db(e) => CliError::Store(StoreError::query(url, e)),
+    }
 }
 
 async fn run_locked(
@@ -591,12 +588,31 @@ async fn migrate(config: &Config, action: MigrateAction) -> Result<(), CliError>
     let url = &config.database_url;
     let db = store::connect(url).await?;
     let query = |e| CliError::Store(StoreError::query(url, e));
+    // Changing the schema under a running crawler (or another migration) would break it.
+    let lock = match action {
+        MigrateAction::Status => None,
+        _ => Some(
+            store::run_lock::take(url, &db, &store::run_lock::holder_name())
+                .await
+                .map_err(|e| lock_error(url, e))?,
+        ),
+    };
+    let result = apply_migration(&db, action).await.map_err(query);
+    if let Some(lock) = lock {
+        lock.release().await;
+    }
+    db.close().await.ok();
+    result
+}
+
+async fn apply_migration(
+    db: &DatabaseConnection,
+    action: MigrateAction,
+) -> Result<(), sea_orm::DbErr> {
     match action {
         MigrateAction::Up => {
-            let pending = Migrator::get_pending_migrations_read_only(&db)
-                .await
-                .map_err(query)?;
-            Migrator::up(&db, None).await.map_err(query)?;
+            let pending = Migrator::get_pending_migrations_read_only(db).await?;
+            Migrator::up(db, None).await?;
             for m in &pending {
                 println!("applied {}", m.name());
             }
@@ -606,23 +622,20 @@ async fn migrate(config: &Config, action: MigrateAction) -> Result<(), CliError>
             );
         }
         MigrateAction::Down { .. } => {
-            let applied = Migrator::get_applied_migrations_read_only(&db)
-                .await
-                .map_err(query)?;
-            Migrator::down(&db, Some(1)).await.map_err(query)?;
+            let applied = Migrator::get_applied_migrations_read_only(db).await?;
+            Migrator::down(db, Some(1)).await?;
             match applied.last() {
                 Some(m) => println!("rolled back {}", m.name()),
                 None => println!("nothing to roll back"),
             }
         }
         MigrateAction::Fresh { .. } => {
-            Migrator::down(&db, None).await.map_err(query)?;
-            Migrator::up(&db, None).await.map_err(query)?;
+            Migrator::down(db, None).await?;
+            Migrator::up(db, None).await?;
             println!("schema recreated empty");
         }
-        MigrateAction::Status => print_status(&db).await.map_err(query)?,
+        MigrateAction::Status => print_status(db).await?,
     }
-    db.close().await.ok();
     Ok(())
 }
 

@@ -273,7 +273,10 @@ impl DatabaseUrl {
     pub fn scrub(&self, text: &str) -> String {
         let mut secrets = Vec::new();
         collect_url_secrets(&self.url, &mut secrets);
-        let decoded: Vec<String> = secrets.iter().filter_map(|s| percent_decode(s)).collect();
+        let decoded: Vec<String> = secrets
+            .iter()
+            .filter_map(|s| migration::database_lock::percent_decode(s))
+            .collect();
         secrets.extend(decoded);
         secrets.retain(|s| !s.is_empty());
         secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
@@ -292,14 +295,7 @@ impl DatabaseUrl {
         if self.backend != Backend::Sqlite {
             return None;
         }
-        let rest = self.url.get("sqlite:".len()..)?;
-        let (database, params) = rest.split_once('?').unwrap_or((rest, ""));
-        let database = database.strip_prefix("//").unwrap_or(database);
-        let in_memory = database == ":memory:" || params.split('&').any(|p| p == "mode=memory");
-        if database.is_empty() || in_memory {
-            return None;
-        }
-        percent_decode(database).map(PathBuf::from)
+        migration::database_lock::sqlite_file(&self.url)
     }
 }
 
@@ -944,31 +940,6 @@ fn percent_encode(text: &str) -> String {
         }
     }
     out
-}
-
-/// Decodes `%XX` escapes; `None` when the result is not UTF-8.
-fn percent_decode(text: &str) -> Option<String> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while let Some(&byte) = bytes.get(i) {
-        let escaped = bytes
-            .get(i + 1..i + 3)
-            .filter(|_| byte == b'%')
-            .and_then(|hex| std::str::from_utf8(hex).ok())
-            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
-        match escaped {
-            Some(decoded) => {
-                out.push(decoded);
-                i += 3;
-            }
-            None => {
-                out.push(byte);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8(out).ok()
 }
 
 /// Describes the layer that set `key`, naming the variable when it is one.

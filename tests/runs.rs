@@ -25,9 +25,13 @@ use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
 use chrono::{Days, NaiveDate, NaiveDateTime, NaiveTime};
+use entity::t_wc_server_variable as sv;
 use fake_tmdb::{Catalogue, CatalogueSizes, FakeTmdb, FakeTmdbConfig, Kind};
-use sea_orm::sea_query::{Alias, Query, SimpleExpr};
-use sea_orm::{ConnectionTrait, DatabaseConnection, Statement, Value};
+use migration::{Migrator, MigratorTrait};
+use sea_orm::sea_query::{Alias, Expr, Query, SimpleExpr};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Statement, Value,
+};
 use support::binary::{command, describe, run, run_ok, tail};
 use support::crawler_ok;
 use support::db::{Backend, TestDb};
@@ -1018,7 +1022,7 @@ async fn sigkill_and_restart(backend: Backend) {
         "process 2 was over before the kill ({at_kill} of {movies} movies; a whole run takes {whole:?})"
     );
     assert!(
-        var(&conn, RUN_LOCK).await.ends_with(&format!(" {pid}")),
+        var(&conn, RUN_LOCK).await.contains(&format!(" pid {pid} ")),
         "the killed run did not hold the lock"
     );
     let again = Instant::now();
@@ -1261,39 +1265,120 @@ async fn second_instance(backend: Backend) {
         std::thread::sleep(Duration::from_millis(20));
     };
     assert!(
-        holder.ends_with(&format!(" {pid}")),
+        holder.contains(&format!(" pid {pid} ")),
         "lock holder {holder:?}"
     );
 
-    let second = run(&env, &["run"]);
+    // The record looks abandoned: an hour old, and the second run says it is another host. The
+    // database's lock decides, not the record.
+    sv::Entity::update_many()
+        .col_expr(
+            sv::Column::TimUpdated,
+            Expr::value(chrono::Local::now().naive_local() - chrono::Duration::hours(1)),
+        )
+        .filter(sv::Column::VarName.eq(RUN_LOCK))
+        .exec(&conn)
+        .await
+        .expect("move the lock record back an hour");
+    let mut elsewhere = env.clone();
+    elsewhere.push(("HOSTNAME".to_owned(), "another-host".to_owned()));
+    for args in [
+        &["run"][..],
+        &["migrate", "down", "--yes"],
+        &["migrate", "fresh", "--yes"],
+    ] {
+        let second = run(&elsewhere, args);
+        assert_eq!(
+            second.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            describe(&second)
+        );
+        let stderr = String::from_utf8_lossy(&second.stderr);
+        assert!(
+            stderr.contains("another tmdb-crawler") && stderr.contains(&holder),
+            "{args:?}: the refusal does not name the other instance ({holder}): {}",
+            describe(&second)
+        );
+    }
     assert!(
         !first.finished(),
-        "the first run ended before the second was refused"
-    );
-    assert_eq!(second.status.code(), Some(2), "{}", describe(&second));
-    let stderr = String::from_utf8_lossy(&second.stderr);
-    assert!(
-        stderr.contains("another tmdb-crawler") && stderr.contains(&holder),
-        "the refusal does not name the other instance ({holder}): {}",
-        describe(&second)
+        "the first run ended before the others were refused:\n{}",
+        first.logs()
     );
     assert_eq!(
         var(&conn, RUN_LOCK).await,
         holder,
-        "the second run took the lock"
+        "a refused command took the lock"
     );
     assert_eq!(
         var(&conn, "strtmdbcrawlerstartdatetime").await,
         started,
         "the refused run started anyway"
     );
+    let applied = Migrator::get_applied_migrations_read_only(&conn)
+        .await
+        .expect("read the applied migrations");
+    assert_eq!(
+        applied.len(),
+        Migrator::migrations().len(),
+        "a refused migration rolled the schema back"
+    );
+    match backend {
+        Backend::Sqlite => {
+            first.sigterm();
+            let status = first
+                .wait_for(Duration::from_secs(10))
+                .unwrap_or_else(|| panic!("first run still going 10 s after SIGTERM"));
+            assert!(status.success(), "{status:?}\n{}", first.logs());
+            assert_eq!(var(&conn, RUN_LOCK).await, "", "the lock was not released");
+        }
+        Backend::MySql | Backend::Postgres => lose_the_lock(&db, &conn, &mut first).await,
+    }
+    // Free again: a migration takes it.
+    crawler_ok(&db.url, &["migrate", "up"]);
+}
 
-    first.sigterm();
-    let status = first
-        .wait_for(Duration::from_secs(10))
-        .unwrap_or_else(|| panic!("first run still going 10 s after SIGTERM"));
-    assert!(status.success(), "{status:?}\n{}", first.logs());
-    assert_eq!(var(&conn, RUN_LOCK).await, "", "the lock was not released");
+/// Ends the session holding `first`'s lock, as a server restart or a DBA's `KILL` would: the run
+/// must stop and fail with the database's exit code, 3.
+async fn lose_the_lock(db: &TestDb, conn: &DatabaseConnection, first: &mut Running) {
+    let kill = match db.backend {
+        Backend::Postgres => {
+            "SELECT CAST(COUNT(pg_terminate_backend(pid)) AS BIGINT) FROM pg_locks \
+             WHERE locktype = 'advisory' AND database = \
+             (SELECT oid FROM pg_database WHERE datname = current_database())"
+        }
+        _ => "SELECT CAST(IS_USED_LOCK(CONCAT('tmdb-crawler:', MD5(DATABASE()))) AS SIGNED)",
+    };
+    let row = conn
+        .query_one_raw(Statement::from_string(db.db_backend(), kill))
+        .await
+        .expect("find the lock's session")
+        .expect("one row");
+    let session: i64 = row.try_get_by_index(0).expect("a session id");
+    if db.backend == Backend::MySql {
+        conn.execute_raw(Statement::from_sql_and_values(
+            db.db_backend(),
+            "KILL ?",
+            [session.into()],
+        ))
+        .await
+        .expect("kill the lock's session");
+    } else {
+        assert_eq!(session, 1, "no session held the advisory lock");
+    }
+    let status = first.wait_for(Duration::from_secs(20)).unwrap_or_else(|| {
+        panic!(
+            "the run went on 20 s after losing its lock\n{}",
+            first.logs()
+        )
+    });
+    assert_eq!(status.code(), Some(3), "{status:?}\n{}", first.logs());
+    assert!(
+        first.output("stderr").contains("run lock was lost"),
+        "the failure does not say why\n{}",
+        first.logs()
+    );
 }
 
 #[tokio::test]

@@ -7,6 +7,7 @@
 pub use sea_orm_migration::prelude::*;
 
 pub mod additions_2026_08;
+pub mod database_lock;
 mod m20250701_000001_create_reference_schema;
 mod m20260801_000001_create_id_not_found;
 pub mod reference_2025_07;

@@ -6,6 +6,7 @@
 use std::process::ExitCode;
 
 use migration::Migrator;
+use migration::database_lock::{DatabaseLock, LockTarget, Taken};
 use sea_orm_migration::MigratorTrait;
 use sea_orm_migration::sea_orm::Database;
 
@@ -24,6 +25,23 @@ async fn main() -> ExitCode {
             return ExitCode::from(3);
         }
     };
+    // The lock `tmdb-crawler run` and `migrate` hold: no schema change under a running crawler.
+    let holder = format!("migration runner pid {}", std::process::id());
+    let lock = match command.as_str() {
+        "status" => None,
+        _ => match DatabaseLock::take(&LockTarget::of_url(&url), &holder).await {
+            Ok(Taken::Now(lock)) => Some(lock),
+            Ok(Taken::Elsewhere { holder }) => {
+                let holder = holder.unwrap_or_else(|| "a tmdb-crawler".to_owned());
+                eprintln!("error: {holder} is using this database; try again when it ends");
+                return ExitCode::from(2);
+            }
+            Err(_) => {
+                eprintln!("error: cannot take the database's lock");
+                return ExitCode::from(3);
+            }
+        },
+    };
     let result = match command.as_str() {
         "up" => Migrator::up(&db, None).await,
         "down" => Migrator::down(&db, Some(1)).await,
@@ -41,6 +59,9 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if let Some(lock) = lock {
+        lock.release().await;
+    }
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
