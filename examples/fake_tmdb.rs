@@ -50,6 +50,10 @@ struct Args {
     /// actix worker threads.
     #[arg(long, default_value_t = 1)]
     workers: usize,
+    /// Serve HTTPS (HTTP/2 and HTTP/1.1) with a certificate of its own; its CA's PEM file is
+    /// printed, for the crawler's SSL_CERT_FILE.
+    #[arg(long)]
+    tls: bool,
     /// Export lines of one kind, independent of the catalogue, e.g. `person_ids=4740000`.
     #[arg(long = "export-size", value_parser = parse_export_size)]
     export_sizes: Vec<(ExportKind, u64)>,
@@ -86,7 +90,11 @@ fn main() {
         port: args.port,
         workers: args.workers,
         knobs,
+        tls: args.tls,
     });
+    if let Some(ca) = &tmdb.ca_file {
+        println!("  SSL_CERT_FILE:    {}", ca.display());
+    }
     println!("fake TMDb listening on {}", tmdb.base_url);
     println!("  api base url:     {}", tmdb.base_url);
     println!("  exports base url: {}", tmdb.exports_base_url());

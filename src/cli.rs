@@ -190,6 +190,10 @@ impl CliError {
 
 pub async fn execute(cli: Cli) -> Result<(), CliError> {
     let config = Config::load(&cli.settings.config, &cli.settings.overrides())?;
+    crate::redaction::hide(config.secrets());
+    if let Err(e) = crate::tmdb::tls::client_config() {
+        return Err(CliError::Usage(e.to_string()));
+    }
     match cli.command {
         Command::Processes => {
             print!("{}", process::render_table());

@@ -271,6 +271,18 @@ impl DatabaseUrl {
     /// `text` (say, a driver error) with this URL and its password replaced by `***`:
     /// drivers sometimes quote what they were given.
     pub fn scrub(&self, text: &str) -> String {
+        let mut text = text.to_owned();
+        for secret in &self.secrets() {
+            if text.contains(secret.as_str()) {
+                text = text.replace(secret.as_str(), MASK);
+            }
+        }
+        text
+    }
+
+    /// The texts of this URL that must never be shown (the URL, its password, raw and
+    /// decoded), longest first.
+    pub fn secrets(&self) -> Vec<String> {
         let mut secrets = Vec::new();
         collect_url_secrets(&self.url, &mut secrets);
         let decoded: Vec<String> = secrets
@@ -280,13 +292,7 @@ impl DatabaseUrl {
         secrets.extend(decoded);
         secrets.retain(|s| !s.is_empty());
         secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
-        let mut text = text.to_owned();
-        for secret in &secrets {
-            if text.contains(secret.as_str()) {
-                text = text.replace(secret.as_str(), MASK);
-            }
-        }
-        text
+        secrets
     }
 
     /// The database file of a SQLite URL, read the way sqlx reads it; `None` for other
@@ -461,6 +467,16 @@ impl fmt::Debug for ConfigOverrides {
 }
 
 impl Config {
+    /// Every secret value of this configuration: the API key and token, the database URL and
+    /// its password.
+    pub fn secrets(&self) -> Vec<String> {
+        let mut secrets = self.database_url.secrets();
+        for secret in [&self.api_key, &self.api_token].into_iter().flatten() {
+            secrets.push(secret.expose().to_owned());
+        }
+        secrets
+    }
+
     /// Loads the configuration from `file`, the process environment and `overrides`.
     pub fn load(file: &Path, overrides: &ConfigOverrides) -> Result<Self, ConfigError> {
         Self::load_with_env(file, overrides, |name| std::env::var_os(name))

@@ -8,6 +8,7 @@ pub mod cli;
 pub mod config;
 pub mod process;
 pub mod records;
+pub mod redaction;
 pub mod shutdown;
 pub mod store;
 pub mod tmdb;

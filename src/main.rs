@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use clap::error::ErrorKind;
-use tmdb_crawler::cli;
+use tmdb_crawler::{cli, redaction};
 use tracing_subscriber::EnvFilter;
 
 fn main() -> ExitCode {
@@ -28,7 +28,7 @@ fn main() -> ExitCode {
     {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("error: {err}");
+            eprintln!("error: {}", redaction::redact(&err.to_string()));
             ExitCode::from(err.exit_code())
         }
     }
@@ -66,7 +66,8 @@ fn init_logging() {
         .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm_migration=warn"));
     tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
+        // Secrets are masked in every line, whatever library logs them at whatever level.
+        .with_writer(redaction::RedactingStderr)
         .with_ansi(std::io::stderr().is_terminal())
         .init();
 }

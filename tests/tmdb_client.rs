@@ -463,3 +463,62 @@ fn check_api_exits_0_on_good_credentials_and_2_on_refused_ones_without_printing_
     let none = run(&[]);
     assert_eq!(none.status.code(), Some(2));
 }
+
+/// Over TLS the HTTP libraries speak HTTP/2 and trace request heads (the URI with `api_key`, the
+/// `Authorization` header) at trace level: a whole run at trace level, with the key and then
+/// with the token, must print neither.
+#[test]
+fn a_trace_level_run_over_tls_and_http2_prints_no_key_and_no_token() {
+    let fake = server(|c| c.tls = true);
+    let ca_file = fake.ca_file.clone().expect("the TLS fake's certificate");
+    let dir = tempfile::tempdir().expect("temporary directory");
+    for (variable, secret) in [
+        ("TMDB_CRAWLER_API_KEY", KEY),
+        ("TMDB_CRAWLER_API_TOKEN", TOKEN),
+    ] {
+        let url = format!(
+            "sqlite://{}/{variable}.sqlite?mode=rwc",
+            dir.path().display()
+        );
+        let exports = fake.exports_base_url();
+        let env = [
+            ("TMDB_CRAWLER_DATABASE_URL", url.as_str()),
+            ("TMDB_CRAWLER_API_BASE_URL", fake.base_url.as_str()),
+            ("TMDB_CRAWLER_EXPORTS_BASE_URL", exports.as_str()),
+            ("SSL_CERT_FILE", ca_file.to_str().expect("UTF-8 path")),
+            ("TMDB_CRAWLER_LOG", "trace"),
+            (variable, secret),
+        ];
+        let migrated = support::crawler(dir.path(), &["migrate", "up"], &env);
+        assert!(
+            migrated.status.success(),
+            "{}",
+            support::binary::describe(&migrated)
+        );
+        let http2_before = fake.http2_requests();
+        let out = support::crawler(
+            dir.path(),
+            &["run", "--process", "41,2", "--limit", "5"],
+            &env,
+        );
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{}", support::binary::describe(&out));
+        assert!(
+            fake.http2_requests() >= http2_before + 5,
+            "the run did not speak HTTP/2 ({} requests)",
+            fake.http2_requests() - http2_before
+        );
+        assert!(
+            stderr.contains("h2") && stderr.lines().count() > 100,
+            "the HTTP/2 library's trace lines are missing: {} lines",
+            stderr.lines().count()
+        );
+        for leaked in [KEY, TOKEN] {
+            let line = stderr.lines().find(|l| l.contains(leaked));
+            assert!(
+                line.is_none(),
+                "{variable} run: a log line holds {leaked}: {line:?}"
+            );
+        }
+    }
+}

@@ -138,9 +138,13 @@ impl ExportDownloader {
         connect: Duration,
         idle: Duration,
     ) -> Self {
+        let mut connector = awc::Connector::new().timeout(connect);
+        if let Some(tls) = crate::tmdb::tls::extra_roots() {
+            connector = connector.rustls_0_23(tls);
+        }
         let http = awc::Client::builder()
             .disable_timeout()
-            .connector(awc::Connector::new().timeout(connect))
+            .connector(connector)
             .finish();
         ExportDownloader {
             http,

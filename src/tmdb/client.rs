@@ -17,7 +17,7 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use actix::Addr;
-use awc::http::StatusCode;
+use awc::http::{StatusCode, header};
 use serde::de::DeserializeOwned;
 
 use crate::actors::rate_limiter::{Acquire, RateLimiter};
@@ -208,9 +208,12 @@ pub struct TmdbClient {
 impl TmdbClient {
     /// Must be called inside an actix system (awc is single-threaded per arbiter).
     pub fn new(settings: ClientSettings, limiter: Addr<RateLimiter>) -> Self {
-        let connector = awc::Connector::new()
+        let mut connector = awc::Connector::new()
             .limit(settings.max_in_flight as usize)
             .timeout(settings.connect_timeout);
+        if let Some(tls) = crate::tmdb::tls::extra_roots() {
+            connector = connector.rustls_0_23(tls);
+        }
         let http = awc::Client::builder()
             .connector(connector)
             .timeout(settings.request_timeout)
@@ -298,7 +301,17 @@ impl TmdbClient {
             }
         };
         if let Auth::Bearer(token) = &self.settings.auth {
-            builder = builder.bearer_auth(token.expose());
+            match bearer_header(token.expose()) {
+                Some(value) => builder = builder.insert_header((header::AUTHORIZATION, value)),
+                None => {
+                    return Err(TmdbError::Rejected {
+                        path: request.path.clone(),
+                        http_status: 0,
+                        status_code: None,
+                        message: "the API token holds characters a header cannot carry".to_owned(),
+                    });
+                }
+            }
         }
         permit.sending();
         let mut response = match builder.send().await {
@@ -392,6 +405,14 @@ impl TmdbClient {
             text.replace(secret, "***")
         }
     }
+}
+
+/// `Bearer <token>`, marked sensitive: HTTP libraries print a sensitive header as `Sensitive`
+/// when they trace a request head, and HPACK never indexes it.
+fn bearer_header(token: &str) -> Option<header::HeaderValue> {
+    let mut value = header::HeaderValue::from_str(&format!("Bearer {token}")).ok()?;
+    value.set_sensitive(true);
+    Some(value)
 }
 
 #[cfg(test)]

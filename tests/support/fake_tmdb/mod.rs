@@ -41,6 +41,7 @@ mod knobs;
 mod payloads;
 mod rng;
 mod server;
+mod tls;
 
 use std::sync::Arc;
 use std::sync::mpsc;
@@ -75,6 +76,9 @@ pub struct FakeTmdbConfig {
     pub workers: usize,
     /// Shared runtime knobs (keep a clone to steer the server, or use [`FakeTmdb::knobs`]).
     pub knobs: Knobs,
+    /// Serve HTTPS (HTTP/2 offered by ALPN, HTTP/1.1 too) with a certificate of its own for
+    /// `localhost`, whose PEM is [`FakeTmdb::ca_file`].
+    pub tls: bool,
 }
 
 impl Default for FakeTmdbConfig {
@@ -87,6 +91,7 @@ impl Default for FakeTmdbConfig {
             port: 0,
             workers: 1,
             knobs: Knobs::default(),
+            tls: false,
         }
     }
 }
@@ -100,6 +105,9 @@ pub struct FakeTmdb {
     pub port: u16,
     /// The knobs the server reads (same `Arc` as the config's).
     pub knobs: Knobs,
+    /// With `tls`: the server certificate's PEM file, for a client to trust (`SSL_CERT_FILE`).
+    pub ca_file: Option<std::path::PathBuf>,
+    _tls_dir: Option<tempfile::TempDir>,
     shared: Arc<server::Shared>,
     handle: Option<(actix_web::dev::ServerHandle, actix_rt::System)>,
     thread: Option<JoinHandle<()>>,
@@ -119,6 +127,8 @@ impl FakeTmdb {
         ));
         let data = web::Data::from(shared.clone());
         let workers = config.workers.max(1);
+        let tls = config.tls.then(tls::self_signed);
+        let server_tls = tls.as_ref().map(|t| t.server.clone());
         let port = config.port;
         let (tx, rx) = mpsc::channel::<Started>();
         let thread = std::thread::Builder::new()
@@ -133,8 +143,11 @@ impl FakeTmdb {
                     })
                     .workers(workers)
                     .disable_signals()
-                    .shutdown_timeout(1)
-                    .bind(("127.0.0.1", port));
+                    .shutdown_timeout(1);
+                    let server = match server_tls {
+                        Some(tls) => server.bind_rustls_0_23(("127.0.0.1", port), tls),
+                        None => server.bind(("127.0.0.1", port)),
+                    };
                     let server = match server {
                         Ok(s) => s,
                         Err(e) => {
@@ -156,8 +169,14 @@ impl FakeTmdb {
             .recv()
             .expect("the fake TMDb thread ended before starting")
             .unwrap_or_else(|e| panic!("fake TMDb could not start: {e}"));
+        let base_url = match &tls {
+            Some(_) => format!("https://localhost:{port}"),
+            None => format!("http://127.0.0.1:{port}"),
+        };
         FakeTmdb {
-            base_url: format!("http://127.0.0.1:{port}"),
+            base_url,
+            ca_file: tls.as_ref().map(|t| t.ca_file.clone()),
+            _tls_dir: tls.map(|t| t.dir),
             api_key: config.api_key,
             api_token: config.api_token,
             port,
@@ -195,6 +214,12 @@ impl FakeTmdb {
     /// replaced by `{id}` and export dates dropped: `/3/movie/{id}`, `/3/movie/changes`,
     /// `/3/tv/{id}/season/{id}`, `/p/exports/movie_ids`. So `"/3/movie"` counts every movie
     /// request (details and changes), `"/p/exports"` every export download.
+    pub fn http2_requests(&self) -> u64 {
+        self.shared
+            .http2_requests
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     pub fn requests_to(&self, path_prefix: &str) -> u64 {
         self.shared.counters.requests_to(path_prefix)
     }

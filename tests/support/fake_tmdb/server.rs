@@ -150,6 +150,8 @@ pub(crate) struct Shared {
     rate_window: Mutex<VecDeque<Instant>>,
     /// Export files written ahead of time (see `FakeTmdb::prepare_exports`), served as they are.
     pub(crate) prepared_exports: Mutex<Option<std::path::PathBuf>>,
+    /// Requests that came over HTTP/2.
+    pub(crate) http2_requests: std::sync::atomic::AtomicU64,
 }
 
 impl Shared {
@@ -167,6 +169,7 @@ impl Shared {
             counters: Counters::default(),
             rate_window: Mutex::new(VecDeque::new()),
             prepared_exports: Mutex::new(None),
+            http2_requests: std::sync::atomic::AtomicU64::new(0),
         }
     }
 
@@ -386,6 +389,11 @@ impl Query {
 pub(crate) async fn handle(req: HttpRequest, state: web::Data<Shared>) -> HttpResponse {
     let path = req.path().to_owned();
     let recorded = state.counters.record(&path);
+    if req.version() == actix_web::http::Version::HTTP_2 {
+        state
+            .http2_requests
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
     let knobs = &state.knobs;
     let query = Query::parse(req.query_string());
     let refused = knobs.invalid_key() || !authorized(&req, &query, &state);
