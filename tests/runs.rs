@@ -1629,6 +1629,77 @@ async fn a_stalled_export_download_is_tried_three_times_then_fails_on_sqlite() {
     assert!(count(&db, &conn, "T_WC_TMDB_MOVIE_ID_IMPORT", None).await > 0);
 }
 
+/// A gzip'd export whose one line is 200 MiB long, without a newline: the import is refused
+/// with a clear error, yesterday's import stays, and the crawler never holds the line: its peak
+/// RSS stays under 100 MB (sampled from /proc while it runs).
+#[tokio::test]
+async fn a_200_mib_export_line_is_refused_in_bounded_memory_on_sqlite() {
+    let Some(db) = TestDb::create(Backend::Sqlite, "runs_endless_line").await else {
+        return;
+    };
+    crawler_ok(&db.url, &["migrate", "up"]);
+    let fake = slow_fake(0);
+    let conn = db.connect().await;
+    let env = crawler_env(&fake, &db, 4);
+    run_ok(&env, &["run", "--process", "41"]);
+    let kept = count(&db, &conn, "T_WC_TMDB_MOVIE_ID_IMPORT", None).await;
+    assert!(kept > 0);
+    fake.knobs.set_export_fault(
+        fake_tmdb::ExportKind::Movie,
+        Some(fake_tmdb::ExportFault::EndlessLine { mib: 200 }),
+    );
+    let tomorrow = (chrono::Utc::now().date_naive() + Days::new(1)).to_string();
+    let mut crawler = Running::spawn(
+        &env,
+        &["run", "--process", "41", "--export-date", &tomorrow],
+    );
+    let mut peak_kb = 0;
+    let started = Instant::now();
+    let status = loop {
+        if let Some(kb) = std::fs::read_to_string(format!("/proc/{}/status", crawler.pid()))
+            .ok()
+            .and_then(|s| {
+                s.lines()
+                    .find_map(|l| l.strip_prefix("VmHWM:"))
+                    .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+            })
+        {
+            peak_kb = peak_kb.max(kb);
+        }
+        if let Some(status) = crawler.wait_for(Duration::from_millis(20)) {
+            break status;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "still reading the endless line after 120 s\n{}",
+            crawler.logs()
+        );
+    };
+    let stdout = crawler.output("stdout");
+    eprintln!(
+        "200 MiB line refused in {:?}, peak RSS {:.1} MB",
+        started.elapsed(),
+        peak_kb as f64 / 1024.0
+    );
+    assert_eq!(status.code(), Some(1), "{}", crawler.logs());
+    assert!(
+        stdout.contains("41 importmovieids: FAILED") && stdout.contains("longer than 64 KiB"),
+        "{}",
+        crawler.logs()
+    );
+    assert_eq!(
+        count(&db, &conn, "T_WC_TMDB_MOVIE_ID_IMPORT", None).await,
+        kept,
+        "yesterday's import was not kept"
+    );
+    assert!(peak_kb > 0, "the crawler's RSS was never read");
+    assert!(
+        peak_kb < 100 * 1024,
+        "peak RSS {} MB while skipping the line",
+        peak_kb / 1024
+    );
+}
+
 /// Requests that never answer: no entity completes, so after `stall_timeout` the run ends
 /// with exit code 1, a log line per process saying where it stood, and the lock released.
 #[tokio::test]

@@ -45,8 +45,16 @@ pub enum ExportError {
     Gzip { file: String, reason: String },
     #[error("{file}: the file holds no lines")]
     Empty { file: String },
-    #[error("{file}: {bad} of {lines} lines are unparsable (more than 0.1 %)")]
-    TooManyBadLines { file: String, bad: u64, lines: u64 },
+    #[error(
+        "{file}: {bad} of {lines} lines are unparsable (more than 0.1 %); {overlong} of them \
+         longer than 64 KiB, skipped unread"
+    )]
+    TooManyBadLines {
+        file: String,
+        bad: u64,
+        lines: u64,
+        overlong: u64,
+    },
     #[error("{kind}: {source}")]
     Import {
         kind: &'static str,
@@ -63,6 +71,8 @@ pub struct ExportReport {
     pub lines: u64,
     pub rows: u64,
     pub bad_lines: u64,
+    /// Bad lines longer than `MAX_LINE_BYTES`, skipped without being held in memory.
+    pub overlong_lines: u64,
     /// Text values cut to the column length.
     pub truncated: u64,
     pub compressed_bytes: u64,
@@ -301,6 +311,7 @@ async fn import_once(
                 report.lines += part.lines;
                 report.rows += part.rows;
                 report.bad_lines += part.bad_lines;
+                report.overlong_lines += part.overlong_lines;
                 report.truncated += part.truncated;
                 report.compressed_bytes += part.compressed_bytes;
                 if part.lines == 0 && name.starts_with(kind.file_stem()) {
@@ -312,6 +323,7 @@ async fn import_once(
                         file: name.clone(),
                         bad: part.bad_lines,
                         lines: part.lines,
+                        overlong: part.overlong_lines,
                     });
                     break;
                 }
@@ -501,16 +513,16 @@ fn parse_stream<R: Read>(
             break;
         }
         if line.len() as u64 == MAX_LINE_BYTES && line.last() != Some(&b'\n') {
-            // Skip the rest of an overlong line, then count it as bad.
-            let mut rest = Vec::new();
-            reader
-                .read_until(b'\n', &mut rest)
-                .map_err(|e| ExportError::Gzip {
-                    file: file.to_owned(),
-                    reason: e.to_string(),
-                })?;
+            skip_line(&mut reader).map_err(|e| ExportError::Gzip {
+                file: file.to_owned(),
+                reason: e.to_string(),
+            })?;
             report.lines += 1;
             report.bad_lines += 1;
+            report.overlong_lines += 1;
+            if report.overlong_lines <= 5 {
+                tracing::warn!(file, line = report.lines, "export line over 64 KiB skipped");
+            }
             continue;
         }
         if line.iter().all(u8::is_ascii_whitespace) {
@@ -542,6 +554,27 @@ fn parse_stream<R: Read>(
         let _ = batches.blocking_send(batch);
     }
     Ok(report)
+}
+
+/// Consumes the rest of a line (through its newline, or to the end of the stream) one buffer at
+/// a time: a line without end never sits in memory whole.
+fn skip_line<R: BufRead>(reader: &mut R) -> std::io::Result<()> {
+    loop {
+        let buffer = reader.fill_buf()?;
+        if buffer.is_empty() {
+            return Ok(());
+        }
+        match buffer.iter().position(|b| *b == b'\n') {
+            Some(end) => {
+                reader.consume(end + 1);
+                return Ok(());
+            }
+            None => {
+                let n = buffer.len();
+                reader.consume(n);
+            }
+        }
+    }
 }
 
 /// One JSON line to a row; `None` when it is not a usable line. The bool says whether the
@@ -623,6 +656,26 @@ mod tests {
             rows.extend(batch);
         }
         (result, rows)
+    }
+
+    #[test]
+    fn an_overlong_line_is_skipped_and_the_next_lines_are_read() {
+        let long = "x".repeat(3 * MAX_LINE_BYTES as usize);
+        let text = format!(
+            "{{\"id\":1,\"name\":\"a\"}}\n{{\"id\":2,\"name\":\"{long}\"}}\n{{\"id\":3,\"name\":\"c\"}}\n{long}"
+        );
+        let (report, rows) = parse_all(ExportKind::Keyword, gz(&text));
+        let report = report.expect("a readable file");
+        assert_eq!(
+            (
+                report.lines,
+                report.rows,
+                report.bad_lines,
+                report.overlong_lines
+            ),
+            (4, 2, 2, 2)
+        );
+        assert_eq!(rows.iter().map(|r| r.id).collect::<Vec<_>>(), vec![1, 3]);
     }
 
     #[test]

@@ -87,6 +87,8 @@ pub enum ExportFault {
     Empty,
     /// Half of the file, then nothing for an hour: a stalled download.
     Stalled,
+    /// One line of this many MiB and no newline at all (gzip members of 1 MiB, repeated).
+    EndlessLine { mib: u32 },
 }
 
 #[derive(Default)]

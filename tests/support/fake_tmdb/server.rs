@@ -537,6 +537,9 @@ fn export(state: &Shared, file: &str) -> HttpResponse {
             .content_type("application/octet-stream")
             .body(body);
     }
+    if let Some(ExportFault::EndlessLine { mib }) = state.knobs.export_fault(kind) {
+        return endless_line(mib);
+    }
     let source = LineGen::new(state.catalogue.clone(), kind, &state.knobs);
     if state.knobs.export_fault(kind) == Some(ExportFault::Stalled) {
         let mut file = Vec::new();
@@ -557,6 +560,24 @@ fn export(state: &Shared, file: &str) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("application/octet-stream")
         .body(ExportBody::new(source))
+}
+
+/// `mib` MiB of one JSON line that never ends: a gzip member of 1 MiB sent `mib` times (a
+/// multi-member gzip stream, as `gzip` itself writes when files are concatenated).
+fn endless_line(mib: u32) -> HttpResponse {
+    use std::io::Write as _;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    let mut chunk = b"{\"id\":1,\"original_title\":\"".to_vec();
+    chunk.resize(1 << 20, b'a');
+    let member = encoder
+        .write_all(&chunk)
+        .and_then(|()| encoder.finish())
+        .map(Bytes::from)
+        .expect("gzip into memory");
+    let members = (0..mib).map(move |_| Ok::<_, std::convert::Infallible>(member.clone()));
+    HttpResponse::Ok()
+        .content_type("application/octet-stream")
+        .streaming(futures_util::stream::iter(members))
 }
 
 fn export_missing(file: &str) -> HttpResponse {
