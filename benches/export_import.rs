@@ -211,7 +211,7 @@ struct BenchDb {
 
 async fn admin_execute(server_url: &str, sql: &str) -> Result<(), String> {
     let url = DatabaseUrl::parse(server_url).map_err(|e| e.to_string())?;
-    let admin = store::connect(&url).await.map_err(|e| e.to_string())?;
+    let admin = store::connect(&url, 24).await.map_err(|e| e.to_string())?;
     let result = admin
         .execute_unprepared(sql)
         .await
@@ -319,7 +319,7 @@ async fn run_imports(
 ) -> Result<(), String> {
     let backend = bench_db.backend;
     let url = DatabaseUrl::parse(&bench_db.url).map_err(|e| e.to_string())?;
-    let db = store::connect(&url).await.map_err(|e| e.to_string())?;
+    let db = store::connect(&url, 24).await.map_err(|e| e.to_string())?;
     let started = Instant::now();
     Migrator::up(&db, None)
         .await

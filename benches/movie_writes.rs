@@ -124,7 +124,9 @@ async fn bench(backend: Backend, count: usize, in_flight: usize) {
     };
     // Connect as the crawler does (its pool settings are part of what is measured).
     let url = tmdb_crawler::config::DatabaseUrl::parse(&db.url).expect("database url");
-    let conn = tmdb_crawler::store::connect(&url).await.expect("connect");
+    let conn = tmdb_crawler::store::connect(&url, 24)
+        .await
+        .expect("connect");
     Migrator::up(&conn, None).await.expect("migrate up");
     let writer = DbWriter::connect(conn.clone(), chrono_tz::Europe::Paris)
         .await

@@ -1188,7 +1188,7 @@ async fn bench(backend: Backend, fake: &FakeTmdb, plan: &Plan) {
         return;
     };
     let url = tmdb_crawler::config::DatabaseUrl::parse(&db.url).expect("database url");
-    let conn = tmdb_crawler::store::connect(&url)
+    let conn = tmdb_crawler::store::connect(&url, 24)
         .await
         .expect("connect to the bench database");
     Migrator::up(&conn, None).await.expect("migrate up");

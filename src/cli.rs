@@ -18,8 +18,8 @@ use crate::actors::coordinator::{
 };
 use crate::actors::export::ExportDownloader;
 use crate::actors::fetch::{
-    CollectionFetcher, CompanyFetcher, Fetch, FetchContext, KeywordFetcher, ListFetcher,
-    MovieFetcher, NetworkFetcher, PersonFetcher, TvFetcher,
+    CollectionFetcher, CompanyFetcher, FailureCause, Fetch, FetchContext, KeywordFetcher,
+    ListFetcher, MovieFetcher, NetworkFetcher, PersonFetcher, TvFetcher,
 };
 use crate::actors::rate_limiter::{RateLimit, RateLimiter};
 use crate::actors::writer::DbWriter;
@@ -166,6 +166,9 @@ pub enum CliError {
     /// The run stopped progressing (`stall_timeout`).
     #[error("{0}")]
     Stalled(String),
+    /// A part of the crawler stopped during the run.
+    #[error("{0}")]
+    RunStopped(String),
     /// The database's run lock was lost during the run, which then stopped.
     #[error(
         "the run lock was lost (its database session was ended, or the database stayed \
@@ -183,7 +186,10 @@ impl CliError {
             CliError::Store(_) | CliError::LockLost => 3,
             // Refused credentials are a configuration problem; the rest is the network's.
             CliError::Tmdb(e) if e.is_fatal() => 2,
-            CliError::Tmdb(_) | CliError::ProcessesFailed(..) | CliError::Stalled(_) => 1,
+            CliError::Tmdb(_)
+            | CliError::ProcessesFailed(..)
+            | CliError::Stalled(_)
+            | CliError::RunStopped(_) => 1,
         }
     }
 }
@@ -191,6 +197,7 @@ impl CliError {
 pub async fn execute(cli: Cli) -> Result<(), CliError> {
     let config = Config::load(&cli.settings.config, &cli.settings.overrides())?;
     crate::redaction::hide(config.secrets());
+    store::retry::set_default_budget(seconds(config.database_retry_budget));
     if let Err(e) = crate::tmdb::tls::client_config() {
         return Err(CliError::Usage(e.to_string()));
     }
@@ -250,7 +257,8 @@ async fn run(
         ));
     }
     let url = &config.database_url;
-    let db = store::connect(url).await?;
+    let connections = coordinator::connections_needed(config.max_in_flight.get());
+    let db = store::connect(url, connections).await?;
     let pending = Migrator::get_pending_migrations_read_only(&db)
         .await
         .map_err(|e| CliError::Store(StoreError::query(url, e)))?;
@@ -300,7 +308,8 @@ async fn run(
     }
     let outcome = watch.finish().await;
     db.close().await.ok();
-    if outcome == store::run_lock::LockOutcome::Lost {
+    // The run's own error says more (the database went away, say) than the lock it took along.
+    if outcome == store::run_lock::LockOutcome::Lost && result.is_ok() {
         return Err(CliError::LockLost);
     }
     result
@@ -372,7 +381,16 @@ async fn run_locked(
             RunError::NotImplemented(_) | RunError::NoApiCredentials(_) => {
                 CliError::Usage(e.to_string())
             }
-            RunError::Fatal { .. } => CliError::Usage(url.scrub(&e.to_string())),
+            RunError::Fatal { cause, .. } => {
+                let text = url.scrub(&e.to_string());
+                match cause {
+                    FailureCause::Credentials => CliError::Usage(text),
+                    FailureCause::DatabaseUnavailable => CliError::Store(StoreError::Query(text)),
+                    FailureCause::CrawlerStopped | FailureCause::Entity => {
+                        CliError::RunStopped(text)
+                    }
+                }
+            }
             RunError::Stalled { .. } | RunError::Stuck(_) => {
                 CliError::Stalled(url.scrub(&e.to_string()))
             }
@@ -386,7 +404,7 @@ async fn run_locked(
                 p.number, r.rows, r.lines, r.bad_lines, r.truncated, r.seconds
             ),
             ProcessOutcome::Entities(r) => println!(
-                "{:>2} {name}: {} selected, {} stored, {} gone ({} deleted), {} failed in {} s{}",
+                "{:>2} {name}: {} selected, {} stored, {} gone ({} deleted), {} failed in {} s{}{}",
                 p.number,
                 r.selected,
                 r.stored,
@@ -394,6 +412,11 @@ async fn run_locked(
                 r.deleted,
                 r.failed.len(),
                 r.seconds,
+                if r.extra_requests > 0 {
+                    format!(" ({} extra image requests)", r.extra_requests)
+                } else {
+                    String::new()
+                },
                 if r.interrupted {
                     " (stopped early)"
                 } else {
@@ -520,7 +543,7 @@ fn entity_workers(
 /// plus the not-found ledger's size.
 async fn status(config: &Config) -> Result<(), CliError> {
     let url = &config.database_url;
-    let db = store::connect(url).await?;
+    let db = store::connect(url, 2).await?;
     let vars = store::server_vars::all_with_prefix(&db, "strtmdbcrawler")
         .await
         .map_err(|e| CliError::Store(StoreError::query(url, e)))?;
@@ -590,7 +613,7 @@ async fn migrate(config: &Config, action: MigrateAction) -> Result<(), CliError>
         ));
     }
     let url = &config.database_url;
-    let db = store::connect(url).await?;
+    let db = store::connect(url, 2).await?;
     let query = |e| CliError::Store(StoreError::query(url, e));
     // Changing the schema under a running crawler (or another migration) would break it.
     let lock = match action {

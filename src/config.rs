@@ -47,12 +47,14 @@ pub const DEFAULT_RAW_JSON: bool = false;
 pub const DEFAULT_REFRESH_AFTER_DAYS: u32 = 30;
 /// Ten minutes without completed work end a run.
 pub const DEFAULT_STALL_TIMEOUT_SECS: u32 = 600;
+/// Seconds a unit of database work is retried while the database is unavailable.
+pub const DEFAULT_DATABASE_RETRY_BUDGET_SECS: u32 = 120;
 pub const DEFAULT_CONNECT_TIMEOUT_SECS: u32 = 10;
 pub const DEFAULT_REQUEST_TIMEOUT_SECS: u32 = 60;
 pub const DEFAULT_REFRESH_MAX_PER_RUN: u32 = 5_000;
 
 /// Every key the TOML file may hold (it is checked, so typos are reported).
-pub const KEYS: [&str; 16] = [
+pub const KEYS: [&str; 17] = [
     "database_url",
     "api_key",
     "api_token",
@@ -67,6 +69,7 @@ pub const KEYS: [&str; 16] = [
     "refresh_after_days",
     "refresh_max_per_run",
     "stall_timeout",
+    "database_retry_budget",
     "connect_timeout",
     "request_timeout",
 ];
@@ -387,6 +390,9 @@ pub struct Config {
     /// Seconds without any completed entity, page or export batch, while work remains,
     /// after which a run ends itself (exit code 1).
     pub stall_timeout: u32,
+    /// Seconds a unit of database work (an entity's transaction, a page, the variables) is
+    /// retried while the database is unreachable; beyond it the run stops (exit code 3).
+    pub database_retry_budget: u32,
     /// Seconds to open a connection to TMDb (API and export files).
     pub connect_timeout: u32,
     /// Seconds to wait for a response head, and then for each part of its body (an idle
@@ -415,6 +421,7 @@ impl Default for Config {
             refresh_after_days: DEFAULT_REFRESH_AFTER_DAYS,
             refresh_max_per_run: DEFAULT_REFRESH_MAX_PER_RUN,
             stall_timeout: DEFAULT_STALL_TIMEOUT_SECS,
+            database_retry_budget: DEFAULT_DATABASE_RETRY_BUDGET_SECS,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT_SECS,
             request_timeout: DEFAULT_REQUEST_TIMEOUT_SECS,
         }
@@ -438,6 +445,7 @@ pub struct ConfigOverrides {
     pub refresh_after_days: Option<u32>,
     pub refresh_max_per_run: Option<u32>,
     pub stall_timeout: Option<u32>,
+    pub database_retry_budget: Option<u32>,
     pub connect_timeout: Option<u32>,
     pub request_timeout: Option<u32>,
 }
@@ -460,6 +468,7 @@ impl fmt::Debug for ConfigOverrides {
             .field("refresh_after_days", &self.refresh_after_days)
             .field("refresh_max_per_run", &self.refresh_max_per_run)
             .field("stall_timeout", &self.stall_timeout)
+            .field("database_retry_budget", &self.database_retry_budget)
             .field("connect_timeout", &self.connect_timeout)
             .field("request_timeout", &self.request_timeout)
             .finish()
@@ -519,6 +528,7 @@ impl Config {
              refresh_after_days = {}\n\
              refresh_max_per_run = {}\n\
              stall_timeout = {}\n\
+             database_retry_budget = {}\n\
              connect_timeout = {}\n\
              request_timeout = {}\n",
             self.database_url.masked(),
@@ -535,6 +545,7 @@ impl Config {
             self.refresh_after_days,
             self.refresh_max_per_run,
             self.stall_timeout,
+            self.database_retry_budget,
             self.connect_timeout,
             self.request_timeout,
         )
@@ -566,6 +577,7 @@ struct RawConfig {
     refresh_after_days: u32,
     refresh_max_per_run: u32,
     stall_timeout: u32,
+    database_retry_budget: u32,
     connect_timeout: u32,
     request_timeout: u32,
 }
@@ -588,6 +600,7 @@ struct Layer {
     refresh_after_days: Option<u32>,
     refresh_max_per_run: Option<u32>,
     stall_timeout: Option<u32>,
+    database_retry_budget: Option<u32>,
     connect_timeout: Option<u32>,
     request_timeout: Option<u32>,
 }
@@ -609,6 +622,7 @@ impl Layer {
             refresh_after_days: Some(DEFAULT_REFRESH_AFTER_DAYS),
             refresh_max_per_run: Some(DEFAULT_REFRESH_MAX_PER_RUN),
             stall_timeout: Some(DEFAULT_STALL_TIMEOUT_SECS),
+            database_retry_budget: Some(DEFAULT_DATABASE_RETRY_BUDGET_SECS),
             connect_timeout: Some(DEFAULT_CONNECT_TIMEOUT_SECS),
             request_timeout: Some(DEFAULT_REQUEST_TIMEOUT_SECS),
         }
@@ -630,6 +644,7 @@ impl Layer {
             refresh_after_days: o.refresh_after_days,
             refresh_max_per_run: o.refresh_max_per_run,
             stall_timeout: o.stall_timeout,
+            database_retry_budget: o.database_retry_budget,
             connect_timeout: o.connect_timeout,
             request_timeout: o.request_timeout,
         }
@@ -669,6 +684,11 @@ impl Layer {
         put(&mut dict, "refresh_after_days", self.refresh_after_days);
         put(&mut dict, "refresh_max_per_run", self.refresh_max_per_run);
         put(&mut dict, "stall_timeout", self.stall_timeout);
+        put(
+            &mut dict,
+            "database_retry_budget",
+            self.database_retry_budget,
+        );
         put(&mut dict, "connect_timeout", self.connect_timeout);
         put(&mut dict, "request_timeout", self.request_timeout);
         dict
@@ -887,6 +907,7 @@ fn prefixed_env_layer(env: &EnvSource<'_>) -> Result<Layer, ConfigError> {
         refresh_after_days: number("refresh_after_days")?,
         refresh_max_per_run: number("refresh_max_per_run")?,
         stall_timeout: number("stall_timeout")?,
+        database_retry_budget: number("database_retry_budget")?,
         connect_timeout: number("connect_timeout")?,
         request_timeout: number("request_timeout")?,
     })
@@ -1036,6 +1057,7 @@ fn validate(raw: RawConfig, origin: impl Fn(&str) -> String) -> Result<Config, C
     let max_in_flight = at_least_one("max_in_flight", raw.max_in_flight)?;
     for (key, seconds) in [
         ("stall_timeout", raw.stall_timeout),
+        ("database_retry_budget", raw.database_retry_budget),
         ("connect_timeout", raw.connect_timeout),
         ("request_timeout", raw.request_timeout),
     ] {
@@ -1081,6 +1103,7 @@ fn validate(raw: RawConfig, origin: impl Fn(&str) -> String) -> Result<Config, C
         refresh_after_days: raw.refresh_after_days,
         refresh_max_per_run: raw.refresh_max_per_run,
         stall_timeout: raw.stall_timeout,
+        database_retry_budget: raw.database_retry_budget,
         connect_timeout: raw.connect_timeout,
         request_timeout: raw.request_timeout,
     })
@@ -1123,7 +1146,7 @@ mod tests {
 
     const FILE: &str = DEFAULT_CONFIG_FILE;
     /// Every environment variable the module reads.
-    const ENV_VARS: [&str; 22] = [
+    const ENV_VARS: [&str; 23] = [
         "DB_HOST",
         "DB_PORT",
         "DB_NAME",
@@ -1144,6 +1167,7 @@ mod tests {
         "TMDB_CRAWLER_LANGUAGES",
         "TMDB_CRAWLER_INCLUDE_ADULT",
         "TMDB_CRAWLER_STALL_TIMEOUT",
+        "TMDB_CRAWLER_DATABASE_RETRY_BUDGET",
         "TMDB_CRAWLER_CONNECT_TIMEOUT",
         "TMDB_CRAWLER_REQUEST_TIMEOUT",
     ];

@@ -25,7 +25,8 @@ use tmdb_crawler::actors::changes::{
     ChangesError, ChangesKind, ChangesPoller, ChangesReport, PollChanges, PrepareChanges, open_day,
 };
 use tmdb_crawler::actors::fetch::{
-    Fetch, FetchContext, FetchFailure, FetchOutcome, MovieFetcher, PersonFetcher, TvFetcher,
+    FailureCause, Fetch, FetchContext, FetchFailure, FetchOutcome, MovieFetcher, PersonFetcher,
+    TvFetcher,
 };
 use tmdb_crawler::actors::rate_limiter::{RateLimit, RateLimiter};
 use tmdb_crawler::actors::writer::DbWriter;
@@ -305,7 +306,11 @@ impl Handler<Fetch> for Flaky {
                     actix_rt::time::sleep(Duration::from_millis(5)).await;
                     FetchOutcome::Failed(FetchFailure {
                         reason: "injected failure".to_owned(),
-                        fatal,
+                        cause: if fatal {
+                            FailureCause::Credentials
+                        } else {
+                            FailureCause::Entity
+                        },
                     })
                 }
                 None => inner.send(msg).await.expect("the fetcher answers"),
@@ -666,7 +671,7 @@ async fn a_fatal_failure_stops_the_poll() {
         matches!(err, ChangesError::Fatal { id, process: 51, .. } if id == first),
         "{err:?}"
     );
-    assert!(err.is_fatal());
+    assert_eq!(err.cause(), FailureCause::Credentials, "the cause was lost");
     assert_eq!(var(&h, "strtmdbcrawlerchangesmoviedate").await, ymd(start));
 }
 
@@ -694,7 +699,7 @@ async fn an_unreadable_changes_page_ends_the_poll_and_keeps_the_cursor() {
         .await
         .expect_err("the page cannot be read");
     assert!(
-        matches!(&err, ChangesError::Feed { page: 1, start: s, fatal: false, .. } if *s == start),
+        matches!(&err, ChangesError::Feed { page: 1, start: s, cause: FailureCause::Entity, .. } if *s == start),
         "{err:?}"
     );
     assert_eq!(fake.requests_to("/3/movie/changes"), 2, "two attempts");

@@ -874,6 +874,120 @@ async fn ten_percent_api_faults_lose_nothing_on_mariadb() {
     api_faults(Backend::MySql).await;
 }
 
+/// The network faults of a TMDb behind a CDN, all at once, in a default-scope run: stalled
+/// bodies (cut by `request_timeout`, 2 s here), HTML and empty 404s, a person export whose
+/// first download stalls, and company/network endpoints that ignore `append_to_response`. The
+/// run ends with exit 0; every live entity of every kind is stored (company and network logos
+/// included), the not-found ledger holds no live id, and nothing live was deleted.
+#[tokio::test]
+async fn network_faults_in_a_default_scope_run_lose_nothing_on_mariadb() {
+    let Some(db) = TestDb::create(Backend::MySql, "chaos_network").await else {
+        return;
+    };
+    crawler_ok(&db.url, &["migrate", "up"]);
+    let fake = FakeTmdb::start(FakeTmdbConfig {
+        sizes: fault_sizes(),
+        ..FakeTmdbConfig::default()
+    });
+    fake.knobs.set_fault_kinds(&[
+        FaultKind::StalledBody,
+        FaultKind::ProxyNotFound,
+        FaultKind::EmptyNotFound,
+    ]);
+    fake.knobs.set_fault_rate(0.04);
+    fake.knobs.set_company_appends_ignored(true);
+    fake.knobs
+        .set_export_fault(ExportKind::Person, Some(ExportFault::StalledOnce));
+    let env = with_var(
+        crawler_env(&fake, &db.url, 200, 8),
+        "TMDB_CRAWLER_REQUEST_TIMEOUT",
+        "2",
+    );
+    let started = Instant::now();
+    let out = run(&env, &["run"]);
+    let took = started.elapsed();
+    assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(fake.requests_to("/p/exports/person_ids"), 2, "{stdout}");
+    let conn = db.connect().await;
+    let mut stored = Vec::new();
+    for (entity, kind) in [
+        (EntityKind::Movie, Kind::Movie),
+        (EntityKind::Series, Kind::Tv),
+        (EntityKind::Collection, Kind::Collection),
+        (EntityKind::Company, Kind::Company),
+        (EntityKind::Network, Kind::Network),
+    ] {
+        stored.push(assert_all_stored(&db, &conn, &fake, entity, kind, "network faults").await);
+    }
+    // Persons: every live exported one, and the missing ones credits name (31).
+    let persons = stored_ids(&db, &conn, EntityKind::Person).await;
+    let absent: Vec<u64> = live_exported(&fake, Kind::Person)
+        .difference(&persons)
+        .copied()
+        .collect();
+    assert!(absent.is_empty(), "live persons not stored: {absent:?}");
+    let cat = fake.catalogue();
+    let q = |n| quoted(db.backend, n);
+    for (entity, kind) in [
+        (EntityKind::Movie, Kind::Movie),
+        (EntityKind::Person, Kind::Person),
+        (EntityKind::Series, Kind::Tv),
+        (EntityKind::Company, Kind::Company),
+        (EntityKind::Network, Kind::Network),
+    ] {
+        let held = int_set(
+            &db,
+            &conn,
+            format!(
+                "SELECT {} FROM {} WHERE {} = '{}'",
+                q("ID_ENTITY"),
+                q("T_WC_TMDB_ID_NOT_FOUND"),
+                q("ENTITY_TYPE"),
+                entity.ledger_name()
+            ),
+        )
+        .await;
+        let live: Vec<&u64> = held.iter().filter(|id| cat.exists(kind, **id)).collect();
+        assert!(
+            live.is_empty(),
+            "live {entity} ids in the not-found ledger: {live:?}"
+        );
+    }
+    // Every logo of every live company and network, though their append was ignored.
+    for (kind, table) in [
+        (Kind::Company, "T_WC_TMDB_COMPANY_IMAGE"),
+        (Kind::Network, "T_WC_TMDB_NETWORK_IMAGE"),
+    ] {
+        let logos: usize = live_exported(&fake, kind)
+            .into_iter()
+            .map(|id| {
+                let i = cat.raw_index(kind, id).expect("a live id");
+                let json = match kind {
+                    Kind::Company => cat.company_json(i, &["images"]),
+                    _ => cat.network_json(i, &["images"]),
+                };
+                json["images"]["logos"].as_array().map_or(0, Vec::len)
+            })
+            .sum();
+        let rows = count(&db, &conn, table).await as usize;
+        assert!(logos > 0, "the catalogue has no {kind:?} logo to check");
+        assert_eq!(
+            rows, logos,
+            "{table}: rows for the logos of every live {kind:?}"
+        );
+    }
+    assert!(
+        stdout.contains("extra image requests"),
+        "the summary does not count the image requests: {stdout}"
+    );
+    let faults = fake.requests_to("/3/") as usize;
+    eprintln!(
+        "network faults: {stored:?} movies/series/collections/companies/networks and          {} persons stored, {faults} API requests, in {took:?}",
+        persons.len()
+    );
+}
+
 // ---------------------------------------------------------------- 2. rate limit
 
 async fn half_the_rate(retry_after: bool) {
@@ -1054,6 +1168,83 @@ async fn mariadb_unreachable_for_20s_mid_run_loses_nothing() {
         cut.took(),
         calm.took()
     );
+}
+
+/// An outage longer than `database_retry_budget` (4 s here): the run stops with exit code 3,
+/// the database's code, saying the database was unavailable; the lock is freed with the
+/// connection, so the next run (once the database is back) goes on and stores every movie.
+#[tokio::test]
+async fn mariadb_unreachable_beyond_the_retry_budget_exits_3() {
+    let Ok(server_url) = std::env::var(MYSQL_ENV) else {
+        eprintln!("skipped: {MYSQL_ENV} is not set (the outage test needs MariaDB)");
+        return;
+    };
+    let Some(db) = TestDb::create(Backend::MySql, "chaos_long_outage").await else {
+        return;
+    };
+    crawler_ok(&db.url, &["migrate", "up"]);
+    let (_, target, _) = split_authority(&server_url);
+    let proxy = DbProxy::start(target);
+    let (prefix, _, path) = split_authority(&db.url);
+    let proxied_url = format!("{prefix}{}{path}", proxy.addr);
+    let fake = FakeTmdb::start(FakeTmdbConfig {
+        sizes: outage_sizes(),
+        ..FakeTmdbConfig::default()
+    });
+    fake.knobs.set_latency(Duration::from_millis(300));
+    let env = with_var(
+        crawler_env(&fake, &proxied_url, 500, 2),
+        "TMDB_CRAWLER_DATABASE_RETRY_BUDGET",
+        "4",
+    );
+    let args = ["run", "--process", "41-47,2"];
+    let mut cut = Running::spawn(&env, &args);
+    let conn = db.connect().await;
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while count(&db, &conn, "T_WC_TMDB_MOVIE").await < 5 {
+        assert!(!cut.finished(), "the run ended early:\n{}", cut.logs());
+        assert!(
+            Instant::now() < deadline,
+            "no movie stored:\n{}",
+            cut.logs()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    proxy.cut(Duration::from_secs(3600));
+    let cut_at = Instant::now();
+    // The budget, then the pool's 10 s connection timeout for what was in flight and for the
+    // last variables.
+    let status = cut
+        .wait_for(Duration::from_secs(35))
+        .unwrap_or_else(|| panic!("the run outlived its retry budget by 31 s\n{}", cut.logs()));
+    eprintln!(
+        "the run stopped {:?} after the database went away (retry budget 4 s)",
+        cut_at.elapsed()
+    );
+    if std::env::var("SHOW_TIMELINE").is_ok() {
+        eprintln!("{}", cut.output("stderr"));
+    }
+    let stderr = cut.output("stderr");
+    assert_eq!(status.code(), Some(3), "{}", cut.logs());
+    assert!(
+        stderr.contains("error: ")
+            && (stderr.contains("unavailable") || stderr.contains("unreachable")),
+        "the failure does not say the database was unavailable\n{}",
+        cut.logs()
+    );
+    // Back: the lock died with the connection, and the next run completes the work.
+    let after = Running::spawn(&crawler_env(&fake, &db.url, 500, 2), &args);
+    let mut after = after;
+    after.expect_success(Duration::from_secs(60), "the run after the outage");
+    assert_all_stored(
+        &db,
+        &conn,
+        &fake,
+        EntityKind::Movie,
+        Kind::Movie,
+        "after the outage",
+    )
+    .await;
 }
 
 // ---------------------------------------------------------------- 4. SIGKILL at random points

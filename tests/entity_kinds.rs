@@ -1141,11 +1141,53 @@ async fn companies_and_networks_on(backend: Backend) {
     );
 
     let networks = NetworkFetcher::new(crawl.ctx.clone()).start();
-    for id in catalogue.live_ids(Kind::Network) {
+    let network_ids = catalogue.live_ids(Kind::Network);
+    let (appended, asked_apart) = network_ids.split_at(network_ids.len() / 2);
+    for &id in appended {
         fetch_stored(&fake, &networks, id, 1).await;
         let n = catalogue.network_json(index(&fake, Kind::Network, id), &["images"]);
         assert_network(&db, &crawl.conn, &n).await;
     }
+
+    // A TMDb that ignores the append for companies and networks (it is only documented for
+    // movies, series, seasons, episodes and persons): their logos come from `/images`, in a
+    // second request, and the rows are the same.
+    fake.knobs.set_company_appends_ignored(true);
+    let more: Vec<u64> = catalogue
+        .live_ids(Kind::Company)
+        .into_iter()
+        .filter(|id| !company_ids.contains(id))
+        .take(3)
+        .collect();
+    let with_logos = |json: &Json| {
+        json["images"]["logos"]
+            .as_array()
+            .is_some_and(|l| !l.is_empty())
+    };
+    let mut logos_seen = false;
+    for id in more {
+        fake.reset_counters();
+        let outcome = fetch(&companies, id).await;
+        let FetchOutcome::Stored(stored) = outcome else {
+            panic!("company {id}: {outcome:?}");
+        };
+        assert_eq!(stored.extra_requests, 1, "company {id}");
+        assert_eq!(
+            fake.requests_to("/3/company/{id}/images"),
+            1,
+            "company {id}"
+        );
+        let c = catalogue.company_json(index(&fake, Kind::Company, id), &["images"]);
+        logos_seen |= with_logos(&c);
+        assert_company(&db, &crawl.conn, &c).await;
+    }
+    for &id in asked_apart {
+        fetch_stored(&fake, &networks, id, 2).await;
+        let n = catalogue.network_json(index(&fake, Kind::Network, id), &["images"]);
+        logos_seen |= with_logos(&n);
+        assert_network(&db, &crawl.conn, &n).await;
+    }
+    assert!(logos_seen, "no entity fetched apart had a logo to store");
     drop(db);
 }
 

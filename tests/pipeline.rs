@@ -20,13 +20,12 @@ use tmdb_crawler::actors::coordinator::{
     Coordinator, EntityWorkers, ProcessOutcome, RunProcesses, RunSettings,
 };
 use tmdb_crawler::actors::export::ExportDownloader;
-use tmdb_crawler::actors::fetch::{Fetch, FetchOutcome};
+use tmdb_crawler::actors::fetch::{Fetch, FetchOutcome, StoredEntity};
 use tmdb_crawler::actors::rate_limiter::{RateLimit, RateLimiter};
 use tmdb_crawler::actors::writer::DbWriter;
 use tmdb_crawler::config::Secret;
 use tmdb_crawler::records::EntityKind;
 use tmdb_crawler::shutdown::StopSignal;
-use tmdb_crawler::store::entities::WriteSummary;
 use tmdb_crawler::tmdb::client::{Auth, ClientSettings, TmdbClient};
 
 const TZ: chrono_tz::Tz = chrono_tz::Europe::Paris;
@@ -56,7 +55,7 @@ impl Handler<Fetch> for RecordingFetcher {
 
     fn handle(&mut self, msg: Fetch, _ctx: &mut Self::Context) -> Self::Result {
         self.asked.borrow_mut().push((self.kind, msg.id));
-        MessageResult(FetchOutcome::Stored(WriteSummary::default()))
+        MessageResult(FetchOutcome::Stored(StoredEntity::default()))
     }
 }
 

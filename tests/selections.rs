@@ -518,14 +518,25 @@ async fn selections_on(backend: Backend) {
     // 31 selected ahead: after the run's writes (703 stored, a credit naming a new person 710,
     // a hold on 711 named by another new credit) the recheck gives what a selection made now
     // gives.
-    let snapshot = selections::snapshot(&conn, 31, &p).await.expect("snapshot");
+    let all_31: Vec<i64> = expected_31.concat().iter().map(|&id| id as i64).collect();
+    let snapshot = selections::snapshot(&conn, 31, &p, 1_000)
+        .await
+        .expect("snapshot");
+    assert_eq!(snapshot.ids, all_31);
     assert_eq!(
-        snapshot,
-        expected_31
-            .concat()
-            .iter()
-            .map(|&id| id as i64)
-            .collect::<Vec<_>>()
+        snapshot.through, None,
+        "a scan that was not cut covers everything"
+    );
+    // A scan cut at 3 ids per credit table holds every id up to where it stopped, no more.
+    let cut = selections::snapshot(&conn, 31, &p, 3)
+        .await
+        .expect("cut snapshot");
+    let through = cut.through.expect("a cut scan says how far it covers");
+    let up_to: Vec<i64> = all_31.iter().copied().filter(|id| *id <= through).collect();
+    assert_eq!(cut.ids, up_to);
+    assert!(
+        cut.ids.len() >= 3 && cut.ids.len() < all_31.len(),
+        "{cut:?}"
     );
     let b = conn.get_database_backend();
     for stmt in store_new(b, "T_WC_TMDB_PERSON", "ID_PERSON", 703) {
@@ -545,10 +556,29 @@ async fn selections_on(backend: Backend) {
     }
     ledger(&conn, "person", 711, future()).await;
     let since = now() - chrono::Duration::hours(2);
-    let rechecked = selections::recheck(&conn, 31, &p, &snapshot, since)
+    let rechecked = selections::recheck(&conn, 31, &p, &snapshot, since, 1_000)
         .await
         .expect("recheck");
+    assert_eq!(rechecked.through, None);
+    let rechecked = rechecked.ids;
     assert_eq!(rechecked, [702, 704, 705, 707, 708, 709, 710]);
+    // The cut scan rechecked, then paged on after its end, gives the same ids.
+    let partial = selections::recheck(&conn, 31, &p, &cut, since, 3)
+        .await
+        .expect("recheck of a cut scan");
+    let mut joined = partial.ids.clone();
+    let mut cursor = partial.through.map(|t| selections::Cursor::after_id(31, t));
+    while let Some(after) = cursor {
+        let page = selections::page(&conn, 31, &p, Some(&after), 2)
+            .await
+            .expect("page after the scan");
+        joined.extend(page.ids.iter().map(|&id| id as i64));
+        cursor = page.next;
+    }
+    assert_eq!(
+        joined, rechecked,
+        "a cut scan with its pages lost or repeated ids"
+    );
     let fresh: Vec<i64> = read_only(&conn, 31, &p)
         .await
         .concat()
@@ -563,10 +593,11 @@ async fn selections_on(backend: Backend) {
         &p,
         &snapshot,
         now() + chrono::Duration::seconds(1),
+        1_000,
     )
     .await
     .expect("recheck");
-    assert_eq!(later, [702, 704, 705, 707, 708, 709]);
+    assert_eq!(later.ids, [702, 704, 705, 707, 708, 709]);
     // Back to the seeded state for what follows.
     conn.execute_raw(delete_stmt(b, "T_WC_TMDB_PERSON", "ID_PERSON", 703))
         .await

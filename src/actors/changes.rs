@@ -43,7 +43,7 @@ use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Query};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, QueryResult};
 use tracing::Instrument;
 
-use crate::actors::fetch::{Fetch, FetchOutcome};
+use crate::actors::fetch::{FailureCause, Fetch, FetchOutcome};
 use crate::actors::writer::{DbWriter, SetServerVariables};
 use crate::store::schema::{LEDGER_TABLE, LiveSchema};
 use crate::store::server_vars::{self, local_now};
@@ -160,8 +160,7 @@ pub enum ChangesError {
         end: NaiveDate,
         page: i64,
         reason: String,
-        /// The run cannot go on (refused credentials, limiter gone).
-        fatal: bool,
+        cause: FailureCause,
     },
     #[error("changes {process}: fetching {kind} {id} failed and stops the run: {reason}")]
     Fatal {
@@ -169,6 +168,7 @@ pub enum ChangesError {
         kind: ChangesKind,
         id: u64,
         reason: String,
+        cause: FailureCause,
     },
     #[error("changes: database error: {0}")]
     Db(String),
@@ -177,12 +177,12 @@ pub enum ChangesError {
 }
 
 impl ChangesError {
-    /// Errors after which the rest of the run should not go on.
-    pub fn is_fatal(&self) -> bool {
+    /// Why the feed failed; when it stops the run, the rest of the run does not go on.
+    pub fn cause(&self) -> FailureCause {
         match self {
-            ChangesError::Feed { fatal, .. } => *fatal,
-            ChangesError::Fatal { .. } | ChangesError::WriterGone => true,
-            ChangesError::BadCursor { .. } | ChangesError::Db(_) => false,
+            ChangesError::Feed { cause, .. } | ChangesError::Fatal { cause, .. } => *cause,
+            ChangesError::WriterGone => FailureCause::CrawlerStopped,
+            ChangesError::BadCursor { .. } | ChangesError::Db(_) => FailureCause::Entity,
         }
     }
 }
@@ -428,6 +428,7 @@ impl Poll {
                         kind: self.kind,
                         id: 0,
                         reason,
+                        cause: FailureCause::CrawlerStopped,
                     }));
                 }
                 WindowEnd::Limit => {
@@ -563,7 +564,7 @@ impl Poll {
                     end,
                     page,
                     reason: format!("the page request stopped: {e}"),
-                    fatal: false,
+                    cause: FailureCause::Entity,
                 })??,
                 None => match self
                     .prepared
@@ -710,14 +711,18 @@ impl Poll {
                 self.report.gone += 1;
                 return;
             }
-            Ok(FetchOutcome::Failed(failure)) if !failure.fatal => {
+            Ok(FetchOutcome::Failed(failure)) if !failure.cause.stops_the_run() => {
                 tracing::warn!(id, reason = %failure.reason, "re-fetch failed");
                 self.report.failed.push((id, failure.reason));
                 return;
             }
-            Ok(FetchOutcome::Failed(failure)) => failure.reason,
-            Err(e) => format!("the fetcher stopped: {e}"),
+            Ok(FetchOutcome::Failed(failure)) => (failure.reason, failure.cause),
+            Err(e) => (
+                format!("the fetcher stopped: {e}"),
+                FailureCause::CrawlerStopped,
+            ),
         };
+        let (reason, cause) = reason;
         self.report.failed.push((id, reason.clone()));
         if self.fatal.is_none() {
             self.fatal = Some(ChangesError::Fatal {
@@ -725,6 +730,7 @@ impl Poll {
                 kind: self.kind,
                 id,
                 reason,
+                cause,
             });
         }
     }
@@ -765,19 +771,22 @@ async fn feed_page(
         .query("start_date", day(start))
         .query("end_date", day(end))
         .query("page", page.to_string());
-    let failed = |reason: String, fatal: bool| ChangesError::Feed {
+    let failed = |reason: String, cause: FailureCause| ChangesError::Feed {
         process: kind.process(),
         kind,
         start,
         end,
         page,
         reason,
-        fatal,
+        cause,
     };
     match client.get::<ChangesList>(&request).await {
         Ok(Fetched::Found(list)) => Ok(list),
-        Ok(Fetched::NotFound) => Err(failed("HTTP 404 (status_code 34)".to_owned(), false)),
-        Err(e) => Err(failed(e.to_string(), e.is_fatal())),
+        Ok(Fetched::NotFound) => Err(failed(
+            "HTTP 404 (status_code 34)".to_owned(),
+            FailureCause::Entity,
+        )),
+        Err(e) => Err(failed(e.to_string(), FailureCause::of_tmdb(&e))),
     }
 }
 

@@ -46,9 +46,17 @@ fn backend_name(backend: Backend) -> &'static str {
     }
 }
 
-/// Opens the pool. For SQLite the file's directory is created first, so the default
-/// `data/tmdb.sqlite` works on a fresh checkout or an empty volume.
-pub async fn connect(url: &DatabaseUrl) -> Result<DatabaseConnection, StoreError> {
+/// SQLite runs one write at a time, and a second connection's transaction that read before
+/// another's commit fails at once with "database is locked" instead of waiting: one connection.
+const SQLITE_CONNECTIONS: u32 = 1;
+
+/// Opens a pool of at most `connections` (SQLite: one). For SQLite the file's directory
+/// is created first, so the default `data/tmdb.sqlite` works on a fresh checkout or an empty
+/// volume.
+pub async fn connect(
+    url: &DatabaseUrl,
+    connections: u32,
+) -> Result<DatabaseConnection, StoreError> {
     if let Some(path) = url.sqlite_path()
         && let Some(dir) = path.parent()
         && !dir.as_os_str().is_empty()
@@ -59,7 +67,12 @@ pub async fn connect(url: &DatabaseUrl) -> Result<DatabaseConnection, StoreError
         })?;
     }
     let mut options = ConnectOptions::new(url.expose().to_owned());
+    let connections = match url.backend() {
+        Backend::Sqlite => connections.min(SQLITE_CONNECTIONS),
+        _ => connections,
+    };
     options
+        .max_connections(connections.max(1))
         .connect_timeout(Duration::from_secs(CONNECT_TIMEOUT_SECS))
         .acquire_timeout(Duration::from_secs(CONNECT_TIMEOUT_SECS))
         // Statement logging would print bound values, i.e. data, at info level.

@@ -294,7 +294,9 @@ where
             Err(e) => return Err(e),
         };
         failures += 1;
-        let since = *first_failure.get_or_insert_with(Instant::now);
+        // From the start of the first failed attempt: an attempt that waited out the pool's
+        // connection timeout has spent that much of the budget already.
+        let since = *first_failure.get_or_insert(started);
         let spent = since.elapsed();
         if spent >= policy.budget {
             tracing::error!(

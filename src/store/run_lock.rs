@@ -225,6 +225,8 @@ impl RunLock {
             .map(|_| ())
     }
 
+    /// Clears the record and gives the lock back, each within [`CHECK_EVERY`]: with the
+    /// database gone there is nothing to release (the server ended the session).
     async fn release<C: ConnectionTrait>(self, db: &C, tz: Tz, outcome: LockOutcome) {
         // A lost lock may have a new holder whose record must stay.
         if outcome == LockOutcome::Kept {
@@ -233,13 +235,14 @@ impl RunLock {
                 .col_expr(sv::Column::TimUpdated, Expr::value(local_now(tz)))
                 .filter(sv::Column::VarName.eq(VAR_RUN_LOCK))
                 .filter(sv::Column::VarValue.eq(self.me.as_str()))
-                .exec(db)
-                .await;
-            if let Err(e) = cleared {
-                tracing::warn!(error = %e, "could not clear the run lock's record");
+                .exec(db);
+            match tokio::time::timeout(CHECK_EVERY, cleared).await {
+                Ok(Ok(_)) => {}
+                Ok(Err(e)) => tracing::warn!(error = %e, "could not clear the run lock's record"),
+                Err(_) => tracing::warn!("the run lock's record could not be cleared in time"),
             }
         }
-        self.lock.release().await;
+        let _ = tokio::time::timeout(CHECK_EVERY, self.lock.release()).await;
     }
 }
 

@@ -100,6 +100,18 @@ pub struct Cursor {
     taken: u64,
 }
 
+impl Cursor {
+    /// The cursor of an id-ordered selection (31-33) after `id`, with nothing taken yet.
+    pub fn after_id(process: u16, id: i64) -> Cursor {
+        Cursor {
+            process,
+            sort: Value::BigInt(None),
+            id,
+            taken: 0,
+        }
+    }
+}
+
 /// One page of a selection: `next` is `None` once the selection (or the run's cap) is
 /// exhausted.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -579,53 +591,115 @@ pub fn selects_ahead(process: u16) -> bool {
     crate::process::id_process(process).is_some_and(|(_, ids)| ids.selects_ahead)
 }
 
-/// Every id a [`selects_ahead`] process would select now; ascending. Empty for other processes.
-/// The not-found ledger's filter applies already: its retry times are compared with the run's
-/// fixed `now`, and a held id stops being held only when its entity is stored, so a held id is
-/// not selected later in the run either.
+/// What a scan ahead found: every id the selection holds up to `through` (`None`: all of them),
+/// ascending. A scan stops at its `max_ids` smallest ids, so the run never holds the whole
+/// credit tables' worth; the ids after `through` are paged as usual later.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Ahead {
+    pub ids: Vec<i64>,
+    pub through: Option<i64>,
+}
+
+/// The ids a [`selects_ahead`] process would select now, at most about `max_ids`. The
+/// not-found ledger's filter applies already: its retry times are compared with the run's fixed
+/// `now`, and a held id stops being held only when its entity is stored, so a held id is not
+/// selected later in the run either. Empty for other processes.
 pub async fn snapshot<C: ConnectionTrait>(
     db: &C,
     process: u16,
     params: &SelectionParams,
-) -> Result<Vec<i64>, DbErr> {
+    max_ids: u64,
+) -> Result<Ahead, DbErr> {
     let Some((kind, sources)) = ahead_sources(process, params) else {
-        return Ok(Vec::new());
+        return Ok(Ahead::default());
     };
     let queries: Vec<SelectStatement> = sources
         .iter()
-        .map(|source| base(source, kind, params))
+        .map(|source| smallest(base(source, kind, params), source, max_ids))
         .collect();
-    union_of_ids(db, &queries).await
+    limited_union(db, &queries, max_ids, None).await
 }
 
-/// What a [`selects_ahead`] process selects now, given its [`snapshot`] taken earlier in the
-/// run: the snapshot's ids and those of credit rows written since `written_since` (at or before
-/// the run's start), each checked against the full filter; ascending. These are all its ids:
-/// the caller pages them.
+/// What a [`selects_ahead`] process selects now, given what it found `ahead` earlier in the run:
+/// the ids found then and those of credit rows written since `written_since` (at or before the
+/// run's start), each checked against the full filter, up to `through` (which may come down
+/// when many rows were written since). The caller pages on after `through`.
 pub async fn recheck<C: ConnectionTrait>(
     db: &C,
     process: u16,
     params: &SelectionParams,
-    snapshot: &[i64],
+    ahead: &Ahead,
     written_since: NaiveDateTime,
-) -> Result<Vec<i64>, DbErr> {
+    max_ids: u64,
+) -> Result<Ahead, DbErr> {
     /// Bound values per statement, well within every backend's limit.
     const IDS_PER_QUERY: usize = 1_000;
     let Some((kind, sources)) = ahead_sources(process, params) else {
-        return Ok(Vec::new());
+        return Ok(Ahead::default());
     };
+    let written: Vec<SelectStatement> = sources
+        .iter()
+        .map(|source| {
+            let mut q = base(source, kind, params);
+            q.and_where(col(source.table, "TIM_UPDATED").gte(written_since));
+            if let Some(through) = ahead.through {
+                q.and_where(col(source.table, source.id).lte(through));
+            }
+            smallest(q, source, max_ids)
+        })
+        .collect();
+    let mut found = limited_union(db, &written, max_ids, ahead.through).await?;
+    let known: Vec<i64> = ahead
+        .ids
+        .iter()
+        .copied()
+        .filter(|id| found.through.is_none_or(|t| *id <= t))
+        .collect();
     let mut queries = Vec::new();
     for source in &sources {
-        let mut written = base(source, kind, params);
-        written.and_where(col(source.table, "TIM_UPDATED").gte(written_since));
-        queries.push(written);
-        for chunk in snapshot.chunks(IDS_PER_QUERY) {
-            let mut known = base(source, kind, params);
-            known.and_where(col(source.table, source.id).is_in(chunk.iter().copied()));
-            queries.push(known);
+        for chunk in known.chunks(IDS_PER_QUERY) {
+            let mut q = base(source, kind, params);
+            q.and_where(col(source.table, source.id).is_in(chunk.iter().copied()));
+            queries.push(q);
         }
     }
-    union_of_ids(db, &queries).await
+    found.ids.extend(union_of_ids(db, &queries).await?);
+    found.ids.sort_unstable();
+    found.ids.dedup();
+    Ok(found)
+}
+
+/// `query` ordered by id, cut to its `limit` smallest.
+fn smallest(mut query: SelectStatement, source: &Source, limit: u64) -> SelectStatement {
+    query.order_by(id_ref(source), Order::Asc).limit(limit);
+    query
+}
+
+/// The union of queries that each return their `limit` smallest ids: complete up to the
+/// smallest last id of a query that was cut (and `through`, if given).
+async fn limited_union<C: ConnectionTrait>(
+    db: &C,
+    queries: &[SelectStatement],
+    limit: u64,
+    mut through: Option<i64>,
+) -> Result<Ahead, DbErr> {
+    let mut ids = Vec::new();
+    for query in queries {
+        let mut part = Vec::new();
+        for row in db.query_all(query).await? {
+            part.extend(read_id(&row)?);
+        }
+        if part.len() as u64 >= limit
+            && let Some(last) = part.iter().max()
+        {
+            through = Some(through.map_or(*last, |t| Ord::min(t, *last)));
+        }
+        ids.extend(part);
+    }
+    ids.retain(|id| through.is_none_or(|t| *id <= t));
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(Ahead { ids, through })
 }
 
 /// The credit-table sources of a [`selects_ahead`] process.
@@ -643,14 +717,20 @@ fn ahead_sources(process: u16, params: &SelectionParams) -> Option<(EntityKind, 
     }
 }
 
-/// The ids the queries return, run at once (on a pool, on separate connections); ascending,
-/// each once.
+/// Queries of one selection read that run at once (on a pool, on separate connections): the
+/// two credit tables of process 31; more would only queue on the pool.
+pub const QUERIES_AT_ONCE: usize = 2;
+
+/// The ids the queries return, [`QUERIES_AT_ONCE`] at a time; ascending, each once.
 async fn union_of_ids<C: ConnectionTrait>(
     db: &C,
     queries: &[SelectStatement],
 ) -> Result<Vec<i64>, DbErr> {
+    use futures_util::{StreamExt, TryStreamExt};
+    let mut answers = futures_util::stream::iter(queries.iter().map(|q| db.query_all(q)))
+        .buffered(QUERIES_AT_ONCE);
     let mut ids = Vec::new();
-    for rows in futures_util::future::try_join_all(queries.iter().map(|q| db.query_all(q))).await? {
+    while let Some(rows) = answers.try_next().await? {
         for row in rows {
             ids.extend(read_id(&row)?);
         }

@@ -26,7 +26,7 @@ use crate::actors::changes::{
     ChangesPoller, ChangesReport, FeedStart, PollChanges, PrepareChanges, open_day,
 };
 use crate::actors::export::{ExportDownloader, ExportReport};
-use crate::actors::fetch::Fetch;
+use crate::actors::fetch::{FailureCause, Fetch};
 use crate::actors::writer::{DbWriter, SetServerVariables};
 use crate::process::{self, ChangesKind, Workflow};
 use crate::records::EntityKind;
@@ -47,6 +47,14 @@ pub const VAR_RUNTIME: &str = "strtmdbcrawlertotalruntime";
 
 /// Ids read from a selection at a time.
 pub const SELECTION_PAGE: u64 = 500;
+
+/// Database connections a run uses at most: one write per entity in flight, the selection
+/// reads (three processes at once, two queries each), the three change feeds, and the run's
+/// variables and lock record.
+pub fn connections_needed(max_in_flight: u32) -> u32 {
+    let selections = pipeline::SELECTIONS_AT_ONCE * crate::store::selections::QUERIES_AT_ONCE;
+    max_in_flight + selections as u32 + 3 + 2
+}
 
 /// `strtmdbcrawlerprocess<n>exportdate`: the export day a once-a-day process last ran for (a
 /// name this crawler adds; the Python crawler compared in memory within one run).
@@ -113,6 +121,8 @@ pub struct EntityReport {
     pub gone: u64,
     pub deleted: u64,
     pub failed: Vec<(u64, String)>,
+    /// Requests beyond one per entity (company and network images asked apart).
+    pub extra_requests: u64,
     pub seconds: u64,
     /// The run was asked to stop before the selection was exhausted.
     pub interrupted: bool,
@@ -151,7 +161,11 @@ pub enum RunError {
     #[error("process {0} calls the TMDb API: set api_key or api_token")]
     NoApiCredentials(u16),
     #[error("process {process} stopped the run: {reason}")]
-    Fatal { process: u16, reason: String },
+    Fatal {
+        process: u16,
+        reason: String,
+        cause: FailureCause,
+    },
     #[error("no work completed for {seconds} s (stall_timeout) during {during}: the run ends")]
     Stalled { seconds: u64, during: String },
     #[error("the id pipeline cannot make progress (a bug): {0}")]
@@ -279,7 +293,18 @@ impl Run {
         if ended.is_ok() {
             ended = self.steps(&msg, &mut report).await;
         }
-        self.record_end(started).await?;
+        // Without its database the run ends at once: the end variables could not be written.
+        let database_gone = matches!(
+            ended,
+            Err(RunError::Db(_))
+                | Err(RunError::Fatal {
+                    cause: FailureCause::DatabaseUnavailable,
+                    ..
+                })
+        );
+        if !database_gone {
+            self.record_end(started).await?;
+        }
         ended.map(|()| report)
     }
 
@@ -438,9 +463,10 @@ impl Run {
             .map_err(|_| RunError::WriterGone)?;
         match answer {
             Ok(report) => Ok(ProcessOutcome::Changes(report)),
-            Err(e) if e.is_fatal() => Err(RunError::Fatal {
+            Err(e) if e.cause().stops_the_run() => Err(RunError::Fatal {
                 process: number,
                 reason: e.to_string(),
+                cause: e.cause(),
             }),
             Err(e) => Ok(ProcessOutcome::Failed(e.to_string())),
         }

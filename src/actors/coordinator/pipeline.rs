@@ -34,20 +34,22 @@ use tracing::Instrument;
 
 use super::progress::{self, ProgressBar};
 use super::{EntityReport, ProcessOutcome, ProcessReport, Run, RunError, gate_var, var};
-use crate::actors::fetch::{Fetch, FetchOutcome};
+use crate::actors::fetch::{FailureCause, Fetch, FetchOutcome};
 use crate::actors::writer::{DbWriter, DeleteEntity};
 use crate::process::{self, IdProcess};
 use crate::records::EntityKind;
 use crate::shutdown::StopSignal;
 use crate::store::retry::{self, RetryPolicy};
 use crate::store::schema::SchemaFlags;
-use crate::store::selections::{self, Cursor, Page, SelectionParams};
+use crate::store::selections::{self, Ahead, Cursor, Page, SelectionParams};
 use crate::store::server_vars::local_now;
 use crate::watchdog::Heartbeat;
 
 /// Selections that may run at once: on a large database a selection can take seconds (a scan
 /// of the person table), and the entities of the processes before it may not cover that.
-const SELECTIONS_AT_ONCE: usize = 3;
+pub(super) const SELECTIONS_AT_ONCE: usize = 3;
+/// A scan ahead (31-33) holds at most this many pages of ids; the rest is paged later.
+const AHEAD_PAGES: u64 = 20;
 
 /// Whether writes of these two kinds touch the same rows (the credit tables).
 fn shares_rows(a: EntityKind, b: EntityKind) -> bool {
@@ -129,7 +131,7 @@ enum Selection {
     Reading,
     /// 31-33: the ids the credit tables named when scanned ahead; rechecked once the
     /// processes whose rows they read have completed.
-    Scanned(Vec<i64>),
+    Scanned(Ahead),
     /// More pages to read, after this cursor.
     Paging(Cursor),
     /// Every id is selected (or the run stopped selecting).
@@ -217,7 +219,7 @@ impl Lane {
         let selection = match &self.selection {
             Selection::Idle => "idle".to_owned(),
             Selection::Reading => "reading".to_owned(),
-            Selection::Scanned(ids) => format!("scanned {}", ids.len()),
+            Selection::Scanned(ids) => format!("scanned {}", ids.ids.len()),
             Selection::Paging(_) => "paging".to_owned(),
             Selection::Done => "selected".to_owned(),
         };
@@ -239,7 +241,11 @@ enum Ending {
     /// SIGTERM or Ctrl-C.
     StopRequested,
     /// A fetch failure that stops the run (refused credentials, limiter gone).
-    Fatal { process: u16, reason: String },
+    Fatal {
+        process: u16,
+        reason: String,
+        cause: FailureCause,
+    },
     /// A selection could not be read (the database stayed away).
     Failed(RunError),
 }
@@ -254,8 +260,8 @@ enum State {
 /// What a selection read returns.
 enum Read {
     Page(Result<Page, DbErr>),
-    Scan(Result<Vec<i64>, DbErr>),
-    Recheck(Result<Vec<i64>, DbErr>),
+    Scan(Result<Ahead, DbErr>),
+    Recheck(Result<Ahead, DbErr>),
 }
 
 type Answer = Result<FetchOutcome, MailboxError>;
@@ -452,9 +458,10 @@ impl Pipeline {
     fn scan(&self, i: usize) -> LocalBoxFuture<'static, (usize, Read)> {
         let lane = &self.lanes[i];
         let (db, params, number) = (self.db.clone(), self.params.clone(), lane.number);
+        let ahead = self.page * AHEAD_PAGES;
         async move {
             let ids = retry::retry(RetryPolicy::configured(), "read selection", || {
-                selections::snapshot(&db, number, &params)
+                selections::snapshot(&db, number, &params, ahead)
             })
             .await;
             (i, Read::Scan(ids))
@@ -463,20 +470,22 @@ impl Pipeline {
         .boxed_local()
     }
 
-    fn recheck(&self, i: usize, scanned: Vec<i64>) -> LocalBoxFuture<'static, (usize, Read)> {
+    fn recheck(&self, i: usize, scanned: Ahead) -> LocalBoxFuture<'static, (usize, Read)> {
         let lane = &self.lanes[i];
         let (db, params, number) = (self.db.clone(), self.params.clone(), lane.number);
+        let ahead = self.page * AHEAD_PAGES;
         // Credit rows written by this run carry a later `TIM_UPDATED`; the margin covers a
         // clock set back (daylight saving time).
         let since = params.now - chrono::Duration::hours(2);
         async move {
             let ids = retry::retry(RetryPolicy::configured(), "read selection", || {
-                selections::recheck(&db, number, &params, &scanned, since)
+                selections::recheck(&db, number, &params, &scanned, since, ahead)
             })
             .await;
             tracing::debug!(
-                ahead = scanned.len(),
-                ids = ids.as_ref().map_or(0, Vec::len),
+                ahead = scanned.ids.len(),
+                ids = ids.as_ref().map_or(0, |a| a.ids.len()),
+                through = ids.as_ref().ok().and_then(|a| a.through),
                 "selection rechecked"
             );
             (i, Read::Recheck(ids))
@@ -586,8 +595,14 @@ impl Pipeline {
 
     /// Stops handing out ids: waiting ids are dropped, reads abandoned, selections closed.
     fn drain(&mut self, why: Ending) {
-        if matches!(self.state, State::Draining(_)) {
-            return;
+        match &self.state {
+            // A failure while stopping still says how the run ended (and its exit code).
+            State::Draining(Ending::StopRequested) if !matches!(why, Ending::StopRequested) => {
+                self.state = State::Draining(why);
+                return;
+            }
+            State::Draining(_) => return,
+            State::Running => {}
         }
         self.state = State::Draining(why);
         self.reads = FuturesUnordered::new();
@@ -619,12 +634,17 @@ impl Pipeline {
                 (page.ids, more.map_or(Selection::Done, Selection::Paging))
             }
             Read::Scan(Ok(ids)) => (Vec::new(), Selection::Scanned(ids)),
-            Read::Recheck(Ok(ids)) => {
-                let ids = ids
+            Read::Recheck(Ok(ahead)) => {
+                let next = match ahead.through {
+                    Some(id) => Selection::Paging(Cursor::after_id(lane.number, id)),
+                    None => Selection::Done,
+                };
+                let ids = ahead
+                    .ids
                     .into_iter()
                     .filter_map(|id| u64::try_from(id).ok())
                     .collect();
-                (ids, Selection::Done)
+                (ids, next)
             }
             Read::Page(Err(e)) | Read::Scan(Err(e)) | Read::Recheck(Err(e)) => {
                 lane.selection = Selection::Done;
@@ -647,7 +667,10 @@ impl Pipeline {
         lane.in_flight -= 1;
         lane.done += 1;
         match answer {
-            Ok(FetchOutcome::Stored(_)) => lane.report.stored += 1,
+            Ok(FetchOutcome::Stored(stored)) => {
+                lane.report.stored += 1;
+                lane.report.extra_requests += u64::from(stored.extra_requests);
+            }
             Ok(FetchOutcome::NotFound) => {
                 lane.report.gone += 1;
                 if lane.ids.deletes_gone {
@@ -667,11 +690,12 @@ impl Pipeline {
             }
             Ok(FetchOutcome::Failed(f)) => {
                 lane.report.failed.push((id, f.reason.clone()));
-                if f.fatal {
+                if f.cause.stops_the_run() {
                     let process = lane.number;
                     self.drain(Ending::Fatal {
                         process,
                         reason: f.reason,
+                        cause: f.cause,
                     });
                 }
             }
@@ -801,9 +825,17 @@ impl Pipeline {
         }
         let ended = ended.and(match self.state {
             State::Running | State::Draining(Ending::StopRequested) => Ok(()),
-            State::Draining(Ending::Fatal { process, reason }) => {
-                tracing::error!(process, %reason, "fatal error, the run stops");
-                Err(RunError::Fatal { process, reason })
+            State::Draining(Ending::Fatal {
+                process,
+                reason,
+                cause,
+            }) => {
+                tracing::error!(process, %reason, ?cause, "fatal error, the run stops");
+                Err(RunError::Fatal {
+                    process,
+                    reason,
+                    cause,
+                })
             }
             State::Draining(Ending::Failed(e)) => Err(e),
         });

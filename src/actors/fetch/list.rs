@@ -51,7 +51,7 @@ async fn fetch(ctx: Rc<FetchContext>, id: u64, context: String) -> FetchOutcome 
     let Some(record) = ListRecord::new(record) else {
         return FetchOutcome::Failed(super::FetchFailure {
             reason: format!("list {id}: mapped to the wrong kind"),
-            fatal: false,
+            cause: super::FailureCause::Entity,
         });
     };
     stored(kind, id, ctx.writer.send(WriteList(record)).await)

@@ -45,24 +45,59 @@ pub struct Fetch {
 /// How one entity ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FetchOutcome {
-    Stored(WriteSummary),
+    Stored(StoredEntity),
     /// TMDb status 34: recorded in the not-found ledger.
     NotFound,
     Failed(FetchFailure),
 }
 
+/// A stored entity: what the write changed, and the requests it took beyond the one.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StoredEntity {
+    pub summary: WriteSummary,
+    /// Sub-resources fetched on their own because TMDb ignored their append (company and
+    /// network images).
+    pub extra_requests: u32,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FetchFailure {
     pub reason: String,
-    /// The run cannot go on (refused credentials, limiter gone).
-    pub fatal: bool,
+    pub cause: FailureCause,
+}
+
+/// Why an entity failed: whether the run goes on, and how it ends if not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailureCause {
+    /// This entity alone (a bad answer, retries spent, a refused statement): the run goes on.
+    Entity,
+    /// TMDb refused the credentials: the run stops (a configuration error).
+    Credentials,
+    /// The database stayed unreachable beyond the retry budget: the run stops.
+    DatabaseUnavailable,
+    /// A part of the crawler stopped (the rate limiter, the writer): the run stops.
+    CrawlerStopped,
+}
+
+impl FailureCause {
+    pub fn stops_the_run(self) -> bool {
+        self != FailureCause::Entity
+    }
+
+    pub fn of_tmdb(err: &TmdbError) -> FailureCause {
+        match err {
+            TmdbError::InvalidCredentials { .. } => FailureCause::Credentials,
+            TmdbError::LimiterGone => FailureCause::CrawlerStopped,
+            _ => FailureCause::Entity,
+        }
+    }
 }
 
 impl FetchOutcome {
-    fn failed(reason: impl Into<String>, fatal: bool) -> Self {
+    fn failed(reason: impl Into<String>, cause: FailureCause) -> Self {
         FetchOutcome::Failed(FetchFailure {
             reason: reason.into(),
-            fatal,
+            cause,
         })
     }
 }
@@ -157,10 +192,10 @@ async fn get<T: DeserializeOwned>(
     }
 }
 
-/// The outcome of a fetch error: logged with the id, fatal ones flagged.
+/// The outcome of a fetch error, logged with the id.
 fn fetch_failed(kind: EntityKind, id: u64, err: &TmdbError) -> FetchOutcome {
     tracing::warn!(%kind, id, error = %err, "fetch failed");
-    FetchOutcome::failed(err.to_string(), err.is_fatal())
+    FetchOutcome::failed(err.to_string(), FailureCause::of_tmdb(err))
 }
 
 /// Status 34: the ledger remembers it so selections skip the id until its retry time.
@@ -170,7 +205,10 @@ async fn not_found(ctx: &FetchContext, kind: EntityKind, id: u64, context: Strin
     match ctx.writer.send(RecordNotFound { kind, id, context }).await {
         Ok(Ok(_)) => FetchOutcome::NotFound,
         Ok(Err(e)) => write_failed(kind, id, &e),
-        Err(e) => FetchOutcome::failed(format!("database writer unavailable: {e}"), true),
+        Err(e) => FetchOutcome::failed(
+            format!("database writer unavailable: {e}"),
+            FailureCause::CrawlerStopped,
+        ),
     }
 }
 
@@ -178,7 +216,12 @@ fn write_failed(kind: EntityKind, id: i32, err: &EntityWriteError) -> FetchOutco
     tracing::warn!(%kind, id, error = %err, "write failed, entity rolled back");
     // The database stayed unreachable for the whole retry budget: the run stops rather than
     // failing every following entity after the same wait.
-    FetchOutcome::failed(err.to_string(), err.is_transient())
+    let cause = if err.is_transient() {
+        FailureCause::DatabaseUnavailable
+    } else {
+        FailureCause::Entity
+    };
+    FetchOutcome::failed(err.to_string(), cause)
 }
 
 /// The writer's answer to a write message.
@@ -187,16 +230,32 @@ fn stored(
     id: u64,
     answer: Result<Result<WriteSummary, EntityWriteError>, MailboxError>,
 ) -> FetchOutcome {
+    stored_after(kind, id, answer, 0)
+}
+
+/// [`stored`], for an entity that took `extra_requests` more requests.
+fn stored_after(
+    kind: EntityKind,
+    id: u64,
+    answer: Result<Result<WriteSummary, EntityWriteError>, MailboxError>,
+    extra_requests: u32,
+) -> FetchOutcome {
     match answer {
         Ok(Ok(summary)) => {
             if summary.truncated > 0 {
                 tracing::warn!(%kind, id, values = summary.truncated, "values cut to fit their columns");
             }
             tracing::debug!(%kind, id, inserted = summary.inserted, updated = summary.updated, deleted = summary.deleted, "stored");
-            FetchOutcome::Stored(summary)
+            FetchOutcome::Stored(StoredEntity {
+                summary,
+                extra_requests,
+            })
         }
         Ok(Err(e)) => write_failed(kind, crate::records::id32(id), &e),
-        Err(e) => FetchOutcome::failed(format!("database writer unavailable: {e}"), true),
+        Err(e) => FetchOutcome::failed(
+            format!("database writer unavailable: {e}"),
+            FailureCause::CrawlerStopped,
+        ),
     }
 }
 
@@ -254,14 +313,72 @@ where
     W: Message<Result = Result<WriteSummary, EntityWriteError>> + Send + 'static,
     DbWriter: Handler<W>,
 {
-    let (payload, options) = match get::<T>(&ctx, path, query, appends).await {
-        Ok(Fetched::Found(found)) => found,
-        Ok(Fetched::NotFound) => return not_found(&ctx, kind, id, context).await,
-        Err(e) => return fetch_failed(kind, id, &e),
-    };
-    let record = map(&payload, &options);
+    let (payload, options) =
+        match fetch_entity::<T>(&ctx, kind, id, context, path, query, appends).await {
+            Ok(found) => found,
+            Err(outcome) => return outcome,
+        };
+    write_entity(&ctx, kind, id, map(&payload, &options), wrap, 0).await
+}
+
+/// GETs one entity; the outcome instead when it is gone (recorded) or failed.
+async fn fetch_entity<T: DeserializeOwned>(
+    ctx: &FetchContext,
+    kind: EntityKind,
+    id: u64,
+    context: String,
+    path: String,
+    query: Vec<(&str, String)>,
+    appends: &[&str],
+) -> Result<(T, MappingOptions), FetchOutcome> {
+    match get::<T>(ctx, path, query, appends).await {
+        Ok(Fetched::Found(found)) => Ok(found),
+        Ok(Fetched::NotFound) => Err(not_found(ctx, kind, id, context).await),
+        Err(e) => Err(fetch_failed(kind, id, &e)),
+    }
+}
+
+/// Hands a mapped entity to the writer.
+async fn write_entity<W>(
+    ctx: &FetchContext,
+    kind: EntityKind,
+    id: u64,
+    record: crate::records::EntityRecord,
+    wrap: impl FnOnce(crate::records::EntityRecord) -> Option<W>,
+    extra_requests: u32,
+) -> FetchOutcome
+where
+    W: Message<Result = Result<WriteSummary, EntityWriteError>> + Send + 'static,
+    DbWriter: Handler<W>,
+{
     let Some(message) = wrap(record) else {
-        return FetchOutcome::failed(format!("{kind} {id}: mapped to the wrong kind"), false);
+        return FetchOutcome::failed(
+            format!("{kind} {id}: mapped to the wrong kind"),
+            FailureCause::Entity,
+        );
     };
-    stored(kind, id, ctx.writer.send(message).await)
+    stored_after(kind, id, ctx.writer.send(message).await, extra_requests)
+}
+
+/// Company and network images: TMDb documents `append_to_response` for movies, series,
+/// seasons, episodes and persons only. When the answer has no `images` key, they are fetched
+/// from `{path}/images` in a second request. The number of extra requests (0 or 1).
+async fn images_if_ignored(
+    ctx: &FetchContext,
+    kind: EntityKind,
+    id: u64,
+    path: &str,
+    images: &mut Option<crate::tmdb::payload::Images>,
+) -> Result<u32, FetchOutcome> {
+    if images.is_some() {
+        return Ok(0);
+    }
+    match get::<crate::tmdb::payload::Images>(ctx, format!("{path}/images"), Vec::new(), &[]).await
+    {
+        Ok(Fetched::Found((found, _))) => *images = Some(found),
+        // The entity answered a moment ago: its stored images are left as they are.
+        Ok(Fetched::NotFound) => {}
+        Err(e) => return Err(fetch_failed(kind, id, &e)),
+    }
+    Ok(1)
 }

@@ -87,6 +87,8 @@ pub enum ExportFault {
     Empty,
     /// Half of the file, then nothing for an hour: a stalled download.
     Stalled,
+    /// [`ExportFault::Stalled`] for the first download of the kind only; the next is sound.
+    StalledOnce,
     /// One line of this many MiB and no newline at all (gzip members of 1 MiB, repeated).
     EndlessLine { mib: u32 },
 }
@@ -108,6 +110,7 @@ struct KnobState {
     fault_kinds: AtomicU16,
     slow_ms: AtomicU64,
     invalid_key: AtomicBool,
+    appends_ignored_by_companies: AtomicBool,
     fault_counter: AtomicU64,
     exports: Mutex<ExportKnobs>,
     changes_steps: Mutex<HashMap<Kind, u64>>,
@@ -123,6 +126,7 @@ impl Default for KnobState {
             fault_kinds: AtomicU16::new(FaultKind::ALL.iter().fold(0, |acc, k| acc | k.bit())),
             slow_ms: AtomicU64::new(5_000),
             invalid_key: AtomicBool::new(false),
+            appends_ignored_by_companies: AtomicBool::new(false),
             fault_counter: AtomicU64::new(0),
             exports: Mutex::new(ExportKnobs::default()),
             changes_steps: Mutex::new(HashMap::new()),
@@ -272,6 +276,23 @@ impl Knobs {
 
     pub fn invalid_key(&self) -> bool {
         self.inner.invalid_key.load(Ordering::Relaxed)
+    }
+
+    // ----- append_to_response -----
+
+    /// When set, `/3/company/{id}` and `/3/network/{id}` ignore `append_to_response` (TMDb
+    /// documents the append for movies, series, seasons, episodes and persons only); their
+    /// `/images` sub-resources still answer.
+    pub fn set_company_appends_ignored(&self, on: bool) {
+        self.inner
+            .appends_ignored_by_companies
+            .store(on, Ordering::Relaxed);
+    }
+
+    pub fn company_appends_ignored(&self) -> bool {
+        self.inner
+            .appends_ignored_by_companies
+            .load(Ordering::Relaxed)
     }
 
     // ----- exports -----

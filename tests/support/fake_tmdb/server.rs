@@ -540,8 +540,18 @@ fn export(state: &Shared, file: &str) -> HttpResponse {
     if let Some(ExportFault::EndlessLine { mib }) = state.knobs.export_fault(kind) {
         return endless_line(mib);
     }
+    // The counters hold this request already: 1 means the first download of the file.
+    let first = state
+        .counters
+        .requests_to(&route_key(&format!("/p/exports/{file}")))
+        <= 1;
+    let stalls = match state.knobs.export_fault(kind) {
+        Some(ExportFault::Stalled) => true,
+        Some(ExportFault::StalledOnce) => first,
+        _ => false,
+    };
     let source = LineGen::new(state.catalogue.clone(), kind, &state.knobs);
-    if state.knobs.export_fault(kind) == Some(ExportFault::Stalled) {
+    if stalls {
         let mut file = Vec::new();
         if ExportBody::new(source).write_all_to(&mut file).is_err() {
             return HttpResponse::InternalServerError().finish();
@@ -735,13 +745,23 @@ fn route(catalogue: &Catalogue, knobs: &Knobs, path: &str, query: &Query) -> Rou
             let c = live(catalogue, Kind::Company, id)?;
             let a = appends(query)?;
             let a: Vec<&str> = a.iter().map(String::as_str).collect();
-            Ok((catalogue.company_json(c, &a), ascii(c)))
+            let a = if knobs.company_appends_ignored() {
+                &[][..]
+            } else {
+                &a[..]
+            };
+            Ok((catalogue.company_json(c, a), ascii(c)))
         }
         ["network", id] => {
             let n = live(catalogue, Kind::Network, id)?;
             let a = appends(query)?;
             let a: Vec<&str> = a.iter().map(String::as_str).collect();
-            Ok((catalogue.network_json(n, &a), ascii(n)))
+            let a = if knobs.company_appends_ignored() {
+                &[][..]
+            } else {
+                &a[..]
+            };
+            Ok((catalogue.network_json(n, a), ascii(n)))
         }
         ["keyword", id] => {
             let k = live(catalogue, Kind::Keyword, id)?;
