@@ -522,11 +522,19 @@ async fn two_windows_every_changed_id_once_on_sqlite() {
 }
 
 #[actix_rt::test]
+#[cfg_attr(
+    not(tmdbc_test_mysql),
+    ignore = "needs TMDB_CRAWLER_TEST_MYSQL_URL (a MariaDB server)"
+)]
 async fn two_windows_every_changed_id_once_on_mariadb() {
     two_windows_on(Backend::MySql, false).await;
 }
 
 #[actix_rt::test]
+#[cfg_attr(
+    not(tmdbc_test_postgres),
+    ignore = "needs TMDB_CRAWLER_TEST_POSTGRES_URL (a PostgreSQL server)"
+)]
 async fn two_windows_every_changed_id_once_on_postgres() {
     two_windows_on(Backend::Postgres, false).await;
 }
@@ -537,6 +545,10 @@ async fn a_start_read_ahead_is_used_not_read_again_on_sqlite() {
 }
 
 #[actix_rt::test]
+#[cfg_attr(
+    not(tmdbc_test_mysql),
+    ignore = "needs TMDB_CRAWLER_TEST_MYSQL_URL (a MariaDB server)"
+)]
 async fn a_start_read_ahead_is_used_not_read_again_on_mariadb() {
     two_windows_on(Backend::MySql, true).await;
 }
@@ -640,11 +652,19 @@ async fn a_failed_id_keeps_the_cursor_on_sqlite() {
 }
 
 #[actix_rt::test]
+#[cfg_attr(
+    not(tmdbc_test_mysql),
+    ignore = "needs TMDB_CRAWLER_TEST_MYSQL_URL (a MariaDB server)"
+)]
 async fn a_failed_id_keeps_the_cursor_on_mariadb() {
     failure_keeps_cursor_on(Backend::MySql).await;
 }
 
 #[actix_rt::test]
+#[cfg_attr(
+    not(tmdbc_test_postgres),
+    ignore = "needs TMDB_CRAWLER_TEST_POSTGRES_URL (a PostgreSQL server)"
+)]
 async fn a_failed_id_keeps_the_cursor_on_postgres() {
     failure_keeps_cursor_on(Backend::Postgres).await;
 }
@@ -764,11 +784,19 @@ async fn an_empty_cursor_starts_at_the_oldest_update_on_sqlite() {
 }
 
 #[actix_rt::test]
+#[cfg_attr(
+    not(tmdbc_test_mysql),
+    ignore = "needs TMDB_CRAWLER_TEST_MYSQL_URL (a MariaDB server)"
+)]
 async fn an_empty_cursor_starts_at_the_oldest_update_on_mariadb() {
     seed_on(Backend::MySql).await;
 }
 
 #[actix_rt::test]
+#[cfg_attr(
+    not(tmdbc_test_postgres),
+    ignore = "needs TMDB_CRAWLER_TEST_POSTGRES_URL (a PostgreSQL server)"
+)]
 async fn an_empty_cursor_starts_at_the_oldest_update_on_postgres() {
     seed_on(Backend::Postgres).await;
 }

@@ -39,7 +39,7 @@ use fake_tmdb::{
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement, Value};
 use support::binary::{command, describe, run, run_ok, tail};
 use support::crawler_ok;
-use support::db::{Backend, MYSQL_ENV, POSTGRES_ENV, TestDb};
+use support::db::{Backend, MYSQL_ENV, TestDb};
 use support::rows::quoted;
 use tmdb_crawler::actors::changes::open_day;
 use tmdb_crawler::records::EntityKind;
@@ -870,6 +870,10 @@ async fn ten_percent_api_faults_lose_nothing_on_sqlite() {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(tmdbc_test_mysql),
+    ignore = "needs TMDB_CRAWLER_TEST_MYSQL_URL (a MariaDB server)"
+)]
 async fn ten_percent_api_faults_lose_nothing_on_mariadb() {
     api_faults(Backend::MySql).await;
 }
@@ -880,6 +884,10 @@ async fn ten_percent_api_faults_lose_nothing_on_mariadb() {
 /// run ends with exit 0; every live entity of every kind is stored (company and network logos
 /// included), the not-found ledger holds no live id, and nothing live was deleted.
 #[tokio::test]
+#[cfg_attr(
+    not(tmdbc_test_mysql),
+    ignore = "needs TMDB_CRAWLER_TEST_MYSQL_URL (a MariaDB server)"
+)]
 async fn network_faults_in_a_default_scope_run_lose_nothing_on_mariadb() {
     let Some(db) = TestDb::create(Backend::MySql, "chaos_network").await else {
         return;
@@ -1058,11 +1066,13 @@ fn outage_sizes() -> CatalogueSizes {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(tmdbc_test_mysql),
+    ignore = "needs TMDB_CRAWLER_TEST_MYSQL_URL (a MariaDB server)"
+)]
 async fn mariadb_unreachable_for_20s_mid_run_loses_nothing() {
-    let Ok(server_url) = std::env::var(MYSQL_ENV) else {
-        eprintln!("skipped: {MYSQL_ENV} is not set (the outage test needs MariaDB)");
-        return;
-    };
+    let server_url = std::env::var(MYSQL_ENV)
+        .unwrap_or_else(|_| panic!("{MYSQL_ENV} is not set (the outage test needs MariaDB)"));
     let Some(reference) = TestDb::create(Backend::MySql, "chaos_calm").await else {
         return;
     };
@@ -1174,11 +1184,13 @@ async fn mariadb_unreachable_for_20s_mid_run_loses_nothing() {
 /// the database's code, saying the database was unavailable; the lock is freed with the
 /// connection, so the next run (once the database is back) goes on and stores every movie.
 #[tokio::test]
+#[cfg_attr(
+    not(tmdbc_test_mysql),
+    ignore = "needs TMDB_CRAWLER_TEST_MYSQL_URL (a MariaDB server)"
+)]
 async fn mariadb_unreachable_beyond_the_retry_budget_exits_3() {
-    let Ok(server_url) = std::env::var(MYSQL_ENV) else {
-        eprintln!("skipped: {MYSQL_ENV} is not set (the outage test needs MariaDB)");
-        return;
-    };
+    let server_url = std::env::var(MYSQL_ENV)
+        .unwrap_or_else(|_| panic!("{MYSQL_ENV} is not set (the outage test needs MariaDB)"));
     let Some(db) = TestDb::create(Backend::MySql, "chaos_long_outage").await else {
         return;
     };
@@ -1371,6 +1383,10 @@ async fn sigkill_at_5_random_points_then_a_final_run_matches_uninterrupted_on_sq
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(tmdbc_test_mysql),
+    ignore = "needs TMDB_CRAWLER_TEST_MYSQL_URL (a MariaDB server)"
+)]
 async fn sigkill_at_5_random_points_then_a_final_run_matches_uninterrupted_on_mariadb() {
     sigkill_five_times(Backend::MySql).await;
 }
@@ -1514,54 +1530,63 @@ async fn broken_exports_and_changes_page_keep_yesterday_and_exit_1_on_sqlite() {
 
 // ---------------------------------------------------------------- 6. real driver errors
 
+/// A killed session is a transient error (the outage path); refused statements are not.
+async fn driver_errors(backend: Backend, kill: &str) {
+    let Some(db) = TestDb::create(backend, "chaos_errors").await else {
+        return;
+    };
+    let conn = db.connect().await;
+    let err = conn
+        .execute_unprepared(kill)
+        .await
+        .expect_err("the session is killed");
+    assert!(
+        retry::is_transient(&err),
+        "a killed session is not transient on {backend:?}: {err:?}"
+    );
+    eprintln!("{backend:?}: a killed session answers {err}");
+    let err = conn
+        .execute_unprepared("SELEC 1")
+        .await
+        .expect_err("a syntax error");
+    assert!(!retry::is_transient(&err), "{backend:?}: {err:?}");
+    conn.execute_unprepared("CREATE TABLE t_chaos (id INT PRIMARY KEY)")
+        .await
+        .expect("create a table");
+    conn.execute_unprepared("INSERT INTO t_chaos VALUES (1)")
+        .await
+        .expect("insert");
+    let err = conn
+        .execute_unprepared("INSERT INTO t_chaos VALUES (1)")
+        .await
+        .expect_err("a duplicate key");
+    assert!(!retry::is_transient(&err), "{backend:?}: {err:?}");
+    let err = conn
+        .execute_unprepared("SELECT * FROM t_missing")
+        .await
+        .expect_err("a missing table");
+    assert!(!retry::is_transient(&err), "{backend:?}: {err:?}");
+    conn.close().await.ok();
+}
+
 #[tokio::test]
-async fn real_connection_losses_are_transient_and_refused_statements_permanent() {
-    for (backend, env, kill) in [
-        (Backend::MySql, MYSQL_ENV, "KILL CONNECTION_ID()"),
-        (
-            Backend::Postgres,
-            POSTGRES_ENV,
-            "SELECT pg_terminate_backend(pg_backend_pid())",
-        ),
-    ] {
-        if std::env::var(env).is_err() {
-            eprintln!("skipped on {backend:?}: {env} is not set");
-            continue;
-        }
-        let Some(db) = TestDb::create(backend, "chaos_errors").await else {
-            continue;
-        };
-        let conn = db.connect().await;
-        let err = conn
-            .execute_unprepared(kill)
-            .await
-            .expect_err("the session is killed");
-        assert!(
-            retry::is_transient(&err),
-            "a killed session is not transient on {backend:?}: {err:?}"
-        );
-        eprintln!("{backend:?}: a killed session answers {err}");
-        let err = conn
-            .execute_unprepared("SELEC 1")
-            .await
-            .expect_err("a syntax error");
-        assert!(!retry::is_transient(&err), "{backend:?}: {err:?}");
-        conn.execute_unprepared("CREATE TABLE t_chaos (id INT PRIMARY KEY)")
-            .await
-            .expect("create a table");
-        conn.execute_unprepared("INSERT INTO t_chaos VALUES (1)")
-            .await
-            .expect("insert");
-        let err = conn
-            .execute_unprepared("INSERT INTO t_chaos VALUES (1)")
-            .await
-            .expect_err("a duplicate key");
-        assert!(!retry::is_transient(&err), "{backend:?}: {err:?}");
-        let err = conn
-            .execute_unprepared("SELECT * FROM t_missing")
-            .await
-            .expect_err("a missing table");
-        assert!(!retry::is_transient(&err), "{backend:?}: {err:?}");
-        conn.close().await.ok();
-    }
+#[cfg_attr(
+    not(tmdbc_test_mysql),
+    ignore = "needs TMDB_CRAWLER_TEST_MYSQL_URL (a MariaDB server)"
+)]
+async fn real_connection_losses_are_transient_and_refused_statements_permanent_on_mariadb() {
+    driver_errors(Backend::MySql, "KILL CONNECTION_ID()").await;
+}
+
+#[tokio::test]
+#[cfg_attr(
+    not(tmdbc_test_postgres),
+    ignore = "needs TMDB_CRAWLER_TEST_POSTGRES_URL (a PostgreSQL server)"
+)]
+async fn real_connection_losses_are_transient_and_refused_statements_permanent_on_postgres() {
+    driver_errors(
+        Backend::Postgres,
+        "SELECT pg_terminate_backend(pg_backend_pid())",
+    )
+    .await;
 }

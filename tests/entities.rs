@@ -243,11 +243,19 @@ async fn entities_round_trip_on_sqlite() {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(tmdbc_test_mysql),
+    ignore = "needs TMDB_CRAWLER_TEST_MYSQL_URL (a MariaDB server)"
+)]
 async fn entities_round_trip_on_mariadb() {
     round_trip(Backend::MySql).await;
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(tmdbc_test_postgres),
+    ignore = "needs TMDB_CRAWLER_TEST_POSTGRES_URL (a PostgreSQL server)"
+)]
 async fn entities_round_trip_on_postgres() {
     round_trip(Backend::Postgres).await;
 }

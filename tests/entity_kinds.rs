@@ -774,11 +774,19 @@ async fn series_match_the_payload_on_sqlite() {
 }
 
 #[actix_rt::test]
+#[cfg_attr(
+    not(tmdbc_test_mysql),
+    ignore = "needs TMDB_CRAWLER_TEST_MYSQL_URL (a MariaDB server)"
+)]
 async fn series_match_the_payload_on_mariadb() {
     series_on(Backend::MySql).await;
 }
 
 #[actix_rt::test]
+#[cfg_attr(
+    not(tmdbc_test_postgres),
+    ignore = "needs TMDB_CRAWLER_TEST_POSTGRES_URL (a PostgreSQL server)"
+)]
 async fn series_match_the_payload_on_postgres() {
     series_on(Backend::Postgres).await;
 }
@@ -928,11 +936,19 @@ async fn persons_match_the_payload_on_sqlite() {
 }
 
 #[actix_rt::test]
+#[cfg_attr(
+    not(tmdbc_test_mysql),
+    ignore = "needs TMDB_CRAWLER_TEST_MYSQL_URL (a MariaDB server)"
+)]
 async fn persons_match_the_payload_on_mariadb() {
     persons_on(Backend::MySql).await;
 }
 
 #[actix_rt::test]
+#[cfg_attr(
+    not(tmdbc_test_postgres),
+    ignore = "needs TMDB_CRAWLER_TEST_POSTGRES_URL (a PostgreSQL server)"
+)]
 async fn persons_match_the_payload_on_postgres() {
     persons_on(Backend::Postgres).await;
 }
@@ -1025,11 +1041,19 @@ async fn collections_match_the_payload_on_sqlite() {
 }
 
 #[actix_rt::test]
+#[cfg_attr(
+    not(tmdbc_test_mysql),
+    ignore = "needs TMDB_CRAWLER_TEST_MYSQL_URL (a MariaDB server)"
+)]
 async fn collections_match_the_payload_on_mariadb() {
     collections_on(Backend::MySql).await;
 }
 
 #[actix_rt::test]
+#[cfg_attr(
+    not(tmdbc_test_postgres),
+    ignore = "needs TMDB_CRAWLER_TEST_POSTGRES_URL (a PostgreSQL server)"
+)]
 async fn collections_match_the_payload_on_postgres() {
     collections_on(Backend::Postgres).await;
 }
@@ -1197,11 +1221,19 @@ async fn companies_and_networks_match_the_payload_on_sqlite() {
 }
 
 #[actix_rt::test]
+#[cfg_attr(
+    not(tmdbc_test_mysql),
+    ignore = "needs TMDB_CRAWLER_TEST_MYSQL_URL (a MariaDB server)"
+)]
 async fn companies_and_networks_match_the_payload_on_mariadb() {
     companies_and_networks_on(Backend::MySql).await;
 }
 
 #[actix_rt::test]
+#[cfg_attr(
+    not(tmdbc_test_postgres),
+    ignore = "needs TMDB_CRAWLER_TEST_POSTGRES_URL (a PostgreSQL server)"
+)]
 async fn companies_and_networks_match_the_payload_on_postgres() {
     companies_and_networks_on(Backend::Postgres).await;
 }
@@ -1367,11 +1399,19 @@ async fn lists_match_the_payload_on_sqlite() {
 }
 
 #[actix_rt::test]
+#[cfg_attr(
+    not(tmdbc_test_mysql),
+    ignore = "needs TMDB_CRAWLER_TEST_MYSQL_URL (a MariaDB server)"
+)]
 async fn lists_match_the_payload_on_mariadb() {
     lists_on(Backend::MySql, false).await;
 }
 
 #[actix_rt::test]
+#[cfg_attr(
+    not(tmdbc_test_postgres),
+    ignore = "needs TMDB_CRAWLER_TEST_POSTGRES_URL (a PostgreSQL server)"
+)]
 async fn lists_match_the_payload_on_postgres() {
     lists_on(Backend::Postgres, false).await;
 }
@@ -1385,11 +1425,19 @@ async fn list_repeated_items_keep_their_last_position_on_sqlite() {
 }
 
 #[actix_rt::test]
+#[cfg_attr(
+    not(tmdbc_test_mysql),
+    ignore = "needs TMDB_CRAWLER_TEST_MYSQL_URL (a MariaDB server)"
+)]
 async fn list_repeated_items_keep_their_last_position_on_mariadb() {
     lists_on(Backend::MySql, true).await;
 }
 
 #[actix_rt::test]
+#[cfg_attr(
+    not(tmdbc_test_postgres),
+    ignore = "needs TMDB_CRAWLER_TEST_POSTGRES_URL (a PostgreSQL server)"
+)]
 async fn list_repeated_items_keep_their_last_position_on_postgres() {
     lists_on(Backend::Postgres, true).await;
 }
@@ -1456,11 +1504,19 @@ async fn keywords_match_the_payload_on_sqlite() {
 }
 
 #[actix_rt::test]
+#[cfg_attr(
+    not(tmdbc_test_mysql),
+    ignore = "needs TMDB_CRAWLER_TEST_MYSQL_URL (a MariaDB server)"
+)]
 async fn keywords_match_the_payload_on_mariadb() {
     keywords_on(Backend::MySql).await;
 }
 
 #[actix_rt::test]
+#[cfg_attr(
+    not(tmdbc_test_postgres),
+    ignore = "needs TMDB_CRAWLER_TEST_POSTGRES_URL (a PostgreSQL server)"
+)]
 async fn keywords_match_the_payload_on_postgres() {
     keywords_on(Backend::Postgres).await;
 }
@@ -1636,11 +1692,19 @@ async fn not_found_ledger_on_sqlite() {
 }
 
 #[actix_rt::test]
+#[cfg_attr(
+    not(tmdbc_test_mysql),
+    ignore = "needs TMDB_CRAWLER_TEST_MYSQL_URL (a MariaDB server)"
+)]
 async fn not_found_ledger_on_mariadb() {
     not_found_on(Backend::MySql).await;
 }
 
 #[actix_rt::test]
+#[cfg_attr(
+    not(tmdbc_test_postgres),
+    ignore = "needs TMDB_CRAWLER_TEST_POSTGRES_URL (a PostgreSQL server)"
+)]
 async fn not_found_ledger_on_postgres() {
     not_found_on(Backend::Postgres).await;
 }
@@ -1840,11 +1904,19 @@ async fn delete_entity_removes_only_its_rows_on_sqlite() {
 }
 
 #[actix_rt::test]
+#[cfg_attr(
+    not(tmdbc_test_mysql),
+    ignore = "needs TMDB_CRAWLER_TEST_MYSQL_URL (a MariaDB server)"
+)]
 async fn delete_entity_removes_only_its_rows_on_mariadb() {
     delete_on(Backend::MySql).await;
 }
 
 #[actix_rt::test]
+#[cfg_attr(
+    not(tmdbc_test_postgres),
+    ignore = "needs TMDB_CRAWLER_TEST_POSTGRES_URL (a PostgreSQL server)"
+)]
 async fn delete_entity_removes_only_its_rows_on_postgres() {
     delete_on(Backend::Postgres).await;
 }

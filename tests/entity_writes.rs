@@ -492,11 +492,19 @@ async fn movies_match_the_payload_on_sqlite() {
 }
 
 #[actix_rt::test]
+#[cfg_attr(
+    not(tmdbc_test_mysql),
+    ignore = "needs TMDB_CRAWLER_TEST_MYSQL_URL (a MariaDB server)"
+)]
 async fn movies_match_the_payload_on_mariadb() {
     movies_on(Backend::MySql).await;
 }
 
 #[actix_rt::test]
+#[cfg_attr(
+    not(tmdbc_test_postgres),
+    ignore = "needs TMDB_CRAWLER_TEST_POSTGRES_URL (a PostgreSQL server)"
+)]
 async fn movies_match_the_payload_on_postgres() {
     movies_on(Backend::Postgres).await;
 }
@@ -629,11 +637,19 @@ async fn refresh_keeps_foreign_columns_and_a_fault_rolls_back_on_sqlite() {
 }
 
 #[actix_rt::test]
+#[cfg_attr(
+    not(tmdbc_test_mysql),
+    ignore = "needs TMDB_CRAWLER_TEST_MYSQL_URL (a MariaDB server)"
+)]
 async fn refresh_keeps_foreign_columns_and_a_fault_rolls_back_on_mariadb() {
     refresh_and_fault_on(Backend::MySql).await;
 }
 
 #[actix_rt::test]
+#[cfg_attr(
+    not(tmdbc_test_postgres),
+    ignore = "needs TMDB_CRAWLER_TEST_POSTGRES_URL (a PostgreSQL server)"
+)]
 async fn refresh_keeps_foreign_columns_and_a_fault_rolls_back_on_postgres() {
     refresh_and_fault_on(Backend::Postgres).await;
 }
@@ -714,11 +730,19 @@ async fn raw_json_columns_only_where_they_exist_on_sqlite() {
 }
 
 #[actix_rt::test]
+#[cfg_attr(
+    not(tmdbc_test_mysql),
+    ignore = "needs TMDB_CRAWLER_TEST_MYSQL_URL (a MariaDB server)"
+)]
 async fn raw_json_columns_only_where_they_exist_on_mariadb() {
     raw_json_on(Backend::MySql).await;
 }
 
 #[actix_rt::test]
+#[cfg_attr(
+    not(tmdbc_test_postgres),
+    ignore = "needs TMDB_CRAWLER_TEST_POSTGRES_URL (a PostgreSQL server)"
+)]
 async fn raw_json_columns_only_where_they_exist_on_postgres() {
     raw_json_on(Backend::Postgres).await;
 }

@@ -342,11 +342,19 @@ async fn exports_on_sqlite() {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(tmdbc_test_mysql),
+    ignore = "needs TMDB_CRAWLER_TEST_MYSQL_URL (a MariaDB server)"
+)]
 async fn exports_on_mariadb() {
     scenario(Backend::MySql).await;
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(tmdbc_test_postgres),
+    ignore = "needs TMDB_CRAWLER_TEST_POSTGRES_URL (a PostgreSQL server)"
+)]
 async fn exports_on_postgres() {
     scenario(Backend::Postgres).await;
 }

@@ -796,11 +796,19 @@ async fn default_scope_run_on_sqlite() {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(tmdbc_test_mysql),
+    ignore = "needs TMDB_CRAWLER_TEST_MYSQL_URL (a MariaDB server)"
+)]
 async fn default_scope_run_on_mariadb() {
     default_scope(Backend::MySql).await;
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(tmdbc_test_postgres),
+    ignore = "needs TMDB_CRAWLER_TEST_POSTGRES_URL (a PostgreSQL server)"
+)]
 async fn default_scope_run_on_postgres() {
     default_scope(Backend::Postgres).await;
 }
@@ -1061,11 +1069,19 @@ async fn sigkill_mid_process_2_then_restart_matches_uninterrupted_on_sqlite() {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(tmdbc_test_mysql),
+    ignore = "needs TMDB_CRAWLER_TEST_MYSQL_URL (a MariaDB server)"
+)]
 async fn sigkill_mid_process_2_then_restart_matches_uninterrupted_on_mariadb() {
     sigkill_and_restart(Backend::MySql).await;
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(tmdbc_test_postgres),
+    ignore = "needs TMDB_CRAWLER_TEST_POSTGRES_URL (a PostgreSQL server)"
+)]
 async fn sigkill_mid_process_2_then_restart_matches_uninterrupted_on_postgres() {
     sigkill_and_restart(Backend::Postgres).await;
 }
@@ -1129,11 +1145,19 @@ async fn sigterm_mid_run_exits_0_within_10s_on_sqlite() {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(tmdbc_test_mysql),
+    ignore = "needs TMDB_CRAWLER_TEST_MYSQL_URL (a MariaDB server)"
+)]
 async fn sigterm_mid_run_exits_0_within_10s_on_mariadb() {
     sigterm_mid_run(Backend::MySql).await;
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(tmdbc_test_postgres),
+    ignore = "needs TMDB_CRAWLER_TEST_POSTGRES_URL (a PostgreSQL server)"
+)]
 async fn sigterm_mid_run_exits_0_within_10s_on_postgres() {
     sigterm_mid_run(Backend::Postgres).await;
 }
@@ -1387,11 +1411,19 @@ async fn second_instance_is_refused_on_sqlite() {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(tmdbc_test_mysql),
+    ignore = "needs TMDB_CRAWLER_TEST_MYSQL_URL (a MariaDB server)"
+)]
 async fn second_instance_is_refused_on_mariadb() {
     second_instance(Backend::MySql).await;
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(tmdbc_test_postgres),
+    ignore = "needs TMDB_CRAWLER_TEST_POSTGRES_URL (a PostgreSQL server)"
+)]
 async fn second_instance_is_refused_on_postgres() {
     second_instance(Backend::Postgres).await;
 }
@@ -1480,11 +1512,19 @@ async fn default_scope_over_pages_of_several_processes_ends_on_sqlite() {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(tmdbc_test_mysql),
+    ignore = "needs TMDB_CRAWLER_TEST_MYSQL_URL (a MariaDB server)"
+)]
 async fn default_scope_over_pages_of_several_processes_ends_on_mariadb() {
     default_scope_at_size(Backend::MySql, page_spanning_sizes()).await;
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(tmdbc_test_postgres),
+    ignore = "needs TMDB_CRAWLER_TEST_POSTGRES_URL (a PostgreSQL server)"
+)]
 async fn default_scope_over_pages_of_several_processes_ends_on_postgres() {
     default_scope_at_size(Backend::Postgres, page_spanning_sizes()).await;
 }

@@ -419,11 +419,19 @@ async fn every_sample_writes_and_an_unchanged_refresh_writes_nothing_on_sqlite()
 }
 
 #[actix_rt::test]
+#[cfg_attr(
+    not(tmdbc_test_mysql),
+    ignore = "needs TMDB_CRAWLER_TEST_MYSQL_URL (a MariaDB server)"
+)]
 async fn every_sample_writes_and_an_unchanged_refresh_writes_nothing_on_mariadb() {
     samples_on(Backend::MySql).await;
 }
 
 #[actix_rt::test]
+#[cfg_attr(
+    not(tmdbc_test_postgres),
+    ignore = "needs TMDB_CRAWLER_TEST_POSTGRES_URL (a PostgreSQL server)"
+)]
 async fn every_sample_writes_and_an_unchanged_refresh_writes_nothing_on_postgres() {
     samples_on(Backend::Postgres).await;
 }
@@ -644,11 +652,19 @@ async fn hostile_values_are_cut_cleaned_or_kept_exactly_on_sqlite() {
 }
 
 #[actix_rt::test]
+#[cfg_attr(
+    not(tmdbc_test_mysql),
+    ignore = "needs TMDB_CRAWLER_TEST_MYSQL_URL (a MariaDB server)"
+)]
 async fn hostile_values_are_cut_cleaned_or_kept_exactly_on_mariadb() {
     bad_data_on(Backend::MySql).await;
 }
 
 #[actix_rt::test]
+#[cfg_attr(
+    not(tmdbc_test_postgres),
+    ignore = "needs TMDB_CRAWLER_TEST_POSTGRES_URL (a PostgreSQL server)"
+)]
 async fn hostile_values_are_cut_cleaned_or_kept_exactly_on_postgres() {
     bad_data_on(Backend::Postgres).await;
 }
@@ -847,11 +863,19 @@ async fn child_sets_are_authoritative_on_sqlite() {
 }
 
 #[actix_rt::test]
+#[cfg_attr(
+    not(tmdbc_test_mysql),
+    ignore = "needs TMDB_CRAWLER_TEST_MYSQL_URL (a MariaDB server)"
+)]
 async fn child_sets_are_authoritative_on_mariadb() {
     authoritative_on(Backend::MySql).await;
 }
 
 #[actix_rt::test]
+#[cfg_attr(
+    not(tmdbc_test_postgres),
+    ignore = "needs TMDB_CRAWLER_TEST_POSTGRES_URL (a PostgreSQL server)"
+)]
 async fn child_sets_are_authoritative_on_postgres() {
     authoritative_on(Backend::Postgres).await;
 }

@@ -111,6 +111,10 @@ async fn load_sql_scripts(db: &TestDb) {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(tmdbc_test_mysql),
+    ignore = "needs TMDB_CRAWLER_TEST_MYSQL_URL (a MariaDB server)"
+)]
 async fn migrate_up_on_mariadb_builds_the_reference_schema() {
     let Some(db) = TestDb::create(Backend::MySql, "ref").await else {
         return;
@@ -138,6 +142,10 @@ async fn migrate_up_on_mariadb_builds_the_reference_schema() {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(tmdbc_test_mysql),
+    ignore = "needs TMDB_CRAWLER_TEST_MYSQL_URL (a MariaDB server)"
+)]
 async fn sql_scripts_build_the_same_schema_as_the_migrator_on_mariadb() {
     let Some(by_migrator) = TestDb::create(Backend::MySql, "mig").await else {
         return;
@@ -329,6 +337,10 @@ async fn migration_applied(db: &TestDb) -> bool {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(tmdbc_test_mysql),
+    ignore = "needs TMDB_CRAWLER_TEST_MYSQL_URL (a MariaDB server)"
+)]
 async fn adopting_a_database_built_by_the_sql_scripts_keeps_every_row_on_mariadb() {
     let Some(db) = TestDb::create(Backend::MySql, "adopt").await else {
         return;
@@ -422,11 +434,19 @@ async fn adopts_existing_tables_on_sqlite() {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(tmdbc_test_mysql),
+    ignore = "needs TMDB_CRAWLER_TEST_MYSQL_URL (a MariaDB server)"
+)]
 async fn adopts_existing_tables_on_mariadb() {
     adopts_existing_tables(Backend::MySql).await;
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(tmdbc_test_postgres),
+    ignore = "needs TMDB_CRAWLER_TEST_POSTGRES_URL (a PostgreSQL server)"
+)]
 async fn adopts_existing_tables_on_postgres() {
     adopts_existing_tables(Backend::Postgres).await;
 }
@@ -480,11 +500,19 @@ async fn down_up_round_trip_on_sqlite() {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(tmdbc_test_mysql),
+    ignore = "needs TMDB_CRAWLER_TEST_MYSQL_URL (a MariaDB server)"
+)]
 async fn down_up_round_trip_on_mariadb() {
     down_up_round_trip(Backend::MySql).await;
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(tmdbc_test_postgres),
+    ignore = "needs TMDB_CRAWLER_TEST_POSTGRES_URL (a PostgreSQL server)"
+)]
 async fn down_up_round_trip_on_postgres() {
     down_up_round_trip(Backend::Postgres).await;
 }
@@ -539,6 +567,10 @@ async fn exact_column_names_on_sqlite() {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(tmdbc_test_postgres),
+    ignore = "needs TMDB_CRAWLER_TEST_POSTGRES_URL (a PostgreSQL server)"
+)]
 async fn exact_column_names_on_postgres() {
     exact_column_names(Backend::Postgres).await;
 }
@@ -638,11 +670,19 @@ async fn ledger_rejects_a_duplicate_entity_on_sqlite() {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(tmdbc_test_mysql),
+    ignore = "needs TMDB_CRAWLER_TEST_MYSQL_URL (a MariaDB server)"
+)]
 async fn ledger_rejects_a_duplicate_entity_on_mariadb() {
     ledger_rejects_a_duplicate_entity(Backend::MySql).await;
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(tmdbc_test_postgres),
+    ignore = "needs TMDB_CRAWLER_TEST_POSTGRES_URL (a PostgreSQL server)"
+)]
 async fn ledger_rejects_a_duplicate_entity_on_postgres() {
     ledger_rejects_a_duplicate_entity(Backend::Postgres).await;
 }
@@ -754,11 +794,19 @@ async fn adopts_a_ledger_created_by_the_python_crawler_on_sqlite() {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(tmdbc_test_mysql),
+    ignore = "needs TMDB_CRAWLER_TEST_MYSQL_URL (a MariaDB server)"
+)]
 async fn adopts_a_ledger_created_by_the_python_crawler_on_mariadb() {
     adopts_a_ledger_created_by_the_python_crawler(Backend::MySql).await;
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(tmdbc_test_postgres),
+    ignore = "needs TMDB_CRAWLER_TEST_POSTGRES_URL (a PostgreSQL server)"
+)]
 async fn adopts_a_ledger_created_by_the_python_crawler_on_postgres() {
     adopts_a_ledger_created_by_the_python_crawler(Backend::Postgres).await;
 }

@@ -664,11 +664,19 @@ async fn selections_on_sqlite() {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(tmdbc_test_mysql),
+    ignore = "needs TMDB_CRAWLER_TEST_MYSQL_URL (a MariaDB server)"
+)]
 async fn selections_on_mariadb() {
     selections_on(Backend::MySql).await;
 }
 
 #[tokio::test]
+#[cfg_attr(
+    not(tmdbc_test_postgres),
+    ignore = "needs TMDB_CRAWLER_TEST_POSTGRES_URL (a PostgreSQL server)"
+)]
 async fn selections_on_postgres() {
     selections_on(Backend::Postgres).await;
 }

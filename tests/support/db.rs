@@ -2,7 +2,8 @@
 //!
 //! SQLite always runs (a file in a temporary directory). MariaDB and PostgreSQL run when
 //! `TMDB_CRAWLER_TEST_MYSQL_URL` / `TMDB_CRAWLER_TEST_POSTGRES_URL` point at a server the tests
-//! may create databases on; otherwise the test prints why it is skipped and passes.
+//! may create databases on; otherwise their tests are reported `ignored`, with the variable to
+//! set (build.rs, `#[cfg_attr(not(tmdbc_test_mysql), ignore = ...)]`).
 
 #![allow(dead_code)]
 
@@ -94,10 +95,14 @@ impl TestDb {
                 })
             }
             Some(var) => {
-                let Ok(server_url) = std::env::var(var) else {
-                    eprintln!("skipped on {backend:?}: {var} is not set");
-                    return None;
-                };
+                // Tests on a server are `ignored` unless its variable was set when they were
+                // built (build.rs): reaching here without it is a mistake, not a skip.
+                let server_url = std::env::var(var).unwrap_or_else(|_| {
+                    panic!(
+                        "{var} is not set, though it was when the tests were built: set it, or \
+                         build without it to have the {backend:?} tests reported ignored"
+                    )
+                });
                 let admin = Database::connect(server_url.as_str())
                     .await
                     .unwrap_or_else(|e| panic!("{var} is set but the server does not answer: {e}"));
