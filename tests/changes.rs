@@ -22,7 +22,7 @@ use sea_orm::DatabaseConnection;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
 use support::db::{Backend, TestDb};
 use tmdb_crawler::actors::changes::{
-    ChangesError, ChangesKind, ChangesPoller, ChangesReport, PollChanges, PrepareChanges, open_day,
+    ChangesError, ChangesKind, ChangesPoller, ChangesReport, PollChanges, PrepareChanges,
 };
 use tmdb_crawler::actors::fetch::{
     FailureCause, Fetch, FetchContext, FetchFailure, FetchOutcome, MovieFetcher, PersonFetcher,
@@ -333,7 +333,7 @@ async fn two_windows_on(backend: Backend, prepared: bool) {
         .start()
         .recipient::<Fetch>();
     let catalogue = fake.catalogue();
-    let today = open_day(TZ);
+    let today = support::first_open_day(TZ);
     let w1 = (days_before(today, 20), days_before(today, 7));
     let w2 = (days_before(today, 6), days_before(today, 1));
     let feed1 = feed(&h.client, "movie", w1.0, w1.1).await;
@@ -564,7 +564,7 @@ async fn failure_keeps_cursor_on(backend: Backend) {
     let movies = MovieFetcher::new(h.ctx.clone())
         .start()
         .recipient::<Fetch>();
-    let today = open_day(TZ);
+    let today = support::first_open_day(TZ);
     let start = days_before(today, 3);
     let ids: Vec<u64> = feed(&h.client, "movie", start, days_before(today, 1))
         .await
@@ -679,7 +679,7 @@ async fn a_fatal_failure_stops_the_poll() {
     let movies = MovieFetcher::new(h.ctx.clone())
         .start()
         .recipient::<Fetch>();
-    let today = open_day(TZ);
+    let today = support::first_open_day(TZ);
     let start = days_before(today, 10);
     let first = feed(&h.client, "movie", start, days_before(today, 1)).await[0].0;
     set_var(&h, "strtmdbcrawlerchangesmoviedate", &ymd(start)).await;
@@ -710,7 +710,7 @@ async fn an_unreadable_changes_page_ends_the_poll_and_keeps_the_cursor() {
     let movies = MovieFetcher::new(h.ctx.clone())
         .start()
         .recipient::<Fetch>();
-    let today = open_day(TZ);
+    let today = support::first_open_day(TZ);
     let start = days_before(today, 5);
     set_var(&h, "strtmdbcrawlerchangesmoviedate", &ymd(start)).await;
     fake.knobs.set_fault_kinds(&[FaultKind::TruncatedJson]);
@@ -738,7 +738,7 @@ async fn seed_on(backend: Backend) {
     let movies = MovieFetcher::new(h.ctx.clone())
         .start()
         .recipient::<Fetch>();
-    let today = open_day(TZ);
+    let today = support::first_open_day(TZ);
     let yesterday = days_before(today, 1);
 
     // No cursor, empty table: yesterday only.
@@ -812,9 +812,17 @@ async fn a_malformed_cursor_is_an_error() {
         .start()
         .recipient::<Fetch>();
     set_var(&h, "strtmdbcrawlerchangesmoviedate", "next tuesday").await;
-    let err = poll(&h, ChangesKind::Movie, open_day(TZ), movies, 4, true, None)
-        .await
-        .expect_err("not a date");
+    let err = poll(
+        &h,
+        ChangesKind::Movie,
+        support::first_open_day(TZ),
+        movies,
+        4,
+        true,
+        None,
+    )
+    .await
+    .expect_err("not a date");
     assert!(matches!(err, ChangesError::BadCursor { .. }), "{err:?}");
     assert_eq!(fake.total_requests(), 0);
 }
@@ -828,7 +836,7 @@ async fn person_and_tv_feeds_use_their_tables_variables_and_pages() {
         .expect("sqlite");
     let fake = FakeTmdb::start(config());
     let h = harness(&fake, &db, |_| {}).await;
-    let today = open_day(TZ);
+    let today = support::first_open_day(TZ);
     let start = days_before(today, 14);
     let end = days_before(today, 1);
     for (kind, api, var_name, fetcher, table, pk, fake_kind) in [

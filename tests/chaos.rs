@@ -41,7 +41,6 @@ use support::binary::{command, describe, run, run_ok, tail};
 use support::crawler_ok;
 use support::db::{Backend, MYSQL_ENV, TestDb};
 use support::rows::quoted;
-use tmdb_crawler::actors::changes::open_day;
 use tmdb_crawler::records::EntityKind;
 use tmdb_crawler::store::{retry, server_vars};
 
@@ -1404,7 +1403,7 @@ async fn broken_exports_and_changes_page_keep_yesterday_and_exit_1_on_sqlite() {
         ..FakeTmdbConfig::default()
     });
     let conn = db.connect().await;
-    let today = open_day(TZ);
+    let today = support::first_open_day(TZ);
     let day = |n: u64| today.checked_sub_days(Days::new(n)).expect("date");
     let (previous, current) = (day(2), day(1));
     let ymd = |d: NaiveDate| d.format("%Y-%m-%d").to_string();

@@ -36,7 +36,6 @@ use support::binary::{command, describe, run, run_ok, tail};
 use support::crawler_ok;
 use support::db::{Backend, TestDb};
 use support::rows::quoted;
-use tmdb_crawler::actors::changes::open_day;
 use tmdb_crawler::records::EntityKind;
 use tmdb_crawler::store::server_vars;
 
@@ -602,7 +601,7 @@ async fn default_scope(backend: Backend) {
 
     // The change feeds resume a week back; the polled window ends yesterday (a week: so that
     // some live series of the 8 surely changed in it).
-    let today = open_day(TZ);
+    let today = support::first_open_day(TZ);
     let start = today.checked_sub_days(Days::new(7)).expect("date");
     let end = today.pred_opt().expect("date");
     let long_ago = at_noon(start.checked_sub_days(Days::new(2)).expect("date"));
@@ -1222,7 +1221,9 @@ async fn sigterm_during_a_change_feed_stops_feeding_ids_on_sqlite() {
     let fake = slow_fake(120);
     let conn = db.connect().await;
     // Two weeks of changes, none of them stored yet: most movies are to be fetched.
-    let start = open_day(TZ).checked_sub_days(Days::new(14)).expect("date");
+    let start = support::first_open_day(TZ)
+        .checked_sub_days(Days::new(14))
+        .expect("date");
     server_vars::set(
         &conn,
         TZ,

@@ -142,6 +142,45 @@ impl TestDb {
         }
     }
 
+    /// The tables of this database that have a column named exactly `column`, sorted.
+    pub async fn tables_with_column(&self, column: &str) -> Vec<String> {
+        let db = self.connect().await;
+        let mut out = Vec::new();
+        for table in self.table_names().await {
+            let (sql, values): (&str, Vec<sea_orm::Value>) = match self.backend {
+                Backend::Sqlite => (
+                    "SELECT COUNT(*) AS n FROM pragma_table_info(?) WHERE name = ?",
+                    vec![table.clone().into(), column.into()],
+                ),
+                Backend::MySql => (
+                    "SELECT COUNT(*) AS n FROM information_schema.COLUMNS \
+                     WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND COLUMN_NAME = ?",
+                    vec![table.clone().into(), column.into()],
+                ),
+                Backend::Postgres => (
+                    "SELECT COUNT(*) AS n FROM information_schema.columns \
+                     WHERE table_schema = current_schema() AND table_name = $1 \
+                     AND column_name = $2",
+                    vec![table.clone().into(), column.into()],
+                ),
+            };
+            let row = db
+                .query_one_raw(Statement::from_sql_and_values(
+                    self.db_backend(),
+                    sql,
+                    values,
+                ))
+                .await
+                .expect("read the columns")
+                .expect("a count");
+            if row.try_get::<i64>("", "n").expect("a count") > 0 {
+                out.push(table);
+            }
+        }
+        db.close().await.ok();
+        out
+    }
+
     /// Names of the tables in this database (without the migrations bookkeeping table).
     pub async fn table_names(&self) -> Vec<String> {
         let db = self.connect().await;

@@ -37,3 +37,11 @@ pub fn crawler_ok(url: &str, args: &[&str]) -> String {
     );
     stdout
 }
+
+/// The first UTC day not yet over, as a crawler in `tz` sees it: the earlier of today's date
+/// in `tz` and in UTC (TMDb's change days are UTC days). Computed here from the clock, not
+/// with the crawler's own function.
+pub fn first_open_day(tz: chrono_tz::Tz) -> chrono::NaiveDate {
+    let now = chrono::Utc::now();
+    std::cmp::min(now.with_timezone(&tz).date_naive(), now.date_naive())
+}
