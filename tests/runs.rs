@@ -1769,3 +1769,197 @@ async fn a_stalled_run_ends_with_exit_1_and_names_its_processes_on_sqlite() {
     );
     assert_eq!(var(&conn, RUN_LOCK).await, "", "the lock was not released");
 }
+
+// ---------------------------------------------------------------- 9. README claims: Running
+
+/// Waits until `text` appears in the crawler's stdout; panics after `limit`.
+fn wait_for_output(crawler: &mut Running, text: &str, limit: Duration) {
+    let deadline = Instant::now() + limit;
+    while !crawler.output("stdout").contains(text) {
+        assert!(
+            !crawler.finished(),
+            "ended before printing {text:?}\n{}",
+            crawler.logs()
+        );
+        assert!(
+            Instant::now() < deadline,
+            "no {text:?} within {limit:?}\n{}",
+            crawler.logs()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// `run --loop --every`: a failed cycle is reported and the next starts on schedule; the next
+/// cycle does the work; a SIGTERM during the wait ends the loop at once with the last cycle's
+/// code (0).
+#[tokio::test]
+async fn run_loop_goes_on_after_a_failed_cycle_and_stops_in_its_wait_on_sqlite() {
+    let Some(db) = TestDb::create(Backend::Sqlite, "runs_loop").await else {
+        return;
+    };
+    crawler_ok(&db.url, &["migrate", "up"]);
+    let fake = slow_fake(0);
+    let conn = db.connect().await;
+    fake.knobs.set_export_fault(
+        fake_tmdb::ExportKind::Keyword,
+        Some(fake_tmdb::ExportFault::Missing),
+    );
+    let env = crawler_env(&fake, &db, 4);
+    let mut crawler = Running::spawn(&env, &["run", "--process", "45", "--loop", "--every", "2s"]);
+    wait_for_output(
+        &mut crawler,
+        "45 importkeywordids: FAILED",
+        Duration::from_secs(30),
+    );
+    assert_eq!(
+        count(&db, &conn, "T_WC_TMDB_KEYWORD_ID_IMPORT", None).await,
+        0
+    );
+    fake.knobs
+        .set_export_fault(fake_tmdb::ExportKind::Keyword, None);
+    wait_for_output(
+        &mut crawler,
+        "45 importkeywordids: imported",
+        Duration::from_secs(30),
+    );
+    assert!(
+        crawler
+            .output("stderr")
+            .contains("run failed; the next run starts on schedule"),
+        "{}",
+        crawler.logs()
+    );
+    assert!(count(&db, &conn, "T_WC_TMDB_KEYWORD_ID_IMPORT", None).await > 0);
+    // The third cycle finds the day imported; stop in a wait.
+    wait_for_output(
+        &mut crawler,
+        "45 importkeywordids: skipped",
+        Duration::from_secs(30),
+    );
+    crawler.sigterm();
+    let stopped = Instant::now();
+    let status = crawler
+        .wait_for(Duration::from_secs(5))
+        .unwrap_or_else(|| panic!("the loop ignored SIGTERM for 5 s\n{}", crawler.logs()));
+    assert_eq!(status.code(), Some(0), "{}", crawler.logs());
+    assert!(
+        stopped.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        stopped.elapsed()
+    );
+    assert_eq!(var(&conn, RUN_LOCK).await, "", "the lock was not released");
+}
+
+/// `--limit N` stores N entities of a process, no more; `status` then prints the run's
+/// variables and the ledger; exit code 1 names the process whose entities failed; a 401 during
+/// a run stops it with exit code 2.
+#[tokio::test]
+async fn limit_status_and_exit_codes_1_and_2_on_sqlite() {
+    let Some(db) = TestDb::create(Backend::Sqlite, "runs_limit").await else {
+        return;
+    };
+    crawler_ok(&db.url, &["migrate", "up"]);
+    let fake = slow_fake(0);
+    let conn = db.connect().await;
+    let env = crawler_env(&fake, &db, 4);
+    let out = run_ok(&env, &["run", "--process", "41,2", "--limit", "7"]);
+    assert_eq!(count(&db, &conn, "T_WC_TMDB_MOVIE", None).await, 7);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("2 newmovies: 7 selected"));
+
+    let status = run_ok(&env, &["status"]);
+    let text = String::from_utf8_lossy(&status.stdout);
+    let started = var(&conn, "strtmdbcrawlerstartdatetime").await;
+    assert!(!started.is_empty());
+    for expected in [
+        "strtmdbcrawlerstartdatetime",
+        started.as_str(),
+        "strtmdbcrawlerprocessesexecuted",
+        "not-found ledger: ",
+    ] {
+        assert!(
+            text.contains(expected),
+            "status lacks {expected:?}:\n{text}"
+        );
+    }
+
+    // Every movie request fails: the entities fail, the run ends with 1 naming process 2.
+    fake.knobs
+        .set_fault_kinds(&[fake_tmdb::FaultKind::ServerError]);
+    fake.knobs.set_fault_rate(1.0);
+    let mut quick = env.clone();
+    quick.push(("TMDB_CRAWLER_REQUEST_TIMEOUT".to_owned(), "2".to_owned()));
+    let failed = run(&quick, &["run", "--process", "2", "--limit", "2"]);
+    assert_eq!(failed.status.code(), Some(1), "{}", describe(&failed));
+    assert!(
+        String::from_utf8_lossy(&failed.stderr).contains("process(es) failed: 2"),
+        "{}",
+        describe(&failed)
+    );
+    fake.knobs.set_fault_rate(0.0);
+
+    // TMDb refuses the key in the middle of the work: exit 2, saying so.
+    fake.knobs.set_invalid_key(true);
+    let refused = run(&env, &["run", "--process", "2", "--limit", "3"]);
+    assert_eq!(refused.status.code(), Some(2), "{}", describe(&refused));
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("refused the credentials"),
+        "{}",
+        describe(&refused)
+    );
+    assert_eq!(var(&conn, RUN_LOCK).await, "", "the lock was not released");
+}
+
+/// `--config FILE` and the Python crawler's `DB_*` variables, end to end on MariaDB: the file
+/// names the API, the legacy variables name the database.
+#[tokio::test]
+#[cfg_attr(
+    not(tmdbc_test_mysql),
+    ignore = "needs TMDB_CRAWLER_TEST_MYSQL_URL (a MariaDB server)"
+)]
+async fn config_file_and_legacy_db_variables_on_mariadb() {
+    let Some(db) = TestDb::create(Backend::MySql, "runs_legacy").await else {
+        return;
+    };
+    let url = url::Url::parse(&db.url).expect("a MariaDB URL");
+    let fake = slow_fake(0);
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let file = dir.path().join("crawler.toml");
+    std::fs::write(
+        &file,
+        format!(
+            "api_base_url = \"{}\"\nexports_base_url = \"{}\"\napi_key = \"{}\"\n\
+             rate_limit_per_second = 500\n",
+            fake.base_url,
+            fake.exports_base_url(),
+            fake.api_key
+        ),
+    )
+    .expect("write the configuration file");
+    let env: Vec<(String, String)> = [
+        ("DB_HOST", url.host_str().unwrap_or("127.0.0.1").to_owned()),
+        ("DB_PORT", url.port().unwrap_or(3306).to_string()),
+        ("DB_NAME", db.name.clone()),
+        ("DB_USER", url.username().to_owned()),
+        ("DB_PASSWORD", url.password().unwrap_or("").to_owned()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect();
+    let config = file.to_str().expect("UTF-8 path");
+    run_ok(&env, &["--config", config, "migrate", "up"]);
+    run_ok(
+        &env,
+        &[
+            "--config",
+            config,
+            "run",
+            "--process",
+            "41,2",
+            "--limit",
+            "3",
+        ],
+    );
+    let conn = db.connect().await;
+    assert_eq!(count(&db, &conn, "T_WC_TMDB_MOVIE", None).await, 3);
+}
