@@ -359,6 +359,105 @@ async fn exports_on_postgres() {
     scenario(Backend::Postgres).await;
 }
 
+/// Two README promises of the exports: a file with at most 0.1 % unparsable lines is imported
+/// without them (here 1 in 2,000), and `include_adult` adds the `adult_*` file to its kind
+/// (not even downloaded without it).
+async fn tolerance_and_adult_files(backend: Backend) {
+    let Some(db) = TestDb::create(backend, "exports_edges").await else {
+        return;
+    };
+    crawler_ok(&db.url, &["migrate", "up"]);
+    let fake = FakeTmdb::start(FakeTmdbConfig::default());
+    fake.knobs.set_export_size(FakeKind::Keyword, Some(2_000));
+    fake.knobs
+        .set_export_fault(FakeKind::Keyword, Some(ExportFault::InvalidJsonLine));
+    let out = run(
+        &fake,
+        &db,
+        &["--process", "45", "--export-date", "2026-11-20"],
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("imported 1999 rows from 2000 lines (1 unparsable"),
+        "{stdout}"
+    );
+    let keywords = table_texts(&db, "T_WC_TMDB_KEYWORD_ID_IMPORT", "name").await;
+    assert_eq!(keywords.len(), 1_999);
+
+    let adult_lines = 25;
+    fake.knobs
+        .set_export_size(FakeKind::AdultMovie, Some(adult_lines));
+    run_ok_here(
+        &fake,
+        &db,
+        &["--process", "41", "--export-date", "2026-11-20"],
+        &[],
+    );
+    let movies = table_texts(&db, "T_WC_TMDB_MOVIE_ID_IMPORT", "original_title").await;
+    assert_eq!(fake.requests_to("/p/exports/adult_movie_ids"), 0);
+    run_ok_here(
+        &fake,
+        &db,
+        &["--process", "41", "--export-date", "2026-11-21"],
+        &[("TMDB_CRAWLER_INCLUDE_ADULT", "true")],
+    );
+    let with_adult = table_texts(&db, "T_WC_TMDB_MOVIE_ID_IMPORT", "original_title").await;
+    assert_eq!(fake.requests_to("/p/exports/adult_movie_ids"), 1);
+    assert_eq!(
+        with_adult.len(),
+        movies.len() + adult_lines as usize,
+        "the adult file's movies did not join the import on {backend:?}"
+    );
+    assert!(movies.keys().all(|id| with_adult.contains_key(id)));
+}
+
+fn run_ok_here(fake: &FakeTmdb, db: &TestDb, args: &[&str], extra: &[(&str, &str)]) {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let exports = fake.exports_base_url();
+    let mut all = vec!["run"];
+    all.extend_from_slice(args);
+    let mut env = vec![
+        ("TMDB_CRAWLER_DATABASE_URL", db.url.as_str()),
+        ("TMDB_CRAWLER_EXPORTS_BASE_URL", exports.as_str()),
+    ];
+    env.extend_from_slice(extra);
+    let out = crawler(dir.path(), &all, &env);
+    assert!(
+        out.status.success(),
+        "{args:?}: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[tokio::test]
+async fn bad_lines_within_0_1_percent_and_adult_files_on_sqlite() {
+    tolerance_and_adult_files(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+#[cfg_attr(
+    not(tmdbc_test_mysql),
+    ignore = "needs TMDB_CRAWLER_TEST_MYSQL_URL (a MariaDB server)"
+)]
+async fn bad_lines_within_0_1_percent_and_adult_files_on_mariadb() {
+    tolerance_and_adult_files(Backend::MySql).await;
+}
+
+#[tokio::test]
+#[cfg_attr(
+    not(tmdbc_test_postgres),
+    ignore = "needs TMDB_CRAWLER_TEST_POSTGRES_URL (a PostgreSQL server)"
+)]
+async fn bad_lines_within_0_1_percent_and_adult_files_on_postgres() {
+    tolerance_and_adult_files(Backend::Postgres).await;
+}
+
 #[test]
 fn api_processes_without_credentials_are_refused_before_anything_runs() {
     let dir = tempfile::tempdir().expect("temporary directory");
