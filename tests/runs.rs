@@ -1963,3 +1963,89 @@ async fn config_file_and_legacy_db_variables_on_mariadb() {
     let conn = db.connect().await;
     assert_eq!(count(&db, &conn, "T_WC_TMDB_MOVIE", None).await, 3);
 }
+
+/// 13, 16 and 23 run once per export day: a second run on the same complete import (all seven
+/// kinds) skips them without a request to TMDb; a new day's import lets them run again.
+async fn once_per_export_day(backend: Backend) {
+    let Some(db) = TestDb::create(backend, "runs_daily").await else {
+        return;
+    };
+    crawler_ok(&db.url, &["migrate", "up"]);
+    let fake = slow_fake(0);
+    let env = crawler_env(&fake, &db, 4);
+    let day = support::first_open_day(TZ) - Days::new(2);
+    let next = day + Days::new(1);
+    let daily = [
+        "13 refreshlists",
+        "16 deletedseries",
+        "23 wikidatamovieidfix",
+    ];
+    let first = run_ok(
+        &env,
+        &[
+            "run",
+            "--process",
+            "41-47,16,23,13",
+            "--export-date",
+            &day.to_string(),
+        ],
+    );
+    let stdout = String::from_utf8_lossy(&first.stdout);
+    for process in daily {
+        assert!(stdout.contains(&format!("{process}: ")), "{stdout}");
+        assert!(!stdout.contains(&format!("{process}: skipped")), "{stdout}");
+    }
+    fake.reset_counters();
+    let second = run_ok(&env, &["run", "--process", "16,23,13"]);
+    let stdout = String::from_utf8_lossy(&second.stdout);
+    for process in daily {
+        assert!(
+            stdout.contains(&format!(
+                "{process}: skipped, already ran for the export of {day}"
+            )),
+            "{backend:?}: {stdout}"
+        );
+    }
+    assert_eq!(fake.total_requests(), 0, "{:?}", fake.route_counts());
+    run_ok(
+        &env,
+        &[
+            "run",
+            "--process",
+            "41-47",
+            "--export-date",
+            &next.to_string(),
+        ],
+    );
+    let third = run_ok(&env, &["run", "--process", "16,23,13"]);
+    let stdout = String::from_utf8_lossy(&third.stdout);
+    for process in daily {
+        assert!(
+            !stdout.contains(&format!("{process}: skipped")),
+            "{backend:?}: {stdout}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn processes_13_16_23_run_once_per_export_day_on_sqlite() {
+    once_per_export_day(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+#[cfg_attr(
+    not(tmdbc_test_mysql),
+    ignore = "needs TMDB_CRAWLER_TEST_MYSQL_URL (a MariaDB server)"
+)]
+async fn processes_13_16_23_run_once_per_export_day_on_mariadb() {
+    once_per_export_day(Backend::MySql).await;
+}
+
+#[tokio::test]
+#[cfg_attr(
+    not(tmdbc_test_postgres),
+    ignore = "needs TMDB_CRAWLER_TEST_POSTGRES_URL (a PostgreSQL server)"
+)]
+async fn processes_13_16_23_run_once_per_export_day_on_postgres() {
+    once_per_export_day(Backend::Postgres).await;
+}
