@@ -2049,3 +2049,127 @@ async fn processes_13_16_23_run_once_per_export_day_on_mariadb() {
 async fn processes_13_16_23_run_once_per_export_day_on_postgres() {
     once_per_export_day(Backend::Postgres).await;
 }
+
+/// 14 (and 15, 16, the same code) confirms at TMDb before deleting: a stored movie missing from
+/// the day's export that TMDb still serves is fetched again and kept, with every row.
+async fn absent_but_served_is_kept(backend: Backend) {
+    let Some(db) = TestDb::create(backend, "runs_kept").await else {
+        return;
+    };
+    crawler_ok(&db.url, &["migrate", "up"]);
+    let fake = slow_fake(0);
+    let conn = db.connect().await;
+    let env = crawler_env(&fake, &db, 4);
+    let day = support::first_open_day(TZ) - Days::new(2);
+    run_ok(
+        &env,
+        &[
+            "run",
+            "--process",
+            "41,2",
+            "--export-date",
+            &day.to_string(),
+        ],
+    );
+    let movies = count(&db, &conn, "T_WC_TMDB_MOVIE", None).await;
+    let rows_before = snapshot(&db).await;
+    // Stored two days ago (14 skips what was fetched today), then left out of the next export.
+    let q = |n: &str| quoted(backend, n);
+    let placeholder = if backend == Backend::Postgres {
+        "$1"
+    } else {
+        "?"
+    };
+    conn.execute_raw(Statement::from_sql_and_values(
+        db.db_backend(),
+        format!(
+            "UPDATE {} SET {} = {placeholder}",
+            q("T_WC_TMDB_MOVIE"),
+            q("TIM_UPDATED")
+        ),
+        [Value::from(NaiveDateTime::new(
+            day - Days::new(1),
+            NaiveTime::MIN,
+        ))],
+    ))
+    .await
+    .expect("age the movies");
+    // The next export stops short: the stored movies of its last lines are left out.
+    fake.knobs
+        .set_export_size(fake_tmdb::ExportKind::Movie, Some(movies as u64 - 3));
+    fake.reset_counters();
+    let next = (day + Days::new(1)).to_string();
+    let out = run_ok(&env, &["run", "--process", "41,14", "--export-date", &next]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let exported: BTreeSet<u64> = ints(
+        &db,
+        &conn,
+        format!(
+            "SELECT {}, 0 FROM {}",
+            q("id"),
+            q("T_WC_TMDB_MOVIE_ID_IMPORT")
+        ),
+    )
+    .await
+    .into_iter()
+    .map(|(id, _)| id)
+    .collect();
+    let stored = stored_ids(&db, &conn, EntityKind::Movie).await;
+    let absent = stored.difference(&exported).count() as u64;
+    assert!(
+        absent > 0,
+        "no stored movie is absent from the shorter export"
+    );
+    assert!(
+        stdout.contains(&format!(
+            "14 deletedmovies: {absent} selected, {absent} stored, 0 gone (0 deleted)"
+        )),
+        "{backend:?}: {stdout}"
+    );
+    assert_eq!(
+        fake.requests_to("/3/movie/"),
+        absent,
+        "{:?}",
+        fake.route_counts()
+    );
+    assert_eq!(count(&db, &conn, "T_WC_TMDB_MOVIE", None).await, movies);
+    // The movies' own rows (the import table changed with the export, as it should).
+    let movie_rows = |snap: Snapshot| -> Snapshot {
+        snap.into_iter()
+            .filter(|(t, _)| {
+                (t.starts_with("T_WC_TMDB_MOVIE") && !t.ends_with("_ID_IMPORT"))
+                    || t == "T_WC_TMDB_PERSON_MOVIE"
+            })
+            .collect()
+    };
+    let rows_after = movie_rows(snapshot(&db).await);
+    let rows_before = movie_rows(rows_before);
+    assert!(rows_before.contains_key("T_WC_TMDB_MOVIE_IMAGE"));
+    assert_eq!(
+        rows_after, rows_before,
+        "a kept movie lost or changed rows on {backend:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_movie_absent_from_the_export_but_served_is_kept_on_sqlite() {
+    absent_but_served_is_kept(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+#[cfg_attr(
+    not(tmdbc_test_mysql),
+    ignore = "needs TMDB_CRAWLER_TEST_MYSQL_URL (a MariaDB server)"
+)]
+async fn a_movie_absent_from_the_export_but_served_is_kept_on_mariadb() {
+    absent_but_served_is_kept(Backend::MySql).await;
+}
+
+#[tokio::test]
+#[cfg_attr(
+    not(tmdbc_test_postgres),
+    ignore = "needs TMDB_CRAWLER_TEST_POSTGRES_URL (a PostgreSQL server)"
+)]
+async fn a_movie_absent_from_the_export_but_served_is_kept_on_postgres() {
+    absent_but_served_is_kept(Backend::Postgres).await;
+}
