@@ -126,8 +126,8 @@ async fn the_server_never_sees_more_than_the_cap_over_five_seconds() {
     assert_eq!(times.len(), 320);
     let worst = max_in_window(&times, Duration::from_secs(5));
     assert!(worst <= 210, "{worst} requests within 5 s at a cap of 40/s");
-    // And it is not slow either: 320 requests at 40/s take about 8 s.
-    assert!(elapsed < Duration::from_secs(10), "{elapsed:?}");
+    // Speed is the benchmarks' business (`cargo bench --bench tmdb_rate`); printed here.
+    eprintln!("320 requests at a cap of 40/s took {elapsed:?}");
     let s = stats(&h).await;
     assert_eq!(s.granted, 320);
     assert_eq!(s.rate_limited, 0);
@@ -147,6 +147,26 @@ async fn storm(retry_after: bool) {
     let s = stats(&h).await;
     assert!(s.rate_limited > 0, "the server never answered 429: {s:?}");
     assert!(fake.total_requests() > 100);
+    // The pause itself, from the server's clock: after the first 429, nothing arrives until the
+    // pause is over (Retry-After: 1 s; without it, the first backoff is 0.75-1.25 s), but for
+    // requests already on their way when the 429 left (150 ms allowed for them).
+    let log = fake.request_log();
+    let first = log
+        .iter()
+        .filter(|r| r.rate_limited)
+        .map(|r| r.at)
+        .min()
+        .expect("a 429 in the log");
+    let quiet = if retry_after { 950 } else { 700 };
+    let (from, to) = (
+        first + Duration::from_millis(150),
+        first + Duration::from_millis(quiet),
+    );
+    let inside = log.iter().filter(|r| r.at > from && r.at < to).count();
+    assert_eq!(
+        inside, 0,
+        "{inside} requests arrived 150-{quiet} ms after the first 429 (Retry-After: {retry_after})"
+    );
 }
 
 #[actix_rt::test]

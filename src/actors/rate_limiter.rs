@@ -427,7 +427,8 @@ mod tests {
         // 1 from the burst, then 20 at 20/s: about one second.
         let elapsed = start.elapsed();
         assert!(elapsed >= Duration::from_millis(950), "{elapsed:?}");
-        assert!(elapsed < Duration::from_millis(1500), "{elapsed:?}");
+        // Generous: a loaded machine may be slow; never faster than the rate is what matters.
+        assert!(elapsed < Duration::from_secs(5), "{elapsed:?}");
         let stats = addr.send(GetStats).await.expect("stats");
         assert_eq!(stats.granted, 21);
         assert!(stats.waited >= 19, "{stats:?}");
@@ -450,7 +451,7 @@ mod tests {
             elapsed >= Duration::from_millis(200) + SLIDING_WINDOW,
             "{elapsed:?}"
         );
-        assert!(elapsed < Duration::from_millis(1700), "{elapsed:?}");
+        assert!(elapsed < Duration::from_secs(5), "{elapsed:?}");
     }
 
     #[actix_rt::test]
