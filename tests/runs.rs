@@ -2168,3 +2168,120 @@ async fn a_movie_absent_from_the_export_but_served_is_kept_on_mariadb() {
 async fn a_movie_absent_from_the_export_but_served_is_kept_on_postgres() {
     absent_but_served_is_kept(Backend::Postgres).await;
 }
+
+/// Configuration that changes what is stored, through the real binary: `languages` gives one
+/// `_LANG` row per configured language; `raw_json` fills `API_URL`/`API_RESULT` (the legacy
+/// columns) and leaves them NULL when off; `refresh_max_per_run` caps a refresh process (22).
+async fn stored_by_configuration(backend: Backend) {
+    let Some(db) = TestDb::create(backend, "runs_config").await else {
+        return;
+    };
+    crawler_ok(&db.url, &["migrate", "up"]);
+    let fake = slow_fake(0);
+    let conn = db.connect().await;
+    let q = |n: &str| quoted(backend, n);
+    let mut env = crawler_env(&fake, &db, 4);
+    env.push(("TMDB_CRAWLER_LANGUAGES".to_owned(), "fr,de".to_owned()));
+    env.push(("TMDB_CRAWLER_RAW_JSON".to_owned(), "true".to_owned()));
+    run_ok(&env, &["run", "--process", "41,2", "--limit", "4"]);
+    let langs = ints(
+        &db,
+        &conn,
+        format!(
+            "SELECT {}, CAST(COUNT(DISTINCT {}) AS INTEGER) FROM {} GROUP BY {}",
+            q("ID_MOVIE"),
+            q("LANG"),
+            q("T_WC_TMDB_MOVIE_LANG"),
+            q("ID_MOVIE")
+        ),
+    )
+    .await;
+    assert_eq!(langs.len(), 4, "{backend:?}: {langs:?}");
+    assert!(langs.iter().all(|(_, n)| *n == 2), "{backend:?}: {langs:?}");
+    let raw = |on: bool| {
+        format!(
+            "SELECT {}, 0 FROM {} WHERE {} IS {}NULL AND {} IS {}NULL",
+            q("ID_MOVIE"),
+            q("T_WC_TMDB_MOVIE"),
+            q("API_URL"),
+            if on { "NOT " } else { "" },
+            q("API_RESULT"),
+            if on { "NOT " } else { "" },
+        )
+    };
+    assert_eq!(
+        ints(&db, &conn, raw(true)).await.len(),
+        4,
+        "raw_json on, {backend:?}"
+    );
+
+    // Off (the default): the next movies keep the legacy columns NULL.
+    env.retain(|(k, _)| k != "TMDB_CRAWLER_RAW_JSON");
+    run_ok(&env, &["run", "--process", "2", "--limit", "3"]);
+    assert_eq!(
+        ints(&db, &conn, raw(false)).await.len(),
+        3,
+        "raw_json off, {backend:?}"
+    );
+
+    // 22 refreshes the oldest stored movies, at most refresh_max_per_run of them.
+    let placeholder = if backend == Backend::Postgres {
+        "$1"
+    } else {
+        "?"
+    };
+    conn.execute_raw(Statement::from_sql_and_values(
+        db.db_backend(),
+        format!(
+            "UPDATE {} SET {} = {placeholder}",
+            q("T_WC_TMDB_MOVIE"),
+            q("TIM_UPDATED")
+        ),
+        [Value::from(NaiveDateTime::new(
+            support::first_open_day(TZ) - Days::new(400),
+            NaiveTime::MIN,
+        ))],
+    ))
+    .await
+    .expect("age the movies");
+    env.push((
+        "TMDB_CRAWLER_REFRESH_MAX_PER_RUN".to_owned(),
+        "5".to_owned(),
+    ));
+    fake.reset_counters();
+    let out = run_ok(&env, &["run", "--process", "22"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("22 refreshingmovies: 5 selected, 5 stored"),
+        "{backend:?}: {stdout}"
+    );
+    assert_eq!(
+        fake.requests_to("/3/movie/"),
+        5,
+        "{:?}",
+        fake.route_counts()
+    );
+}
+
+#[tokio::test]
+async fn languages_raw_json_and_refresh_cap_from_configuration_on_sqlite() {
+    stored_by_configuration(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+#[cfg_attr(
+    not(tmdbc_test_mysql),
+    ignore = "needs TMDB_CRAWLER_TEST_MYSQL_URL (a MariaDB server)"
+)]
+async fn languages_raw_json_and_refresh_cap_from_configuration_on_mariadb() {
+    stored_by_configuration(Backend::MySql).await;
+}
+
+#[tokio::test]
+#[cfg_attr(
+    not(tmdbc_test_postgres),
+    ignore = "needs TMDB_CRAWLER_TEST_POSTGRES_URL (a PostgreSQL server)"
+)]
+async fn languages_raw_json_and_refresh_cap_from_configuration_on_postgres() {
+    stored_by_configuration(Backend::Postgres).await;
+}
