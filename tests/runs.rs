@@ -2171,13 +2171,14 @@ async fn a_movie_absent_from_the_export_but_served_is_kept_on_postgres() {
 
 /// Configuration that changes what is stored, through the real binary: `languages` gives one
 /// `_LANG` row per configured language; `raw_json` fills `API_URL`/`API_RESULT` (the legacy
-/// columns) and leaves them NULL when off; `refresh_max_per_run` caps a refresh process (22).
+/// columns) and leaves them NULL when off; `refresh_max_per_run` caps each refresh process
+/// (22, 24-27).
 async fn stored_by_configuration(backend: Backend) {
     let Some(db) = TestDb::create(backend, "runs_config").await else {
         return;
     };
     crawler_ok(&db.url, &["migrate", "up"]);
-    let fake = slow_fake(0);
+    let fake = FakeTmdb::start(FakeTmdbConfig::default());
     let conn = db.connect().await;
     let q = |n: &str| quoted(backend, n);
     let mut env = crawler_env(&fake, &db, 4);
@@ -2224,43 +2225,64 @@ async fn stored_by_configuration(backend: Backend) {
         "raw_json off, {backend:?}"
     );
 
-    // 22 refreshes the oldest stored movies, at most refresh_max_per_run of them.
+    // 22, 24-27 refresh the oldest stored rows of their kind, at most refresh_max_per_run each.
+    run_ok(
+        &env,
+        &["run", "--process", "41-47,1,3,17,18", "--limit", "4"],
+    );
     let placeholder = if backend == Backend::Postgres {
         "$1"
     } else {
         "?"
     };
-    conn.execute_raw(Statement::from_sql_and_values(
-        db.db_backend(),
-        format!(
-            "UPDATE {} SET {} = {placeholder}",
-            q("T_WC_TMDB_MOVIE"),
-            q("TIM_UPDATED")
+    let long_ago = NaiveDateTime::new(support::first_open_day(TZ) - Days::new(400), NaiveTime::MIN);
+    let kinds = [
+        ("22 refreshingmovies", "T_WC_TMDB_MOVIE", "/3/movie/"),
+        ("24 refreshingpersons", "T_WC_TMDB_PERSON", "/3/person/"),
+        (
+            "25 refreshingcollections",
+            "T_WC_TMDB_COLLECTION",
+            "/3/collection/",
         ),
-        [Value::from(NaiveDateTime::new(
-            support::first_open_day(TZ) - Days::new(400),
-            NaiveTime::MIN,
-        ))],
-    ))
-    .await
-    .expect("age the movies");
+        ("26 refreshingcompanies", "T_WC_TMDB_COMPANY", "/3/company/"),
+        ("27 refreshingnetworks", "T_WC_TMDB_NETWORK", "/3/network/"),
+    ];
+    for (_, table, _) in kinds {
+        assert!(
+            count(&db, &conn, table, None).await > 3,
+            "{table}: too few rows to cap"
+        );
+        conn.execute_raw(Statement::from_sql_and_values(
+            db.db_backend(),
+            format!(
+                "UPDATE {} SET {} = {placeholder}",
+                q(table),
+                q("TIM_UPDATED")
+            ),
+            [Value::from(long_ago)],
+        ))
+        .await
+        .expect("age the rows");
+    }
     env.push((
         "TMDB_CRAWLER_REFRESH_MAX_PER_RUN".to_owned(),
-        "5".to_owned(),
+        "3".to_owned(),
     ));
     fake.reset_counters();
-    let out = run_ok(&env, &["run", "--process", "22"]);
+    let out = run_ok(&env, &["run", "--process", "22,24-27"]);
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        stdout.contains("22 refreshingmovies: 5 selected, 5 stored"),
-        "{backend:?}: {stdout}"
-    );
-    assert_eq!(
-        fake.requests_to("/3/movie/"),
-        5,
-        "{:?}",
-        fake.route_counts()
-    );
+    for (process, _, route) in kinds {
+        assert!(
+            stdout.contains(&format!("{process}: 3 selected, 3 stored")),
+            "{backend:?}: {stdout}"
+        );
+        assert_eq!(
+            fake.requests_to(route),
+            3,
+            "{route}: {:?}",
+            fake.route_counts()
+        );
+    }
 }
 
 #[tokio::test]
