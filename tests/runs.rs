@@ -1849,9 +1849,8 @@ async fn run_loop_goes_on_after_a_failed_cycle_and_stops_in_its_wait_on_sqlite()
 /// `--limit N` stores N entities of a process, no more; `status` then prints the run's
 /// variables and the ledger; exit code 1 names the process whose entities failed; a 401 during
 /// a run stops it with exit code 2.
-#[tokio::test]
-async fn limit_status_and_exit_codes_1_and_2_on_sqlite() {
-    let Some(db) = TestDb::create(Backend::Sqlite, "runs_limit").await else {
+async fn limit_status_and_exit_codes(backend: Backend) {
+    let Some(db) = TestDb::create(backend, "runs_limit").await else {
         return;
     };
     crawler_ok(&db.url, &["migrate", "up"]);
@@ -1903,6 +1902,29 @@ async fn limit_status_and_exit_codes_1_and_2_on_sqlite() {
         describe(&refused)
     );
     assert_eq!(var(&conn, RUN_LOCK).await, "", "the lock was not released");
+}
+
+#[tokio::test]
+async fn limit_status_and_exit_codes_1_and_2_on_sqlite() {
+    limit_status_and_exit_codes(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+#[cfg_attr(
+    not(tmdbc_test_mysql),
+    ignore = "needs TMDB_CRAWLER_TEST_MYSQL_URL (a MariaDB server)"
+)]
+async fn limit_status_and_exit_codes_1_and_2_on_mariadb() {
+    limit_status_and_exit_codes(Backend::MySql).await;
+}
+
+#[tokio::test]
+#[cfg_attr(
+    not(tmdbc_test_postgres),
+    ignore = "needs TMDB_CRAWLER_TEST_POSTGRES_URL (a PostgreSQL server)"
+)]
+async fn limit_status_and_exit_codes_1_and_2_on_postgres() {
+    limit_status_and_exit_codes(Backend::Postgres).await;
 }
 
 /// `--config FILE` and the Python crawler's `DB_*` variables, end to end on MariaDB: the file
