@@ -34,7 +34,7 @@ use std::time::{Duration, Instant};
 
 use chrono::{Days, NaiveDate};
 use fake_tmdb::{
-    CatalogueSizes, ExportFault, ExportKind, FakeTmdb, FakeTmdbConfig, FaultKind, Kind,
+    Catalogue, CatalogueSizes, ExportFault, ExportKind, FakeTmdb, FakeTmdbConfig, FaultKind, Kind,
 };
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement, Value};
 use support::binary::{command, describe, run, run_ok, tail};
@@ -257,6 +257,36 @@ fn live_exported(fake: &FakeTmdb, kind: Kind) -> BTreeSet<u64> {
         .into_iter()
         .filter(|&id| cat.exists(kind, id))
         .collect()
+}
+
+/// Only what the fake answered status 34 for reaches the not-found ledger: no live id of these
+/// kinds is held there.
+async fn assert_ledger_holds_no_live_id(
+    db: &TestDb,
+    conn: &DatabaseConnection,
+    cat: &Catalogue,
+    kinds: &[(EntityKind, Kind)],
+) {
+    let q = |n| quoted(db.backend, n);
+    for &(entity, kind) in kinds {
+        let held = int_set(
+            db,
+            conn,
+            format!(
+                "SELECT {} FROM {} WHERE {} = '{}'",
+                q("ID_ENTITY"),
+                q("T_WC_TMDB_ID_NOT_FOUND"),
+                q("ENTITY_TYPE"),
+                entity.ledger_name()
+            ),
+        )
+        .await;
+        let live: Vec<&u64> = held.iter().filter(|id| cat.exists(kind, **id)).collect();
+        assert!(
+            live.is_empty(),
+            "live {entity} ids in the not-found ledger: {live:?}"
+        );
+    }
 }
 
 /// Stored ids of `entity` equal the live ids of the `kind` export.
@@ -834,29 +864,16 @@ async fn api_faults(backend: Backend) {
     assert_no_duplicates(&snap, "10 % faults");
     // Only what the fake answered status 34 for reaches the not-found ledger: never an id
     // whose 404 was a proxy's page or empty.
-    let q = |n| quoted(db.backend, n);
-    for (entity, kind) in [
-        (EntityKind::Movie, Kind::Movie),
-        (EntityKind::Person, Kind::Person),
-    ] {
-        let held = int_set(
-            &db,
-            &conn,
-            format!(
-                "SELECT {} FROM {} WHERE {} = '{}'",
-                q("ID_ENTITY"),
-                q("T_WC_TMDB_ID_NOT_FOUND"),
-                q("ENTITY_TYPE"),
-                entity.ledger_name()
-            ),
-        )
-        .await;
-        let live: Vec<&u64> = held.iter().filter(|id| cat.exists(kind, **id)).collect();
-        assert!(
-            live.is_empty(),
-            "live {entity} ids in the not-found ledger: {live:?}"
-        );
-    }
+    assert_ledger_holds_no_live_id(
+        &db,
+        &conn,
+        cat,
+        &[
+            (EntityKind::Movie, Kind::Movie),
+            (EntityKind::Person, Kind::Person),
+        ],
+    )
+    .await;
     eprintln!(
         "{backend:?}: {movies} movies, {persons} persons stored with 10 % faults \
          ({requests} requests) in {took:?}"
@@ -935,32 +952,19 @@ async fn network_faults_in_a_default_scope_run_lose_nothing_on_mariadb() {
         .collect();
     assert!(absent.is_empty(), "live persons not stored: {absent:?}");
     let cat = fake.catalogue();
-    let q = |n| quoted(db.backend, n);
-    for (entity, kind) in [
-        (EntityKind::Movie, Kind::Movie),
-        (EntityKind::Person, Kind::Person),
-        (EntityKind::Series, Kind::Tv),
-        (EntityKind::Company, Kind::Company),
-        (EntityKind::Network, Kind::Network),
-    ] {
-        let held = int_set(
-            &db,
-            &conn,
-            format!(
-                "SELECT {} FROM {} WHERE {} = '{}'",
-                q("ID_ENTITY"),
-                q("T_WC_TMDB_ID_NOT_FOUND"),
-                q("ENTITY_TYPE"),
-                entity.ledger_name()
-            ),
-        )
-        .await;
-        let live: Vec<&u64> = held.iter().filter(|id| cat.exists(kind, **id)).collect();
-        assert!(
-            live.is_empty(),
-            "live {entity} ids in the not-found ledger: {live:?}"
-        );
-    }
+    assert_ledger_holds_no_live_id(
+        &db,
+        &conn,
+        cat,
+        &[
+            (EntityKind::Movie, Kind::Movie),
+            (EntityKind::Person, Kind::Person),
+            (EntityKind::Series, Kind::Tv),
+            (EntityKind::Company, Kind::Company),
+            (EntityKind::Network, Kind::Network),
+        ],
+    )
+    .await;
     // Every logo of every live company and network, though their append was ignored.
     for (kind, table) in [
         (Kind::Company, "T_WC_TMDB_COMPANY_IMAGE"),

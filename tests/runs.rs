@@ -179,6 +179,18 @@ async fn ints(db: &TestDb, conn: &DatabaseConnection, sql: String) -> Vec<(u64, 
         .collect()
 }
 
+/// Sets `TIM_UPDATED` of every row of `table` to `at`: rows stored long ago, for the
+/// selections that skip what was fetched today or refresh what is old.
+async fn age_rows(conn: &DatabaseConnection, table: &str, at: NaiveDateTime) {
+    let update = Query::update()
+        .table(Alias::new(table))
+        .value(Alias::new("TIM_UPDATED"), at)
+        .to_owned();
+    conn.execute(&update)
+        .await
+        .unwrap_or_else(|e| panic!("age the rows of {table}: {e}"));
+}
+
 /// Ids of the live (`DELETED = 0`) rows of a kind's table.
 async fn stored_ids(db: &TestDb, conn: &DatabaseConnection, kind: EntityKind) -> BTreeSet<u64> {
     let (table, pk) = kind.table();
@@ -2092,25 +2104,12 @@ async fn absent_but_served_is_kept(backend: Backend) {
     let rows_before = snapshot(&db).await;
     // Stored two days ago (14 skips what was fetched today), then left out of the next export.
     let q = |n: &str| quoted(backend, n);
-    let placeholder = if backend == Backend::Postgres {
-        "$1"
-    } else {
-        "?"
-    };
-    conn.execute_raw(Statement::from_sql_and_values(
-        db.db_backend(),
-        format!(
-            "UPDATE {} SET {} = {placeholder}",
-            q("T_WC_TMDB_MOVIE"),
-            q("TIM_UPDATED")
-        ),
-        [Value::from(NaiveDateTime::new(
-            day - Days::new(1),
-            NaiveTime::MIN,
-        ))],
-    ))
-    .await
-    .expect("age the movies");
+    age_rows(
+        &conn,
+        "T_WC_TMDB_MOVIE",
+        NaiveDateTime::new(day - Days::new(1), NaiveTime::MIN),
+    )
+    .await;
     // The next export stops short: the stored movies of its last lines are left out.
     fake.knobs
         .set_export_size(fake_tmdb::ExportKind::Movie, Some(movies as u64 - 3));
@@ -2252,11 +2251,6 @@ async fn stored_by_configuration(backend: Backend) {
         &env,
         &["run", "--process", "41-47,1,3,17,18", "--limit", "4"],
     );
-    let placeholder = if backend == Backend::Postgres {
-        "$1"
-    } else {
-        "?"
-    };
     let long_ago = NaiveDateTime::new(support::first_open_day(TZ) - Days::new(400), NaiveTime::MIN);
     let kinds = [
         ("22 refreshingmovies", "T_WC_TMDB_MOVIE", "/3/movie/"),
@@ -2274,17 +2268,7 @@ async fn stored_by_configuration(backend: Backend) {
             count(&db, &conn, table, None).await > 3,
             "{table}: too few rows to cap"
         );
-        conn.execute_raw(Statement::from_sql_and_values(
-            db.db_backend(),
-            format!(
-                "UPDATE {} SET {} = {placeholder}",
-                q(table),
-                q("TIM_UPDATED")
-            ),
-            [Value::from(long_ago)],
-        ))
-        .await
-        .expect("age the rows");
+        age_rows(&conn, table, long_ago).await;
     }
     env.push((
         "TMDB_CRAWLER_REFRESH_MAX_PER_RUN".to_owned(),
