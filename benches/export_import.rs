@@ -23,8 +23,6 @@
 
 #[path = "../tests/support/db.rs"]
 mod db;
-#[path = "../tests/support/fake_tmdb/mod.rs"]
-mod fake_tmdb;
 
 use db::with_database;
 

@@ -49,8 +49,6 @@
 
 #[path = "../tests/support/db.rs"]
 mod db;
-#[path = "../tests/support/fake_tmdb/mod.rs"]
-mod fake_tmdb;
 
 use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write as _;

@@ -5,9 +5,6 @@
 //! 20 in flight) and reports achieved requests/s, utilization of the cap, limiter counters and
 //! the process's peak RSS (the fake server runs in this process too, on its own thread).
 
-#[path = "../tests/support/fake_tmdb/mod.rs"]
-mod fake_tmdb;
-
 use std::time::{Duration, Instant};
 
 use actix::Actor;

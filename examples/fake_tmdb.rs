@@ -8,9 +8,6 @@
 //!
 //! Prints the base URL, the exports URL and the credentials, then serves until Ctrl-C.
 
-#[path = "../tests/support/fake_tmdb/mod.rs"]
-mod fake_tmdb;
-
 use std::time::Duration;
 
 use clap::Parser;

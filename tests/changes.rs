@@ -5,8 +5,6 @@
 //! The cursor is the next day to poll; a poll covers the complete days before `today`, so after a
 //! full catch-up the cursor holds `today`.
 
-#[path = "support/fake_tmdb/mod.rs"]
-mod fake_tmdb;
 mod support;
 
 use std::cell::Cell;

@@ -19,8 +19,6 @@
 //! 6. real driver errors are classified: a killed MariaDB session and a terminated PostgreSQL
 //!    backend are transient, a refused statement is permanent.
 
-#[path = "support/fake_tmdb/mod.rs"]
-mod fake_tmdb;
 mod support;
 
 use std::collections::{BTreeMap, BTreeSet};

@@ -8,8 +8,6 @@
 //! per configured language...). The crawler's mapping code (`src/records`) is never consulted
 //! for an expectation; it only builds the records of the hand-made writes below.
 
-#[path = "support/fake_tmdb/mod.rs"]
-mod fake_tmdb;
 mod support;
 
 use std::collections::BTreeMap;

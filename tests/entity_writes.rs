@@ -2,8 +2,6 @@
 //! one request, and every row of every table equals the rows this test derives on its own from
 //! the payload the fake server sends (not from the crawler's mapping code).
 
-#[path = "support/fake_tmdb/mod.rs"]
-mod fake_tmdb;
 mod support;
 
 use std::collections::BTreeMap;

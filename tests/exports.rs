@@ -1,8 +1,6 @@
 //! Processes 41-47 through the real binary: `tmdb-crawler run --process 41-47` against the fake
 //! TMDb server, on SQLite always and on MariaDB / PostgreSQL when configured.
 
-#[path = "support/fake_tmdb/mod.rs"]
-mod fake_tmdb;
 mod support;
 
 use std::collections::BTreeMap;

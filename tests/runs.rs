@@ -13,8 +13,6 @@
 //!
 //! The extra SIGTERM cases run on SQLite only (they wait out timers, not the database).
 
-#[path = "support/fake_tmdb/mod.rs"]
-mod fake_tmdb;
 mod support;
 
 use std::collections::{BTreeMap, BTreeSet};

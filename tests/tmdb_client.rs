@@ -1,8 +1,6 @@
 //! The RateLimiter actor and the awc client against the fake TMDb server: the cap holds,
 //! 429 storms and faults lose nothing, 34 is data, 7 is fatal, secrets never reach a log.
 
-#[path = "support/fake_tmdb/mod.rs"]
-mod fake_tmdb;
 mod support;
 
 use std::io::Write;

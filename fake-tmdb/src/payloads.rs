@@ -595,7 +595,7 @@ impl Catalogue {
 
     /// The `credit_id` the API gives credit `slot` of movie (`Kind::Movie`) or series
     /// (`Kind::Tv`) index `work`, e.g. to seed credit rows as a crawl would have written them.
-    pub(crate) fn credit_id(&self, kind: Kind, work: u64, slot: u64) -> String {
+    pub fn credit_id(&self, kind: Kind, work: u64, slot: u64) -> String {
         self.rng2(kind, work, f::CREDIT_ID, slot).hex24()
     }
 

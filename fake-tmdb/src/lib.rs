@@ -8,9 +8,7 @@
 //! (rate limit, latency, faults, broken exports, invalid key) is steered at runtime through
 //! [`Knobs`].
 //!
-//! ```ignore
-//! #[path = "support/fake_tmdb/mod.rs"]
-//! mod fake_tmdb;
+//! ```no_run
 //! let tmdb = fake_tmdb::FakeTmdb::start(fake_tmdb::FakeTmdbConfig::default());
 //! // point the crawler at tmdb.base_url (API) and tmdb.exports_base_url() (exports)
 //! tmdb.knobs.set_rate_limit(Some(40), true); // 429 + Retry-After: 1 beyond 40 req/s
@@ -32,8 +30,6 @@
 //!
 //! Observations: `requests_to`, `route_counts`, `request_times`, `request_log` (arrival, route
 //! and 429 flag of every request), `max_requests_in`; `reset_counters` clears them.
-
-#![allow(dead_code, unused_imports)]
 
 mod catalogue;
 mod exports;

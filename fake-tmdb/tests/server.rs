@@ -1,9 +1,6 @@
-//! Tests of the fake TMDb server itself (tests/support/fake_tmdb/): authentication, payload
+//! Tests of the fake TMDb server itself (fake-tmdb/): authentication, payload
 //! shapes, 404/34 for deleted ids, changes windows, list paging, rate limit, faults, exports
 //! and counters.
-
-#[path = "support/fake_tmdb/mod.rs"]
-mod fake_tmdb;
 
 use std::collections::{BTreeSet, HashSet};
 use std::io::{Read, Write};

@@ -269,7 +269,7 @@ impl Catalogue {
         (id >= base && (id - base).is_multiple_of(stride)).then(|| (id - base) / stride)
     }
 
-    pub(crate) fn deleted_index(&self, kind: Kind, index: u64) -> bool {
+    pub fn deleted_index(&self, kind: Kind, index: u64) -> bool {
         if kind == Kind::Person && index >= self.count(Kind::Person) {
             return false; // missing persons are there for recovery: never deleted
         }
@@ -412,7 +412,7 @@ impl Catalogue {
     }
 
     /// Credits of movie index `i`: cast first (by order), then crew.
-    pub(crate) fn movie_credits(&self, i: u64) -> Vec<Credit> {
+    pub fn movie_credits(&self, i: u64) -> Vec<Credit> {
         let (cast, crew) = self.movie_cast_crew_len(i);
         let mut out = Vec::with_capacity((cast + crew + 1) as usize);
         for s in 0..cast + crew {
@@ -566,7 +566,7 @@ impl Catalogue {
     }
 
     /// Credits of series index `j`: cast, then crew (the missing person, if any, is last crew).
-    pub(crate) fn tv_credits(&self, j: u64) -> Vec<Credit> {
+    pub fn tv_credits(&self, j: u64) -> Vec<Credit> {
         let (cast, crew) = self.tv_cast_crew_len(j);
         let mut out = Vec::with_capacity((cast + crew + 1) as usize);
         for s in 0..cast + crew {
