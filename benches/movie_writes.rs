@@ -17,8 +17,8 @@ use actix::{Actor, Addr};
 use db::{Backend, TestDb};
 use migration::{Migrator, MigratorTrait};
 use serde_json::{Value, json};
-use tmdb_crawler::actors::writer::{DbWriter, MovieRecord, WriteMovie};
-use tmdb_crawler::records::{MappingOptions, movie};
+use tmdb_crawler::actors::writer::{DbWriter, WriteEntity};
+use tmdb_crawler::records::{EntityRecord, MappingOptions, movie};
 use tmdb_crawler::tmdb::payload::Movie;
 
 fn env_number(name: &str, default: usize) -> usize {
@@ -78,12 +78,12 @@ fn payload(id: u64, variant: u64) -> Value {
     })
 }
 
-fn records(count: usize, variant: u64) -> Vec<MovieRecord> {
+fn records(count: usize, variant: u64) -> Vec<EntityRecord> {
     let options = MappingOptions::default();
     (0..count as u64)
         .map(|i| {
             let m: Movie = serde_json::from_value(payload(100 + i, variant)).expect("payload");
-            MovieRecord::new(movie::record(&m, &options)).expect("movie record")
+            movie::record(&m, &options)
         })
         .collect()
 }
@@ -91,11 +91,11 @@ fn records(count: usize, variant: u64) -> Vec<MovieRecord> {
 /// Writes every record with `in_flight` writes outstanding; returns (seconds, failures).
 async fn write_all(
     writer: &Addr<DbWriter>,
-    records: Vec<MovieRecord>,
+    records: Vec<EntityRecord>,
     in_flight: usize,
 ) -> (f64, usize) {
     let start = Instant::now();
-    let mut lanes: Vec<Vec<MovieRecord>> = (0..in_flight).map(|_| Vec::new()).collect();
+    let mut lanes: Vec<Vec<EntityRecord>> = (0..in_flight).map(|_| Vec::new()).collect();
     for (i, r) in records.into_iter().enumerate() {
         lanes[i % in_flight].push(r);
     }
@@ -104,7 +104,7 @@ async fn write_all(
         async move {
             let mut failed = 0;
             for r in lane {
-                if !matches!(writer.send(WriteMovie(r)).await, Ok(Ok(_))) {
+                if !matches!(writer.send(WriteEntity(r)).await, Ok(Ok(_))) {
                     failed += 1;
                 }
             }

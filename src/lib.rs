@@ -4,6 +4,7 @@
 //! same modules (and the real binary) against a fake TMDb server and real databases.
 
 pub mod actors;
+pub mod app;
 pub mod cli;
 pub mod config;
 pub mod process;

@@ -24,9 +24,7 @@ use tmdb_crawler::actors::fetch::{
     ListFetcher, MovieFetcher, NetworkFetcher, PersonFetcher, TvFetcher,
 };
 use tmdb_crawler::actors::rate_limiter::{RateLimit, RateLimiter};
-use tmdb_crawler::actors::writer::{
-    DbWriter, DeleteEntity, MovieRecord, SeriesRecord, WriteMovie, WriteSeries,
-};
+use tmdb_crawler::actors::writer::{DbWriter, DeleteEntity, WriteEntity};
 use tmdb_crawler::config::Secret;
 use tmdb_crawler::records::{EntityKind, MappingOptions};
 use tmdb_crawler::tmdb::client::{Auth, ClientSettings, TmdbClient};
@@ -747,9 +745,7 @@ async fn series_on(backend: Backend) {
     crawl
         .ctx
         .writer
-        .send(WriteSeries(
-            SeriesRecord::new(record).expect("series record"),
-        ))
+        .send(WriteEntity(record))
         .await
         .expect("writer answers")
         .expect("series written");
@@ -1661,7 +1657,7 @@ async fn not_found_on(backend: Backend) {
     crawl
         .ctx
         .writer
-        .send(WriteMovie(MovieRecord::new(record).expect("movie record")))
+        .send(WriteEntity(record))
         .await
         .expect("writer answers")
         .expect("movie written");

@@ -572,9 +572,7 @@ async fn refresh_and_fault_on(backend: Backend) {
     let answer = crawl
         .ctx
         .writer
-        .send(tmdb_crawler::actors::writer::WriteMovie(
-            tmdb_crawler::actors::writer::MovieRecord::new(record).expect("movie record"),
-        ))
+        .send(tmdb_crawler::actors::writer::WriteEntity(record))
         .await
         .expect("writer answers");
     assert!(answer.is_err(), "the faulty write must fail");

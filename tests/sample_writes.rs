@@ -17,11 +17,7 @@ use sea_orm::{ConnectionTrait, DatabaseConnection};
 use serde_json::Value as Json;
 use support::db::{Backend, TestDb};
 use support::rows::{Cell, Hint, quoted, rows_where};
-use tmdb_crawler::actors::writer::{
-    CollectionRecord, CompanyRecord, DbWriter, KeywordRecord, ListRecord, MovieRecord,
-    NetworkRecord, PersonRecord, SeriesRecord, WriteCollection, WriteCompany, WriteKeyword,
-    WriteList, WriteMovie, WriteNetwork, WritePerson, WriteSeries,
-};
+use tmdb_crawler::actors::writer::{DbWriter, WriteEntity};
 use tmdb_crawler::records::{self, EntityKind, EntityRecord, MappingOptions};
 use tmdb_crawler::store::entities::{EntityWriteError, WriteSummary};
 use tmdb_crawler::tmdb::payload::{
@@ -64,66 +60,15 @@ async fn env(backend: Backend, tag: &str) -> Option<Env> {
     Some(Env { db, conn, writer })
 }
 
-/// Sends a record with the write message of its kind.
+/// Sends a record to the writer.
 async fn try_write(
     writer: &Addr<DbWriter>,
     record: EntityRecord,
 ) -> Result<WriteSummary, EntityWriteError> {
-    let answer = match record.kind {
-        EntityKind::Movie => {
-            writer
-                .send(WriteMovie(MovieRecord::new(record).expect("movie record")))
-                .await
-        }
-        EntityKind::Series => {
-            writer
-                .send(WriteSeries(
-                    SeriesRecord::new(record).expect("series record"),
-                ))
-                .await
-        }
-        EntityKind::Person => {
-            writer
-                .send(WritePerson(
-                    PersonRecord::new(record).expect("person record"),
-                ))
-                .await
-        }
-        EntityKind::Collection => {
-            writer
-                .send(WriteCollection(
-                    CollectionRecord::new(record).expect("collection record"),
-                ))
-                .await
-        }
-        EntityKind::Company => {
-            writer
-                .send(WriteCompany(
-                    CompanyRecord::new(record).expect("company record"),
-                ))
-                .await
-        }
-        EntityKind::Network => {
-            writer
-                .send(WriteNetwork(
-                    NetworkRecord::new(record).expect("network record"),
-                ))
-                .await
-        }
-        EntityKind::Keyword => {
-            writer
-                .send(WriteKeyword(
-                    KeywordRecord::new(record).expect("keyword record"),
-                ))
-                .await
-        }
-        EntityKind::List => {
-            writer
-                .send(WriteList(ListRecord::new(record).expect("list record")))
-                .await
-        }
-    };
-    answer.expect("writer answers")
+    writer
+        .send(WriteEntity(record))
+        .await
+        .expect("writer answers")
 }
 
 async fn write(env: &Env, record: EntityRecord, what: &str) -> WriteSummary {

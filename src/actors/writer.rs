@@ -156,80 +156,30 @@ impl Handler<SetServerVariables> for DbWriter {
     }
 }
 
-macro_rules! entity_write {
-    ($(#[$doc:meta])* $message:ident, $record:ident, $kind:expr) => {
-        $(#[$doc])*
-        #[derive(Message)]
-        #[rtype(result = "Result<WriteSummary, EntityWriteError>")]
-        pub struct $message(pub $record);
+/// One entity with every row that belongs to it (credits, links, images, language rows...),
+/// written as one transaction: replaced whole, or left as it was.
+#[derive(Message, Debug, Clone, PartialEq)]
+#[rtype(result = "Result<WriteSummary, EntityWriteError>")]
+pub struct WriteEntity(pub EntityRecord);
 
-        /// An [`EntityRecord`] known to be of this kind (built by its `records` module).
-        #[derive(Debug, Clone, PartialEq)]
-        pub struct $record(EntityRecord);
+impl Handler<WriteEntity> for DbWriter {
+    type Result = ResponseFuture<Result<WriteSummary, EntityWriteError>>;
 
-        impl $record {
-            pub fn new(record: EntityRecord) -> Option<Self> {
-                (record.kind == $kind).then_some($record(record))
-            }
-
-            pub fn record(&self) -> &EntityRecord {
-                &self.0
-            }
-        }
-
-        impl Handler<$message> for DbWriter {
-            type Result = ResponseFuture<Result<WriteSummary, EntityWriteError>>;
-
-            fn handle(&mut self, msg: $message, _ctx: &mut Self::Context) -> Self::Result {
-                let db = self.db.clone();
-                let schema = self.schema.clone();
-                let now = server_vars::local_now(self.timezone);
-                let policy = self.retry;
-                Box::pin(async move {
-                    let (db, schema, record) = (&db, &*schema, &msg.0.0);
-                    // The whole transaction again: a failed one was rolled back.
-                    retry::retry(policy, "write entity", || {
-                        entities::write(db, schema, record, now)
-                    })
-                    .await
-                })
-            }
-        }
-    };
+    fn handle(&mut self, msg: WriteEntity, _ctx: &mut Self::Context) -> Self::Result {
+        let db = self.db.clone();
+        let schema = self.schema.clone();
+        let now = server_vars::local_now(self.timezone);
+        let policy = self.retry;
+        Box::pin(async move {
+            let (db, schema, record) = (&db, &*schema, &msg.0);
+            // The whole transaction again: a failed one was rolled back.
+            retry::retry(policy, "write entity", || {
+                entities::write(db, schema, record, now)
+            })
+            .await
+        })
+    }
 }
-
-entity_write!(
-    /// A movie with its credits, links, keywords, images and language rows.
-    WriteMovie, MovieRecord, EntityKind::Movie
-);
-entity_write!(
-    /// A series with its credits (creators included), links, keywords, images and languages.
-    WriteSeries, SeriesRecord, EntityKind::Series
-);
-entity_write!(
-    /// A person with the movie and series credits of `combined_credits` and profile images.
-    WritePerson, PersonRecord, EntityKind::Person
-);
-entity_write!(
-    /// A collection with its images and language rows.
-    WriteCollection, CollectionRecord, EntityKind::Collection
-);
-entity_write!(
-    /// A production company with its logos.
-    WriteCompany, CompanyRecord, EntityKind::Company
-);
-entity_write!(
-    /// A TV network with its logos.
-    WriteNetwork, NetworkRecord, EntityKind::Network
-);
-entity_write!(
-    /// A keyword's names per configured language.
-    WriteKeyword, KeywordRecord, EntityKind::Keyword
-);
-entity_write!(
-    /// A list with its movie and series items, all pages.
-    WriteList, ListRecord, EntityKind::List
-);
 
 /// TMDb answered 34 for this id: record it in the not-found ledger (attempt count returned).
 #[derive(Message)]

@@ -1,34 +1,31 @@
-//! CollectionFetcher: `/collection/{id}` with images and translations in one request → `WriteCollection`.
+//! Collections: `/collection/{id}` with images and translations in one request.
 
-use std::rc::Rc;
-
-use super::{FetchContext, FetchOutcome, fetch_and_write, fetcher_actor};
-use crate::actors::writer::{CollectionRecord, WriteCollection};
-use crate::records::{self, EntityKind, image_languages};
+use super::{FetchKind, Fetcher};
+use crate::records::{self, EntityKind, EntityRecord, MappingOptions, image_languages};
 use crate::tmdb::payload::Collection;
 
-fetcher_actor!(
-    /// Fetches and stores one collection per request.
-    CollectionFetcher,
-    EntityKind::Collection,
-    fetch
-);
+/// Fetches and stores collections.
+pub type CollectionFetcher = Fetcher<Collections>;
 
-async fn fetch(ctx: Rc<FetchContext>, id: u64, context: String) -> FetchOutcome {
-    let query = vec![
-        ("language", "en-US".to_owned()),
-        ("include_image_language", image_languages(&ctx.options())),
-    ];
-    fetch_and_write::<Collection, _>(
-        ctx,
-        EntityKind::Collection,
-        id,
-        context,
-        format!("/3/collection/{id}"),
-        query,
-        records::collection::APPENDS,
-        records::collection::record,
-        |r| CollectionRecord::new(r).map(WriteCollection),
-    )
-    .await
+pub struct Collections;
+
+impl FetchKind for Collections {
+    const KIND: EntityKind = EntityKind::Collection;
+    type Payload = Collection;
+    const APPENDS: &'static [&'static str] = records::collection::APPENDS;
+
+    fn path(id: u64) -> String {
+        format!("/3/collection/{id}")
+    }
+
+    fn query(options: &MappingOptions) -> Vec<(&'static str, String)> {
+        vec![
+            ("language", "en-US".to_owned()),
+            ("include_image_language", image_languages(options)),
+        ]
+    }
+
+    fn map(_id: u64, collection: &Collection, options: &MappingOptions) -> EntityRecord {
+        records::collection::record(collection, options)
+    }
 }

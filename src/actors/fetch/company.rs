@@ -1,43 +1,29 @@
-//! CompanyFetcher: `/company/{id}` with its logos appended → `WriteCompany`; the logos from
-//! `/company/{id}/images` in a second request when TMDb ignored the append.
+//! Companies: `/company/{id}` with its logos appended; the logos from `/company/{id}/images` in a second
+//! request when TMDb ignored the append (it documents appends for movies, series and persons).
 
-use std::rc::Rc;
+use super::{FetchKind, Fetcher};
+use crate::records::{self, EntityKind, EntityRecord, MappingOptions};
+use crate::tmdb::payload::{Company, Images};
 
-use super::{
-    FetchContext, FetchOutcome, fetch_entity, fetcher_actor, images_if_ignored, write_entity,
-};
-use crate::actors::writer::{CompanyRecord, WriteCompany};
-use crate::records::{self, EntityKind};
-use crate::tmdb::payload::Company;
+/// Fetches and stores companies: one request each, two when the logos must be asked apart.
+pub type CompanyFetcher = Fetcher<Companies>;
 
-fetcher_actor!(
-    /// Fetches and stores one company per request (two when its logos must be asked apart).
-    CompanyFetcher,
-    EntityKind::Company,
-    fetch
-);
+pub struct Companies;
 
-async fn fetch(ctx: Rc<FetchContext>, id: u64, context: String) -> FetchOutcome {
-    let kind = EntityKind::Company;
-    let path = format!("/3/company/{id}");
-    let appends = records::company::APPENDS;
-    let found = fetch_entity::<Company>(&ctx, kind, id, context, path.clone(), Vec::new(), appends);
-    let (mut company, options) = match found.await {
-        Ok(found) => found,
-        Err(outcome) => return outcome,
-    };
-    let extra = match images_if_ignored(&ctx, kind, id, &path, &mut company.images).await {
-        Ok(extra) => extra,
-        Err(outcome) => return outcome,
-    };
-    let record = records::company::record(&company, &options);
-    write_entity(
-        &ctx,
-        kind,
-        id,
-        record,
-        |r| CompanyRecord::new(r).map(WriteCompany),
-        extra,
-    )
-    .await
+impl FetchKind for Companies {
+    const KIND: EntityKind = EntityKind::Company;
+    type Payload = Company;
+    const APPENDS: &'static [&'static str] = records::company::APPENDS;
+
+    fn path(id: u64) -> String {
+        format!("/3/company/{id}")
+    }
+
+    fn map(_id: u64, company: &Company, options: &MappingOptions) -> EntityRecord {
+        records::company::record(company, options)
+    }
+
+    fn images_asked_apart(company: &mut Company) -> Option<&mut Option<Images>> {
+        Some(&mut company.images)
+    }
 }

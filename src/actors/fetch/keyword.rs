@@ -1,31 +1,24 @@
-//! KeywordFetcher: `/keyword/{id}`, its name stored for each configured language → `WriteKeyword`.
+//! Keywords: `/keyword/{id}`, its name stored for each configured language.
 
-use std::rc::Rc;
-
-use super::{FetchContext, FetchOutcome, fetch_and_write, fetcher_actor};
-use crate::actors::writer::{KeywordRecord, WriteKeyword};
-use crate::records::{self, EntityKind};
+use super::{FetchKind, Fetcher};
+use crate::records::{self, EntityKind, EntityRecord, MappingOptions};
 use crate::tmdb::payload::Keyword;
 
-fetcher_actor!(
-    /// Fetches and stores one keyword per request.
-    KeywordFetcher,
-    EntityKind::Keyword,
-    fetch
-);
+/// Fetches and stores keywords.
+pub type KeywordFetcher = Fetcher<Keywords>;
 
-async fn fetch(ctx: Rc<FetchContext>, id: u64, context: String) -> FetchOutcome {
-    let query = Vec::new();
-    fetch_and_write::<Keyword, _>(
-        ctx,
-        EntityKind::Keyword,
-        id,
-        context,
-        format!("/3/keyword/{id}"),
-        query,
-        records::keyword::APPENDS,
-        records::keyword::record,
-        |r| KeywordRecord::new(r).map(WriteKeyword),
-    )
-    .await
+pub struct Keywords;
+
+impl FetchKind for Keywords {
+    const KIND: EntityKind = EntityKind::Keyword;
+    type Payload = Keyword;
+    const APPENDS: &'static [&'static str] = records::keyword::APPENDS;
+
+    fn path(id: u64) -> String {
+        format!("/3/keyword/{id}")
+    }
+
+    fn map(_id: u64, keyword: &Keyword, options: &MappingOptions) -> EntityRecord {
+        records::keyword::record(keyword, options)
+    }
 }

@@ -1,31 +1,52 @@
-//! ListFetcher: every page of `/list/{id}` → `WriteList` (items of all pages, one write).
+//! Lists: every page of `/list/{id}`, the items of all pages in one write.
 
+use std::future::Future;
 use std::rc::Rc;
 
-use super::{FetchContext, FetchOutcome, fetch_failed, get, not_found, stored};
-use crate::actors::writer::{ListRecord, WriteList};
-use crate::records::{self, EntityKind};
+use super::{FetchContext, FetchKind, FetchOutcome, Fetcher, fetch_failed, get, not_found};
+use crate::records::{self, EntityKind, EntityRecord, MappingOptions};
 use crate::tmdb::client::Fetched;
 use crate::tmdb::payload::List;
 
-super::fetcher_actor!(
-    /// Fetches and stores lists, paging through their items.
-    ListFetcher,
-    EntityKind::List,
-    fetch
-);
+/// Fetches and stores lists, paging through their items.
+pub type ListFetcher = Fetcher<Lists>;
+
+pub struct Lists;
 
 /// A list bigger than this many pages is cut (TMDb lists hold at most a few thousand items).
 const MAX_PAGES: i64 = 500;
 
-async fn fetch(ctx: Rc<FetchContext>, id: u64, context: String) -> FetchOutcome {
-    let kind = EntityKind::List;
+impl FetchKind for Lists {
+    const KIND: EntityKind = EntityKind::List;
+    /// Every page, in order.
+    type Payload = Vec<List>;
+    const APPENDS: &'static [&'static str] = records::list::APPENDS;
+
+    fn path(id: u64) -> String {
+        format!("/3/list/{id}")
+    }
+
+    fn map(id: u64, pages: &Vec<List>, options: &MappingOptions) -> EntityRecord {
+        records::list::record(id, pages, options)
+    }
+
+    fn fetch(
+        ctx: Rc<FetchContext>,
+        id: u64,
+        context: String,
+    ) -> impl Future<Output = FetchOutcome> {
+        fetch_pages(ctx, id, context)
+    }
+}
+
+async fn fetch_pages(ctx: Rc<FetchContext>, id: u64, context: String) -> FetchOutcome {
+    let kind = Lists::KIND;
     let mut pages: Vec<List> = Vec::new();
     let mut options = None;
     let mut page = 1i64;
     loop {
         let query = vec![("language", "en-US".to_owned()), ("page", page.to_string())];
-        match get::<List>(&ctx, format!("/3/list/{id}"), query, &[]).await {
+        match get::<List>(&ctx, Lists::path(id), query, &[]).await {
             Ok(Fetched::Found((list, page_options))) => {
                 let total = list.total_pages.unwrap_or(1).min(MAX_PAGES);
                 // Page 1 carries the list's own row (and its raw JSON).
@@ -47,12 +68,6 @@ async fn fetch(ctx: Rc<FetchContext>, id: u64, context: String) -> FetchOutcome 
         }
     }
     let options = options.unwrap_or_else(|| ctx.options());
-    let record = records::list::record(id, &pages, &options);
-    let Some(record) = ListRecord::new(record) else {
-        return FetchOutcome::Failed(super::FetchFailure {
-            reason: format!("list {id}: mapped to the wrong kind"),
-            cause: super::FailureCause::Entity,
-        });
-    };
-    stored(kind, id, ctx.writer.send(WriteList(record)).await)
+    let record = Lists::map(id, &pages, &options);
+    super::write_entity(&ctx, kind, id, record, 0).await
 }

@@ -1,8 +1,9 @@
-//! One fetcher actor per entity kind. Each turns `Fetch { id }` into ONE TMDb request with
-//! every sub-resource the tables need appended (lists page through their items), maps the
-//! payload to rows (`crate::records`) and hands them to the DbWriter, answering
-//! `Stored | NotFound | Failed`. Requests go through the shared client, hence the global
-//! RateLimiter.
+//! One fetcher actor per entity kind, all of them the generic [`Fetcher`]: each turns
+//! `Fetch { id }` into ONE TMDb request with every sub-resource the tables need appended (lists
+//! page through their items), maps the payload to rows (`crate::records`) and hands them to
+//! the DbWriter as one `WriteEntity`, answering `Stored | NotFound | Failed`. What differs
+//! between kinds (path, query, appends, payload type, mapping) is a [`FetchKind`], one per
+//! file. Requests go through the shared client, hence the global RateLimiter.
 
 pub mod collection;
 pub mod company;
@@ -13,25 +14,93 @@ pub mod network;
 pub mod person;
 pub mod tv;
 
+use std::future::Future;
+use std::marker::PhantomData;
 use std::rc::Rc;
 
 use actix::prelude::*;
 use serde::de::DeserializeOwned;
+use tracing::Instrument;
 
-use crate::actors::writer::{DbWriter, RecordNotFound};
-use crate::records::{EntityKind, MappingOptions, RawJson};
+use crate::actors::writer::{DbWriter, RecordNotFound, WriteEntity};
+use crate::records::{EntityKind, EntityRecord, MappingOptions, RawJson};
 use crate::store::entities::{EntityWriteError, WriteSummary};
 use crate::store::retry::Transient;
 use crate::tmdb::client::{Fetched, TmdbClient, TmdbError, TmdbRequest};
+use crate::tmdb::payload::Images;
 
-pub use collection::CollectionFetcher;
-pub use company::CompanyFetcher;
-pub use keyword::KeywordFetcher;
-pub use list::ListFetcher;
-pub use movie::MovieFetcher;
-pub use network::NetworkFetcher;
-pub use person::PersonFetcher;
-pub use tv::TvFetcher;
+pub use collection::{CollectionFetcher, Collections};
+pub use company::{Companies, CompanyFetcher};
+pub use keyword::{KeywordFetcher, Keywords};
+pub use list::{ListFetcher, Lists};
+pub use movie::{MovieFetcher, Movies};
+pub use network::{NetworkFetcher, Networks};
+pub use person::{PersonFetcher, Persons};
+pub use tv::{Series, TvFetcher};
+
+/// What the generic [`Fetcher`] needs to know about one kind of entity.
+pub trait FetchKind: Sized + 'static {
+    const KIND: EntityKind;
+    /// The body TMDb answers with.
+    type Payload: DeserializeOwned;
+    /// Sub-resources appended to the entity's one request (`append_to_response`).
+    const APPENDS: &'static [&'static str];
+
+    /// `/3/...` path of entity `id`.
+    fn path(id: u64) -> String;
+
+    /// Query parameters beside `append_to_response`.
+    fn query(_options: &MappingOptions) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+
+    /// The rows of entity `id`.
+    fn map(id: u64, payload: &Self::Payload, options: &MappingOptions) -> EntityRecord;
+
+    /// The images slot of a payload whose `images` TMDb may leave out although appended
+    /// (companies, networks): when empty, it is filled from `{path}/images`.
+    fn images_asked_apart(_payload: &mut Self::Payload) -> Option<&mut Option<Images>> {
+        None
+    }
+
+    /// The whole fetch of one entity: one GET, the mapping and one write, unless a kind needs
+    /// more (lists page through their items).
+    fn fetch(
+        ctx: Rc<FetchContext>,
+        id: u64,
+        context: String,
+    ) -> impl Future<Output = FetchOutcome> {
+        fetch_one::<Self>(ctx, id, context)
+    }
+}
+
+/// The fetcher actor of kind `K`.
+pub struct Fetcher<K> {
+    ctx: Rc<FetchContext>,
+    kind: PhantomData<fn() -> K>,
+}
+
+impl<K: FetchKind> Fetcher<K> {
+    pub fn new(ctx: Rc<FetchContext>) -> Self {
+        Fetcher {
+            ctx,
+            kind: PhantomData,
+        }
+    }
+}
+
+impl<K: FetchKind> Actor for Fetcher<K> {
+    type Context = Context<Self>;
+}
+
+impl<K: FetchKind> Handler<Fetch> for Fetcher<K> {
+    type Result = ResponseFuture<FetchOutcome>;
+
+    fn handle(&mut self, msg: Fetch, _ctx: &mut Self::Context) -> Self::Result {
+        let span = tracing::info_span!("fetch", kind = %K::KIND, id = msg.id);
+        Box::pin(K::fetch(self.ctx.clone(), msg.id, msg.context).instrument(span))
+    }
+}
 
 /// Fetch one entity and store it.
 #[derive(Message, Debug, Clone)]
@@ -224,17 +293,9 @@ fn write_failed(kind: EntityKind, id: i32, err: &EntityWriteError) -> FetchOutco
     FetchOutcome::failed(err.to_string(), cause)
 }
 
-/// The writer's answer to a write message.
+/// The writer's answer to a `WriteEntity` of an entity that took `extra_requests` requests
+/// beyond its one.
 fn stored(
-    kind: EntityKind,
-    id: u64,
-    answer: Result<Result<WriteSummary, EntityWriteError>, MailboxError>,
-) -> FetchOutcome {
-    stored_after(kind, id, answer, 0)
-}
-
-/// [`stored`], for an entity that took `extra_requests` more requests.
-fn stored_after(
     kind: EntityKind,
     id: u64,
     answer: Result<Result<WriteSummary, EntityWriteError>, MailboxError>,
@@ -259,66 +320,25 @@ fn stored_after(
     }
 }
 
-/// Defines a fetcher actor: the struct, `Actor`, and the `Fetch` handler around `$fetch`.
-macro_rules! fetcher_actor {
-    ($(#[$doc:meta])* $name:ident, $kind:expr, $fetch:path) => {
-        $(#[$doc])*
-        pub struct $name {
-            ctx: std::rc::Rc<$crate::actors::fetch::FetchContext>,
-        }
-
-        impl $name {
-            pub fn new(ctx: std::rc::Rc<$crate::actors::fetch::FetchContext>) -> Self {
-                $name { ctx }
-            }
-        }
-
-        impl actix::Actor for $name {
-            type Context = actix::Context<Self>;
-        }
-
-        impl actix::Handler<$crate::actors::fetch::Fetch> for $name {
-            type Result = actix::ResponseFuture<$crate::actors::fetch::FetchOutcome>;
-
-            fn handle(
-                &mut self,
-                msg: $crate::actors::fetch::Fetch,
-                _ctx: &mut Self::Context,
-            ) -> Self::Result {
-                use tracing::Instrument;
-                let ctx = self.ctx.clone();
-                let span = tracing::info_span!("fetch", kind = %$kind, id = msg.id);
-                Box::pin($fetch(ctx, msg.id, msg.context).instrument(span))
-            }
-        }
+/// One GET, the images asked apart when TMDb left them out, the mapping, one write.
+async fn fetch_one<K: FetchKind>(ctx: Rc<FetchContext>, id: u64, context: String) -> FetchOutcome {
+    let path = K::path(id);
+    let query = K::query(&ctx.options());
+    let found =
+        fetch_entity::<K::Payload>(&ctx, K::KIND, id, context, path.clone(), query, K::APPENDS);
+    let (mut payload, options) = match found.await {
+        Ok(found) => found,
+        Err(outcome) => return outcome,
     };
-}
-pub(crate) use fetcher_actor;
-
-/// Shared body of the single-request fetchers: GET, map, write.
-#[allow(clippy::too_many_arguments)]
-async fn fetch_and_write<T, W>(
-    ctx: Rc<FetchContext>,
-    kind: EntityKind,
-    id: u64,
-    context: String,
-    path: String,
-    query: Vec<(&str, String)>,
-    appends: &[&str],
-    map: impl FnOnce(&T, &MappingOptions) -> crate::records::EntityRecord,
-    wrap: impl FnOnce(crate::records::EntityRecord) -> Option<W>,
-) -> FetchOutcome
-where
-    T: DeserializeOwned,
-    W: Message<Result = Result<WriteSummary, EntityWriteError>> + Send + 'static,
-    DbWriter: Handler<W>,
-{
-    let (payload, options) =
-        match fetch_entity::<T>(&ctx, kind, id, context, path, query, appends).await {
-            Ok(found) => found,
+    let mut extra_requests = 0;
+    if let Some(images) = K::images_asked_apart(&mut payload) {
+        extra_requests = match images_if_ignored(&ctx, K::KIND, id, &path, images).await {
+            Ok(extra) => extra,
             Err(outcome) => return outcome,
         };
-    write_entity(&ctx, kind, id, map(&payload, &options), wrap, 0).await
+    }
+    let record = K::map(id, &payload, &options);
+    write_entity(&ctx, K::KIND, id, record, extra_requests).await
 }
 
 /// GETs one entity; the outcome instead when it is gone (recorded) or failed.
@@ -339,25 +359,19 @@ async fn fetch_entity<T: DeserializeOwned>(
 }
 
 /// Hands a mapped entity to the writer.
-async fn write_entity<W>(
+async fn write_entity(
     ctx: &FetchContext,
     kind: EntityKind,
     id: u64,
-    record: crate::records::EntityRecord,
-    wrap: impl FnOnce(crate::records::EntityRecord) -> Option<W>,
+    record: EntityRecord,
     extra_requests: u32,
-) -> FetchOutcome
-where
-    W: Message<Result = Result<WriteSummary, EntityWriteError>> + Send + 'static,
-    DbWriter: Handler<W>,
-{
-    let Some(message) = wrap(record) else {
-        return FetchOutcome::failed(
-            format!("{kind} {id}: mapped to the wrong kind"),
-            FailureCause::Entity,
-        );
-    };
-    stored_after(kind, id, ctx.writer.send(message).await, extra_requests)
+) -> FetchOutcome {
+    stored(
+        kind,
+        id,
+        ctx.writer.send(WriteEntity(record)).await,
+        extra_requests,
+    )
 }
 
 /// Company and network images: TMDb documents `append_to_response` for movies, series,
@@ -368,13 +382,12 @@ async fn images_if_ignored(
     kind: EntityKind,
     id: u64,
     path: &str,
-    images: &mut Option<crate::tmdb::payload::Images>,
+    images: &mut Option<Images>,
 ) -> Result<u32, FetchOutcome> {
     if images.is_some() {
         return Ok(0);
     }
-    match get::<crate::tmdb::payload::Images>(ctx, format!("{path}/images"), Vec::new(), &[]).await
-    {
+    match get::<Images>(ctx, format!("{path}/images"), Vec::new(), &[]).await {
         Ok(Fetched::Found((found, _))) => *images = Some(found),
         // The entity answered a moment ago: its stored images are left as they are.
         Ok(Fetched::NotFound) => {}

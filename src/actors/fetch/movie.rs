@@ -1,35 +1,32 @@
-//! MovieFetcher: `/movie/{id}` with credits, keywords, images, translations, external ids
-//! and alternative titles in one request → `WriteMovie`.
+//! Movies: `/movie/{id}` with credits, keywords, images, translations, external ids and
+//! alternative titles in one request.
 
-use std::rc::Rc;
-
-use super::{FetchContext, FetchOutcome, fetch_and_write, fetcher_actor};
-use crate::actors::writer::{MovieRecord, WriteMovie};
-use crate::records::{self, EntityKind, image_languages};
+use super::{FetchKind, Fetcher};
+use crate::records::{self, EntityKind, EntityRecord, MappingOptions, image_languages};
 use crate::tmdb::payload::Movie;
 
-fetcher_actor!(
-    /// Fetches and stores movies.
-    MovieFetcher,
-    EntityKind::Movie,
-    fetch
-);
+/// Fetches and stores movies.
+pub type MovieFetcher = Fetcher<Movies>;
 
-async fn fetch(ctx: Rc<FetchContext>, id: u64, context: String) -> FetchOutcome {
-    let query = vec![
-        ("language", "en".to_owned()),
-        ("include_image_language", image_languages(&ctx.options())),
-    ];
-    fetch_and_write::<Movie, _>(
-        ctx,
-        EntityKind::Movie,
-        id,
-        context,
-        format!("/3/movie/{id}"),
-        query,
-        records::movie::APPENDS,
-        records::movie::record,
-        |r| MovieRecord::new(r).map(WriteMovie),
-    )
-    .await
+pub struct Movies;
+
+impl FetchKind for Movies {
+    const KIND: EntityKind = EntityKind::Movie;
+    type Payload = Movie;
+    const APPENDS: &'static [&'static str] = records::movie::APPENDS;
+
+    fn path(id: u64) -> String {
+        format!("/3/movie/{id}")
+    }
+
+    fn query(options: &MappingOptions) -> Vec<(&'static str, String)> {
+        vec![
+            ("language", "en".to_owned()),
+            ("include_image_language", image_languages(options)),
+        ]
+    }
+
+    fn map(_id: u64, movie: &Movie, options: &MappingOptions) -> EntityRecord {
+        records::movie::record(movie, options)
+    }
 }

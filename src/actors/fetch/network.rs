@@ -1,43 +1,30 @@
-//! NetworkFetcher: `/network/{id}` with its logos appended → `WriteNetwork`; the logos from
-//! `/network/{id}/images` in a second request when TMDb ignored the append.
+//! Networks: `/network/{id}` with its logos appended; the logos from `/network/{id}/images`
+//! in a second request when TMDb ignored the append (it documents appends for movies, series
+//! and persons).
 
-use std::rc::Rc;
+use super::{FetchKind, Fetcher};
+use crate::records::{self, EntityKind, EntityRecord, MappingOptions};
+use crate::tmdb::payload::{Images, Network};
 
-use super::{
-    FetchContext, FetchOutcome, fetch_entity, fetcher_actor, images_if_ignored, write_entity,
-};
-use crate::actors::writer::{NetworkRecord, WriteNetwork};
-use crate::records::{self, EntityKind};
-use crate::tmdb::payload::Network;
+/// Fetches and stores networks: one request each, two when the logos must be asked apart.
+pub type NetworkFetcher = Fetcher<Networks>;
 
-fetcher_actor!(
-    /// Fetches and stores one network per request (two when its logos must be asked apart).
-    NetworkFetcher,
-    EntityKind::Network,
-    fetch
-);
+pub struct Networks;
 
-async fn fetch(ctx: Rc<FetchContext>, id: u64, context: String) -> FetchOutcome {
-    let kind = EntityKind::Network;
-    let path = format!("/3/network/{id}");
-    let appends = records::network::APPENDS;
-    let found = fetch_entity::<Network>(&ctx, kind, id, context, path.clone(), Vec::new(), appends);
-    let (mut network, options) = match found.await {
-        Ok(found) => found,
-        Err(outcome) => return outcome,
-    };
-    let extra = match images_if_ignored(&ctx, kind, id, &path, &mut network.images).await {
-        Ok(extra) => extra,
-        Err(outcome) => return outcome,
-    };
-    let record = records::network::record(&network, &options);
-    write_entity(
-        &ctx,
-        kind,
-        id,
-        record,
-        |r| NetworkRecord::new(r).map(WriteNetwork),
-        extra,
-    )
-    .await
+impl FetchKind for Networks {
+    const KIND: EntityKind = EntityKind::Network;
+    type Payload = Network;
+    const APPENDS: &'static [&'static str] = records::network::APPENDS;
+
+    fn path(id: u64) -> String {
+        format!("/3/network/{id}")
+    }
+
+    fn map(_id: u64, network: &Network, options: &MappingOptions) -> EntityRecord {
+        records::network::record(network, options)
+    }
+
+    fn images_asked_apart(network: &mut Network) -> Option<&mut Option<Images>> {
+        Some(&mut network.images)
+    }
 }

@@ -1,31 +1,28 @@
-//! PersonFetcher: `/person/{id}` with combined credits, external ids and images in one request → `WritePerson`.
+//! Persons: `/person/{id}` with combined credits, external ids and images in one request.
 
-use std::rc::Rc;
-
-use super::{FetchContext, FetchOutcome, fetch_and_write, fetcher_actor};
-use crate::actors::writer::{PersonRecord, WritePerson};
-use crate::records::{self, EntityKind, image_languages};
+use super::{FetchKind, Fetcher};
+use crate::records::{self, EntityKind, EntityRecord, MappingOptions, image_languages};
 use crate::tmdb::payload::Person;
 
-fetcher_actor!(
-    /// Fetches and stores one person per request.
-    PersonFetcher,
-    EntityKind::Person,
-    fetch
-);
+/// Fetches and stores persons.
+pub type PersonFetcher = Fetcher<Persons>;
 
-async fn fetch(ctx: Rc<FetchContext>, id: u64, context: String) -> FetchOutcome {
-    let query = vec![("include_image_language", image_languages(&ctx.options()))];
-    fetch_and_write::<Person, _>(
-        ctx,
-        EntityKind::Person,
-        id,
-        context,
-        format!("/3/person/{id}"),
-        query,
-        records::person::APPENDS,
-        records::person::record,
-        |r| PersonRecord::new(r).map(WritePerson),
-    )
-    .await
+pub struct Persons;
+
+impl FetchKind for Persons {
+    const KIND: EntityKind = EntityKind::Person;
+    type Payload = Person;
+    const APPENDS: &'static [&'static str] = records::person::APPENDS;
+
+    fn path(id: u64) -> String {
+        format!("/3/person/{id}")
+    }
+
+    fn query(options: &MappingOptions) -> Vec<(&'static str, String)> {
+        vec![("include_image_language", image_languages(options))]
+    }
+
+    fn map(_id: u64, person: &Person, options: &MappingOptions) -> EntityRecord {
+        records::person::record(person, options)
+    }
 }

@@ -1,34 +1,32 @@
-//! TvFetcher: `/tv/{id}` with credits (creators included), keywords, images, translations and external ids in one request → `WriteSeries`.
+//! Series: `/tv/{id}` with credits (creators included), keywords, images, translations and
+//! external ids in one request.
 
-use std::rc::Rc;
-
-use super::{FetchContext, FetchOutcome, fetch_and_write, fetcher_actor};
-use crate::actors::writer::{SeriesRecord, WriteSeries};
-use crate::records::{self, EntityKind, image_languages};
+use super::{FetchKind, Fetcher};
+use crate::records::{self, EntityKind, EntityRecord, MappingOptions, image_languages};
 use crate::tmdb::payload::TvSeries;
 
-fetcher_actor!(
-    /// Fetches and stores one tv per request.
-    TvFetcher,
-    EntityKind::Series,
-    fetch
-);
+/// Fetches and stores series.
+pub type TvFetcher = Fetcher<Series>;
 
-async fn fetch(ctx: Rc<FetchContext>, id: u64, context: String) -> FetchOutcome {
-    let query = vec![
-        ("language", "en".to_owned()),
-        ("include_image_language", image_languages(&ctx.options())),
-    ];
-    fetch_and_write::<TvSeries, _>(
-        ctx,
-        EntityKind::Series,
-        id,
-        context,
-        format!("/3/tv/{id}"),
-        query,
-        records::tv::APPENDS,
-        records::tv::record,
-        |r| SeriesRecord::new(r).map(WriteSeries),
-    )
-    .await
+pub struct Series;
+
+impl FetchKind for Series {
+    const KIND: EntityKind = EntityKind::Series;
+    type Payload = TvSeries;
+    const APPENDS: &'static [&'static str] = records::tv::APPENDS;
+
+    fn path(id: u64) -> String {
+        format!("/3/tv/{id}")
+    }
+
+    fn query(options: &MappingOptions) -> Vec<(&'static str, String)> {
+        vec![
+            ("language", "en".to_owned()),
+            ("include_image_language", image_languages(options)),
+        ]
+    }
+
+    fn map(_id: u64, series: &TvSeries, options: &MappingOptions) -> EntityRecord {
+        records::tv::record(series, options)
+    }
 }
