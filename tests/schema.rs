@@ -810,3 +810,88 @@ async fn adopts_a_ledger_created_by_the_python_crawler_on_mariadb() {
 async fn adopts_a_ledger_created_by_the_python_crawler_on_postgres() {
     adopts_a_ledger_created_by_the_python_crawler(Backend::Postgres).await;
 }
+
+/// Upper-case string literals outside tests in the code that talks to the database, with the
+/// file each was found in. Such a literal is a table or column name unless listed in
+/// [`NOT_SCHEMA_NAMES`].
+fn schema_literals_in_src() -> BTreeMap<String, String> {
+    fn visit(path: &std::path::Path, found: &mut BTreeMap<String, String>) {
+        if path.is_dir() {
+            let mut entries: Vec<_> = std::fs::read_dir(path)
+                .expect("source directory")
+                .map(|e| e.expect("directory entry").path())
+                .collect();
+            entries.sort();
+            for entry in entries {
+                visit(&entry, found);
+            }
+            return;
+        }
+        if path.extension().is_none_or(|x| x != "rs") {
+            return;
+        }
+        let text = std::fs::read_to_string(path).expect("source file");
+        // Unit tests sit at the end of a file, after `#[cfg(test)]`.
+        let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+        for line in code.lines().filter(|l| !l.trim_start().starts_with("//")) {
+            for literal in line.split('"').skip(1).step_by(2) {
+                let is_name = literal.len() >= 2
+                    && literal.starts_with(|c: char| c.is_ascii_uppercase())
+                    && literal
+                        .chars()
+                        .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+                if is_name {
+                    found
+                        .entry(literal.to_owned())
+                        .or_insert_with(|| path.display().to_string());
+                }
+            }
+        }
+    }
+    let mut found = BTreeMap::new();
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    for part in ["records", "store", "actors", "process.rs", "app.rs"] {
+        visit(&src.join(part), &mut found);
+    }
+    found
+}
+
+/// Upper-case literals of that code that are not schema names.
+const NOT_SCHEMA_NAMES: [(&str, &str); 2] = [
+    ("FAILED", "a value of the export-day server variable"),
+    (
+        "HOSTNAME",
+        "the environment variable naming the run lock's holder",
+    ),
+];
+
+#[test]
+fn every_table_and_column_the_code_names_exists_in_the_reference_schema() {
+    let mut names: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
+    for table in migration::tables() {
+        names.insert(table.name);
+        names.extend(table.columns.iter().map(|c| c.name));
+    }
+    let found = schema_literals_in_src();
+    assert!(
+        found.len() > 100,
+        "the scan found only {} names: is it still reading src/?",
+        found.len()
+    );
+    let unknown: Vec<String> = found
+        .iter()
+        .filter(|(name, _)| !names.contains(name.as_str()))
+        .filter(|(name, _)| !NOT_SCHEMA_NAMES.iter().any(|(n, _)| n == name))
+        .map(|(name, file)| format!("{name} ({file})"))
+        .collect();
+    assert!(
+        unknown.is_empty(),
+        "named in src/ but no table or column of the reference schema: {unknown:?}"
+    );
+    for (name, why) in NOT_SCHEMA_NAMES {
+        assert!(
+            found.contains_key(name),
+            "{name} ({why}) is no longer in src/: take it off the list"
+        );
+    }
+}

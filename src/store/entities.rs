@@ -6,11 +6,14 @@
 //! written: new rows in one multi-row INSERT, changed rows by their surrogate key, stale rows
 //! deleted by the set's [`Stale`] rule. An unchanged refresh therefore writes almost nothing.
 //!
-//! The live schema is read once ([`LiveSchema`]): cells for columns the database lacks (the
-//! 2026 schema dropped `API_RESULT`...) are skipped, strings are cut to their column's length in
-//! characters, and NUL characters (refused by PostgreSQL) are removed, each with a warning.
+//! The live schema is read once ([`LiveSchema`]): a cell for a column the table lacks fails the
+//! write (a misspelled or missing column is never a silent non-write), except for the raw-JSON
+//! columns the 2026-08 schema dropped ([`OPTIONAL_COLUMNS`]), which are skipped with one
+//! warning per table; strings are cut to their column's length in characters, and NUL
+//! characters (refused by PostgreSQL) are removed, each with a warning.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Mutex;
 
 use chrono::{Duration, NaiveDateTime};
 use sea_orm::sea_query::{Alias, Cond, Expr, ExprTrait, Query, SimpleExpr};
@@ -29,8 +32,19 @@ const MAX_PARAMS: usize = 30_000;
 /// Keys per `IN (...)` list when looking up credits by `ID_CREDIT`.
 const KEYS_PER_LOOKUP: usize = 2_000;
 
+/// Columns a record may name that a live table may lack: the raw-JSON columns of the 2025-07
+/// schema, dropped by the 2026-08 one (spec D10). Any other missing column is an error.
+pub const OPTIONAL_COLUMNS: [&str; 3] = ["API_URL", "API_RESULT", "CRAWLER_VERSION"];
+
 #[derive(Debug, thiserror::Error)]
 pub enum EntityWriteError {
+    #[error("{kind} {id}: table {table} has no column {column}")]
+    MissingColumn {
+        kind: EntityKind,
+        id: i32,
+        table: &'static str,
+        column: &'static str,
+    },
     #[error("{kind} {id}: table {table} is missing from the database")]
     MissingTable {
         kind: EntityKind,
@@ -95,7 +109,8 @@ pub struct WriteSummary {
     pub truncated: usize,
 }
 
-/// Keeps the cells the table has, cut to length; counts what was changed.
+/// The cells cut to length, without the optional columns the table lacks; counts what was
+/// changed. A cell for any other column the table lacks is an error.
 fn fit_cells(
     kind: EntityKind,
     id: i32,
@@ -103,10 +118,19 @@ fn fit_cells(
     columns: &HashMap<String, Option<usize>>,
     cells: &Cells,
     truncated: &mut usize,
-) -> Cells {
+) -> Result<Cells, EntityWriteError> {
     let mut out = Vec::with_capacity(cells.len());
     for (name, value) in cells {
         let Some(length) = columns.get(*name) else {
+            if !OPTIONAL_COLUMNS.contains(name) {
+                return Err(EntityWriteError::MissingColumn {
+                    kind,
+                    id,
+                    table,
+                    column: name,
+                });
+            }
+            warn_once_skipped(table, name);
             continue;
         };
         let value = match value {
@@ -140,7 +164,21 @@ fn fit_cells(
         };
         out.push((*name, value));
     }
-    out
+    Ok(out)
+}
+
+/// One warning per table and column for the life of the process, not one per entity.
+fn warn_once_skipped(table: &'static str, column: &'static str) {
+    static WARNED: Mutex<Vec<(&str, &str)>> = Mutex::new(Vec::new());
+    let mut warned = WARNED.lock().unwrap_or_else(|e| e.into_inner());
+    if !warned.contains(&(table, column)) {
+        warned.push((table, column));
+        tracing::warn!(
+            table,
+            column,
+            "the table has no such column (dropped by the 2026-08 schema): its values are not stored"
+        );
+    }
 }
 
 fn col(name: &str) -> Alias {
@@ -223,7 +261,7 @@ async fn write_main<C: ConnectionTrait>(
         columns,
         &main.cells,
         &mut summary.truncated,
-    );
+    )?;
     cells.push(("TIM_UPDATED", Value::ChronoDateTime(Some(now))));
     for stamp in &main.completed {
         if columns.contains_key(stamp.column()) {
@@ -307,7 +345,7 @@ async fn write_child_set<C: ConnectionTrait>(
         .rows
         .iter()
         .map(|r| fit_cells(kind, id, table, columns, r, &mut summary.truncated))
-        .collect();
+        .collect::<Result<_, _>>()?;
 
     // The owned columns of the set, with a sample value giving each one's type.
     let mut owned: Vec<(&'static str, Value)> = Vec::new();
@@ -716,7 +754,7 @@ mod tests {
     }
 
     #[test]
-    fn fitting_cuts_by_characters_drops_unknown_columns_and_nul() {
+    fn fitting_cuts_by_characters_drops_missing_raw_json_columns_and_nul() {
         let mut columns = HashMap::new();
         columns.insert("TITLE".to_owned(), Some(3));
         columns.insert("OVERVIEW".to_owned(), None);
@@ -726,7 +764,8 @@ mod tests {
             ("API_RESULT", Value::from("{}")),
         ];
         let mut truncated = 0;
-        let out = fit_cells(EntityKind::Movie, 1, "T", &columns, &cells, &mut truncated);
+        let out = fit_cells(EntityKind::Movie, 1, "T", &columns, &cells, &mut truncated)
+            .expect("only an optional column is missing");
         assert_eq!(
             out,
             vec![
@@ -735,5 +774,15 @@ mod tests {
             ]
         );
         assert_eq!(truncated, 2);
+    }
+
+    #[test]
+    fn fitting_refuses_a_column_the_table_lacks() {
+        let mut columns = HashMap::new();
+        columns.insert("TITLE".to_owned(), None);
+        let cells: Cells = vec![("TITEL", Value::from("typo"))];
+        let err = fit_cells(EntityKind::Movie, 7, "T", &columns, &cells, &mut 0)
+            .expect_err("a misspelled column fails the write");
+        assert_eq!(err.to_string(), "movie 7: table T has no column TITEL");
     }
 }
