@@ -5,14 +5,16 @@ use std::path::PathBuf;
 
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
+use serde::Serialize;
 
 use crate::actors::coordinator::{ProcessOutcome, RunReport};
 use crate::app::{self, AppError, Migrated, Migration, RunRequest, Status};
-use crate::config::{Config, ConfigOverrides};
+use crate::config::Config;
 use crate::process;
 use crate::store;
 
-#[derive(Debug, Parser)]
+// No `Debug`: the flags may hold the database password.
+#[derive(Parser)]
 #[command(
     name = "tmdb-crawler",
     version,
@@ -25,11 +27,13 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// Flags that override the configuration file and the environment.
-#[derive(Debug, Args)]
+/// Flags that override the configuration file and the environment: serialized, they are the
+/// configuration's top layer (a field named like a setting sets it; `None` leaves it alone).
+#[derive(Args, Serialize)]
 pub struct SettingsArgs {
     /// Configuration file (TOML); a missing file is fine.
     #[arg(long, global = true, value_name = "FILE", default_value = crate::config::DEFAULT_CONFIG_FILE)]
+    #[serde(skip)]
     pub config: PathBuf,
     /// Database URL: sqlite://..., mysql://... or postgres://...
     #[arg(long, global = true, value_name = "URL")]
@@ -54,23 +58,8 @@ pub struct SettingsArgs {
     pub languages: Option<Vec<String>>,
     /// Also import the adult ID exports and keep adult entries of the changes feed.
     #[arg(long, global = true)]
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub include_adult: bool,
-}
-
-impl SettingsArgs {
-    pub fn overrides(&self) -> ConfigOverrides {
-        ConfigOverrides {
-            database_url: self.database_url.clone(),
-            api_base_url: self.api_base_url.clone(),
-            exports_base_url: self.exports_base_url.clone(),
-            rate_limit_per_second: self.rate_limit_per_second,
-            max_in_flight: self.max_in_flight,
-            timezone: self.timezone.clone(),
-            languages: self.languages.clone(),
-            include_adult: self.include_adult.then_some(true),
-            ..ConfigOverrides::default()
-        }
-    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -132,7 +121,7 @@ pub enum MigrateAction {
 }
 
 pub async fn execute(cli: Cli) -> Result<(), AppError> {
-    let config = Config::load(&cli.settings.config, &cli.settings.overrides())?;
+    let config = Config::load(&cli.settings.config, &cli.settings)?;
     app::prepare(&config)?;
     match cli.command {
         Command::Processes => print!("{}", process::render_table()),

@@ -129,12 +129,13 @@ const DOWNLOAD_ATTEMPTS: u32 = 3;
 impl ExportDownloader {
     /// Must be created inside an actix system (awc).
     pub fn new(base_url: &str, writer: Addr<DbWriter>, include_adult: bool) -> Self {
+        let defaults = crate::config::Config::default();
         ExportDownloader::with_timeouts(
             base_url,
             writer,
             include_adult,
-            Duration::from_secs(u64::from(crate::config::DEFAULT_CONNECT_TIMEOUT_SECS)),
-            Duration::from_secs(u64::from(crate::config::DEFAULT_REQUEST_TIMEOUT_SECS)),
+            Duration::from_secs(u64::from(defaults.connect_timeout)),
+            Duration::from_secs(u64::from(defaults.request_timeout)),
         )
     }
 
