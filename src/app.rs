@@ -124,6 +124,33 @@ pub async fn run(
         ));
     }
     let url = &config.database_url;
+    let db = open_migrated(config).await?;
+    let lock = store::run_lock::RunLock::acquire(url, &db, config.timezone)
+        .await
+        .map_err(|e| lock_error(url, e))?;
+    let stop = StopSignal::default();
+    shutdown::watch_signals(stop.clone(), shutdown::GRACE)
+        .map_err(|e| AppError::Usage(format!("cannot watch SIGTERM and Ctrl-C: {e}")))?;
+    let watch = lock.watch(db.clone(), config.timezone, stop.clone());
+    let request = RunProcesses {
+        processes,
+        export_date,
+        force,
+        limit,
+    };
+    let result = run_cycles(config, &db, request, every, &stop, &mut on_report).await;
+    let outcome = watch.finish().await;
+    db.close().await.ok();
+    // The run's own error says more (the database went away, say) than the lock it took along.
+    if outcome == store::run_lock::LockOutcome::Lost && result.is_ok() {
+        return Err(AppError::LockLost);
+    }
+    result
+}
+
+/// The run's connection pool, on a schema the migrations brought up to date.
+async fn open_migrated(config: &Config) -> Result<DatabaseConnection, AppError> {
+    let url = &config.database_url;
     let connections = coordinator::connections_needed(config.max_in_flight.get());
     let db = store::connect(url, connections).await?;
     let pending = Migrator::get_pending_migrations_read_only(&db)
@@ -134,54 +161,44 @@ pub async fn run(
             "the database schema is not up to date: run `tmdb-crawler migrate up` first".to_owned(),
         ));
     }
-    let lock = store::run_lock::RunLock::acquire(url, &db, config.timezone)
-        .await
-        .map_err(|e| lock_error(url, e))?;
-    let stop = StopSignal::default();
-    shutdown::watch_signals(stop.clone(), shutdown::GRACE)
-        .map_err(|e| AppError::Usage(format!("cannot watch SIGTERM and Ctrl-C: {e}")))?;
-    let watch = lock.watch(db.clone(), config.timezone, stop.clone());
-    let mut result;
+    Ok(db)
+}
+
+/// One run, or with `every` a run starting every `every` until stopped; the last run's result.
+async fn run_cycles(
+    config: &Config,
+    db: &DatabaseConnection,
+    request: RunProcesses,
+    every: Option<std::time::Duration>,
+    stop: &StopSignal,
+    on_report: &mut impl FnMut(&RunReport),
+) -> Result<(), AppError> {
     loop {
         let started = std::time::Instant::now();
-        let request = RunProcesses {
-            processes: processes.clone(),
-            export_date,
-            force,
-            limit,
-        };
-        result = run_locked(config, &db, request, stop.clone())
+        let result = run_locked(config, db, request.clone(), stop.clone())
             .await
             .and_then(|report| {
                 on_report(&report);
                 processes_failed(&report)
             });
-        let Some(every) = every else { break };
+        let Some(every) = every else {
+            return result;
+        };
         if let Err(e) = &result {
             // A failed run in a loop is reported and retried at the next start.
-            tracing::error!(error = %url.scrub(&e.to_string()), "run failed; the next run starts on schedule");
+            let error = config.database_url.scrub(&e.to_string());
+            tracing::error!(%error, "run failed; the next run starts on schedule");
         }
         let next = started + every;
-        tracing::info!(
-            seconds = next
-                .saturating_duration_since(std::time::Instant::now())
-                .as_secs(),
-            "next run scheduled"
-        );
+        let wait = next.saturating_duration_since(std::time::Instant::now());
+        tracing::info!(seconds = wait.as_secs(), "next run scheduled");
         while std::time::Instant::now() < next && !stop.stopped() {
             actix_rt::time::sleep(std::time::Duration::from_millis(500)).await;
         }
         if stop.stopped() {
-            break;
+            return result;
         }
     }
-    let outcome = watch.finish().await;
-    db.close().await.ok();
-    // The run's own error says more (the database went away, say) than the lock it took along.
-    if outcome == store::run_lock::LockOutcome::Lost && result.is_ok() {
-        return Err(AppError::LockLost);
-    }
-    result
 }
 
 fn lock_error(url: &DatabaseUrl, e: store::run_lock::LockError) -> AppError {

@@ -90,7 +90,7 @@ pub struct RunSettings {
 }
 
 /// Run these processes, in this order.
-#[derive(Message)]
+#[derive(Message, Debug, Clone)]
 #[rtype(result = "Result<RunReport, RunError>")]
 pub struct RunProcesses {
     pub processes: Vec<u16>,
