@@ -160,3 +160,38 @@ fn the_database_url_flag_overrides_the_environment() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(dir.path().join("flag.sqlite").is_file());
 }
+
+#[test]
+fn check_api_exits_1_when_tmdb_cannot_be_reached() {
+    // Port 1 on loopback refuses connections: the request is retried, then given up.
+    let out = run(
+        &["check-api"],
+        &[
+            ("TMDB_CRAWLER_API_BASE_URL", "http://127.0.0.1:1"),
+            ("TMDB_CRAWLER_API_KEY", "key-sekret"),
+            ("TMDB_CRAWLER_CONNECT_TIMEOUT", "1"),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.starts_with("error: "), "{err}");
+    assert!(!err.contains("key-sekret"), "{err}");
+}
+
+/// A database that answers but fails the query (here: a SQLite file without the schema) is a
+/// database error too.
+#[test]
+fn a_reachable_but_failing_database_exits_3() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let url = format!(
+        "sqlite://{}?mode=rwc",
+        dir.path().join("empty.sqlite").display()
+    );
+    let out = crawler(
+        dir.path(),
+        &["status"],
+        &[("TMDB_CRAWLER_DATABASE_URL", url.as_str())],
+    );
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(stderr(&out).starts_with("error: "), "{}", stderr(&out));
+}

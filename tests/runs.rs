@@ -101,11 +101,20 @@ impl Running {
     }
 
     fn sigterm(&self) {
+        self.signal("-TERM");
+    }
+
+    /// SIGINT, what Ctrl-C sends.
+    fn ctrl_c(&self) {
+        self.signal("-INT");
+    }
+
+    fn signal(&self, signal: &str) {
         let status = Command::new("kill")
-            .args(["-TERM", &self.pid().to_string()])
+            .args([signal, &self.pid().to_string()])
             .status()
             .expect("run kill");
-        assert!(status.success(), "kill -TERM {} failed", self.pid());
+        assert!(status.success(), "kill {signal} {} failed", self.pid());
     }
 
     /// SIGKILL, then reap it (a zombie would still have its /proc entry).
@@ -1171,10 +1180,10 @@ async fn sigterm_mid_run_exits_0_within_10s_on_postgres() {
     sigterm_mid_run(Backend::Postgres).await;
 }
 
-/// An entity whose request never answers cannot hold the process: SIGTERM, the grace period
+/// An entity whose request never answers cannot hold the process: Ctrl-C (SIGINT), the grace period
 /// (9 s), exit 0 anyway; the entities in flight roll back, nothing is half-written.
 #[tokio::test]
-async fn sigterm_with_stalled_requests_exits_0_after_the_grace_on_sqlite() {
+async fn ctrl_c_with_stalled_requests_exits_0_after_the_grace_on_sqlite() {
     let Some(db) = TestDb::create(Backend::Sqlite, "runs_grace").await else {
         return;
     };
@@ -1193,22 +1202,27 @@ async fn sigterm_with_stalled_requests_exits_0_after_the_grace_on_sqlite() {
     std::thread::sleep(Duration::from_millis(400));
     let stored_before = count(&db, &conn, "T_WC_TMDB_MOVIE", None).await;
     let signalled = Instant::now();
-    crawler.sigterm();
+    crawler.ctrl_c();
     let status = crawler.wait_for(Duration::from_secs(15));
     let took = signalled.elapsed();
     let Some(status) = status else {
-        panic!("still running 15 s after SIGTERM\n{}", crawler.logs());
+        panic!(
+            "still running 15 s after Ctrl-C (SIGINT)\n{}",
+            crawler.logs()
+        );
     };
-    eprintln!("exited {took:?} after SIGTERM with stalled requests");
+    eprintln!("exited {took:?} after Ctrl-C (SIGINT) with stalled requests");
     assert!(status.success(), "exit {status:?}\n{}", crawler.logs());
     // It waited for the grace period (9 s) and then ended (within the 15 s waited above).
     assert!(
         took >= Duration::from_secs(8),
-        "exited {took:?} after SIGTERM; the grace period is 9 s\n{}",
+        "exited {took:?} after Ctrl-C (SIGINT); the grace period is 9 s\n{}",
         crawler.logs()
     );
     let stored = assert_movies_complete(&db, &conn, &cat, &BTreeSet::new()).await;
     assert_eq!(stored as i64, stored_before, "a stalled movie was stored");
+    // Ended by the grace period: the end-of-run variables were not written.
+    assert_eq!(var(&conn, "strtmdbcrawlerenddatetime").await, "");
     // A later run takes the lock over and finishes the job.
     fake.knobs.set_latency(Duration::ZERO);
     run_ok(
@@ -1320,6 +1334,7 @@ async fn second_instance(backend: Backend) {
     elsewhere.push(("HOSTNAME".to_owned(), "another-host".to_owned()));
     for args in [
         &["run"][..],
+        &["migrate", "up"],
         &["migrate", "down", "--yes"],
         &["migrate", "fresh", "--yes"],
     ] {
@@ -1866,10 +1881,45 @@ async fn limit_status_and_exit_codes(backend: Backend) {
     crawler_ok(&db.url, &["migrate", "up"]);
     let fake = slow_fake(0);
     let conn = db.connect().await;
-    let env = crawler_env(&fake, &db, 4);
+    let mut env = crawler_env(&fake, &db, 4);
+    // Far from UTC, so "yesterday here" and "yesterday in UTC" differ for half the day.
+    let tz = chrono_tz::Pacific::Kiritimati;
+    env.push(("TMDB_CRAWLER_TIMEZONE".to_owned(), tz.name().to_owned()));
+    let yesterday = || {
+        let today = chrono::Utc::now().with_timezone(&tz).date_naive();
+        today.pred_opt().expect("a day before").to_string()
+    };
+    let before = yesterday();
     let out = run_ok(&env, &["run", "--process", "41,2", "--limit", "7"]);
+    let after = yesterday();
     assert_eq!(count(&db, &conn, "T_WC_TMDB_MOVIE", None).await, 7);
     assert!(String::from_utf8_lossy(&out.stdout).contains("2 newmovies: 7 selected"));
+
+    // The monitoring variables of that run (README, "Monitoring" and "Daily ID exports").
+    let imported = var(&conn, "strtmdbcrawlertmdbidmovieexportdate").await;
+    assert!(
+        imported == before || imported == after,
+        "without --export-date the run imports yesterday in {tz}: {imported} is not {before}"
+    );
+    assert_eq!(
+        var(&conn, "strtmdbcrawlerprocessesexecuted").await,
+        "41, 2, "
+    );
+    assert_eq!(
+        var(&conn, "strtmdbcrawlerprocess2newmoviescount").await,
+        "7"
+    );
+    let runtime = var(&conn, "strtmdbcrawlertotalruntime").await;
+    assert!(runtime.parse::<u64>().is_ok(), "total runtime {runtime:?}");
+    for name in [
+        "strtmdbcrawlerdatetime",
+        "strtmdbcrawlerenddatetime",
+        "strtmdbcrawlertmdbidmoviestartdate",
+        "strtmdbcrawlertmdbidmovieenddate",
+        "strtmdbcrawlertmdbidmovieimportdate",
+    ] {
+        assert!(!var(&conn, name).await.is_empty(), "{name} unset");
+    }
 
     let status = run_ok(&env, &["status"]);
     let text = String::from_utf8_lossy(&status.stdout);
@@ -1900,7 +1950,30 @@ async fn limit_status_and_exit_codes(backend: Backend) {
         "{}",
         describe(&failed)
     );
+    // The failed ids are in the log, one line each.
+    let failed_ids: std::collections::BTreeSet<String> = String::from_utf8_lossy(&failed.stderr)
+        .lines()
+        .filter(|l| l.contains("entity failed"))
+        .filter_map(|l| l.split(" id=").nth(1))
+        .filter_map(|rest| rest.split(|c: char| !c.is_ascii_digit()).next())
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(failed_ids.len(), 2, "{}", describe(&failed));
+    assert_eq!(
+        var(&conn, "strtmdbcrawlerprocessesexecutedprevious").await,
+        "41, 2, ",
+        "the previous run's processes"
+    );
     fake.knobs.set_fault_rate(0.0);
+
+    // The exports of a list come first (reported by number), the other processes follow in
+    // the order given, not in the catalogue's (2 before 3).
+    let ordered = run_ok(&env, &["run", "--process", "3,44,43,2", "--limit", "1"]);
+    let numbers: Vec<String> = String::from_utf8_lossy(&ordered.stdout)
+        .lines()
+        .filter_map(|l| l.split_whitespace().next().map(str::to_owned))
+        .collect();
+    assert_eq!(numbers, ["43", "44", "3", "2"], "{}", describe(&ordered));
 
     // TMDb refuses the key in the middle of the work: exit 2, saying so.
     fake.knobs.set_invalid_key(true);

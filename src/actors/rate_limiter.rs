@@ -407,6 +407,20 @@ mod tests {
     }
 
     #[test]
+    fn the_burst_is_an_eighth_of_the_rate_and_at_least_one() {
+        let limit = |rate, in_flight| {
+            let nz = |n| NonZeroU32::new(n).expect("non-zero");
+            RateLimit::for_rate(nz(rate), nz(in_flight))
+        };
+        assert_eq!(limit(40, 20), RateLimit::try_new(40, 5, 20).expect("valid"));
+        assert_eq!(limit(7, 3), RateLimit::try_new(7, 1, 3).expect("valid"));
+        assert_eq!(
+            limit(1000, 50),
+            RateLimit::try_new(1000, 125, 50).expect("valid")
+        );
+    }
+
+    #[test]
     fn backoff_doubles_up_to_a_minute_with_jitter() {
         assert_eq!(backoff_after_429(1, 0.5), Duration::from_secs(1));
         assert_eq!(backoff_after_429(2, 0.5), Duration::from_secs(2));

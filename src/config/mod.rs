@@ -681,6 +681,13 @@ mod tests {
             assert_eq!(config.timezone, Tz::Europe__Paris);
             assert_eq!(config.languages, vec!["fr".to_owned()]);
             assert!(!config.include_adult);
+            assert!(!config.raw_json);
+            assert_eq!(config.refresh_after_days, 30);
+            assert_eq!(config.refresh_max_per_run, 5_000);
+            assert_eq!(config.stall_timeout, 600);
+            assert_eq!(config.database_retry_budget, 120);
+            assert_eq!(config.connect_timeout, 10);
+            assert_eq!(config.request_timeout, 60);
             assert_eq!(config, Config::default());
             Ok(())
         });

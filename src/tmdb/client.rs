@@ -364,7 +364,7 @@ impl TmdbClient {
                 "HTTP {status} without TMDb's status 34"
             )));
         }
-        if status == StatusCode::UNAUTHORIZED || matches!(envelope.status_code, Some(7 | 10)) {
+        if refuses_credentials(status, envelope.status_code) {
             return Err(TmdbError::InvalidCredentials {
                 http_status: status.as_u16(),
                 status_code: envelope.status_code,
@@ -382,18 +382,17 @@ impl TmdbClient {
     }
 
     fn backoff(&self, failures: u32) -> Duration {
-        let exp = self
-            .settings
-            .backoff_base
-            .saturating_mul(1u32 << failures.saturating_sub(1).min(10));
-        let capped = exp.min(self.settings.backoff_max);
-        // ±20 % so that retries of a burst do not land together.
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.subsec_nanos())
             .unwrap_or(0);
         let unit = f64::from(nanos % 1000) / 1000.0;
-        capped.mul_f64(0.8 + 0.4 * unit)
+        retry_delay(
+            self.settings.backoff_base,
+            self.settings.backoff_max,
+            failures,
+            unit,
+        )
     }
 
     /// Text from the HTTP stack may quote the URL; the key and the token must not survive.
@@ -413,6 +412,19 @@ fn bearer_header(token: &str) -> Option<header::HeaderValue> {
     let mut value = header::HeaderValue::from_str(&format!("Bearer {token}")).ok()?;
     value.set_sensitive(true);
     Some(value)
+}
+
+/// The wait before retry number `failures` (1 = the first): `base` doubled per failure up to
+/// `max`, ±20 % (`jitter_unit` in 0..1) so that the retries of a burst do not land together.
+fn retry_delay(base: Duration, max: Duration, failures: u32, jitter_unit: f64) -> Duration {
+    let exp = base.saturating_mul(1u32 << failures.saturating_sub(1).min(10));
+    exp.min(max).mul_f64(0.8 + 0.4 * jitter_unit)
+}
+
+/// TMDb's answer to a bad key or token: HTTP 401, or its status 7 (invalid key) or 10
+/// (suspended key) whatever the HTTP status.
+fn refuses_credentials(status: StatusCode, status_code: Option<i64>) -> bool {
+    status == StatusCode::UNAUTHORIZED || matches!(status_code, Some(7 | 10))
 }
 
 #[cfg(test)]
@@ -441,6 +453,53 @@ mod tests {
         );
         let token = Auth::Bearer(Secret::from("t0ken"));
         assert_eq!(request.query_pairs(&token), vec![("language", "en-US")]);
+    }
+
+    #[test]
+    fn retries_wait_twice_as_long_each_time_up_to_the_cap() {
+        let (base, max) = (Duration::from_millis(500), Duration::from_secs(8));
+        let middle = |failures| retry_delay(base, max, failures, 0.5);
+        assert_eq!(middle(1), Duration::from_millis(500));
+        assert_eq!(middle(2), Duration::from_secs(1));
+        assert_eq!(middle(3), Duration::from_secs(2));
+        assert_eq!(middle(4), Duration::from_secs(4));
+        assert_eq!(middle(5), Duration::from_secs(8));
+        assert_eq!(middle(9), Duration::from_secs(8));
+        assert_eq!(retry_delay(base, max, 1, 0.0), Duration::from_millis(400));
+        assert_eq!(retry_delay(base, max, 1, 1.0), Duration::from_millis(600));
+    }
+
+    #[test]
+    fn status_7_and_10_and_http_401_refuse_the_credentials() {
+        assert!(refuses_credentials(StatusCode::UNAUTHORIZED, Some(7)));
+        assert!(refuses_credentials(StatusCode::UNAUTHORIZED, Some(10)));
+        assert!(refuses_credentials(StatusCode::UNAUTHORIZED, None));
+        assert!(refuses_credentials(StatusCode::FORBIDDEN, Some(10)));
+        assert!(!refuses_credentials(StatusCode::NOT_FOUND, Some(34)));
+        assert!(!refuses_credentials(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            None
+        ));
+    }
+
+    #[test]
+    fn the_token_is_preferred_over_the_key() {
+        let config = crate::config::Config {
+            api_key: Some(Secret::from("k3y")),
+            api_token: Some(Secret::from("t0ken")),
+            ..crate::config::Config::default()
+        };
+        assert!(
+            matches!(Auth::from_config(&config), Some(Auth::Bearer(t)) if t.expose() == "t0ken")
+        );
+        let key_only = crate::config::Config {
+            api_token: None,
+            ..config
+        };
+        assert!(
+            matches!(Auth::from_config(&key_only), Some(Auth::ApiKey(k)) if k.expose() == "k3y")
+        );
+        assert!(Auth::from_config(&crate::config::Config::default()).is_none());
     }
 
     #[test]
