@@ -1235,6 +1235,44 @@ async fn ctrl_c_with_stalled_requests_exits_0_after_the_grace_on_sqlite() {
     );
 }
 
+/// A run stopped by SIGTERM ends with its result: 1 when an entity had failed before.
+#[tokio::test]
+async fn sigterm_after_a_failed_entity_exits_1_on_sqlite() {
+    let Some(db) = TestDb::create(Backend::Sqlite, "runs_term_failed").await else {
+        return;
+    };
+    crawler_ok(&db.url, &["migrate", "up"]);
+    let fake = slow_fake(0);
+    let env = crawler_env(&fake, &db, 4);
+    run_ok(&env, &["run", "--process", "41"]);
+    // Every movie request fails: each entity fails once its retries are spent.
+    fake.knobs
+        .set_fault_kinds(&[fake_tmdb::FaultKind::ServerError]);
+    fake.knobs.set_fault_rate(1.0);
+    let mut crawler = Running::spawn(&env, &["run", "--process", "2"]);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !crawler.output("stderr").contains("fetch failed") {
+        assert!(!crawler.finished(), "ended early\n{}", crawler.logs());
+        assert!(
+            Instant::now() < deadline,
+            "no entity failed\n{}",
+            crawler.logs()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(!crawler.finished(), "the run ended before SIGTERM");
+    crawler.sigterm();
+    let Some(status) = crawler.wait_for(Duration::from_secs(20)) else {
+        panic!("still running 20 s after SIGTERM\n{}", crawler.logs());
+    };
+    assert_eq!(status.code(), Some(1), "{}", crawler.logs());
+    assert!(
+        crawler.output("stderr").contains("process(es) failed: 2"),
+        "{}",
+        crawler.logs()
+    );
+}
+
 /// SIGTERM while a change feed (51) re-fetches: no new id is sent to TMDb after the signal,
 /// beyond the requests already in flight, and the window stays to do.
 #[tokio::test]
@@ -1894,6 +1932,15 @@ async fn limit_status_and_exit_codes(backend: Backend) {
     let after = yesterday();
     assert_eq!(count(&db, &conn, "T_WC_TMDB_MOVIE", None).await, 7);
     assert!(String::from_utf8_lossy(&out.stdout).contains("2 newmovies: 7 selected"));
+    // Each id process logs its progress (at least its last figures).
+    let progress = String::from_utf8_lossy(&out.stderr)
+        .lines()
+        .any(|l| l.contains("progress process=2 selected=7 done=7 stored=7"));
+    assert!(
+        progress,
+        "no progress line for process 2: {}",
+        describe(&out)
+    );
 
     // The monitoring variables of that run (README, "Monitoring" and "Daily ID exports").
     let imported = var(&conn, "strtmdbcrawlertmdbidmovieexportdate").await;

@@ -455,6 +455,10 @@ fn check_api_exits_0_on_good_credentials_and_2_on_refused_ones_without_printing_
         "{}",
         String::from_utf8_lossy(&ok.stderr)
     );
+    // One request, to /3/configuration.
+    let routes = fake.route_counts();
+    assert_eq!(routes.iter().map(|(_, n)| n).sum::<u64>(), 1, "{routes:?}");
+    assert_eq!(fake.requests_to("/3/configuration"), 1, "{routes:?}");
     let ok = run(&[("TMDB_API_TOKEN", TOKEN)]);
     assert_eq!(
         ok.status.code(),
