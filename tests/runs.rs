@@ -2122,6 +2122,36 @@ async fn once_per_export_day(backend: Backend) {
     let env = crawler_env(&fake, &db, 4);
     let day = support::first_open_day(TZ) - Days::new(2);
     let next = day + Days::new(1);
+    // A day the Python crawler's global import date already covers is not imported again.
+    let older = day - Days::new(1);
+    let conn = db.connect().await;
+    server_vars::set(
+        &conn,
+        TZ,
+        "strtmdbcrawlertmdbidimportdate",
+        &older.to_string(),
+        "seeded by the test",
+    )
+    .await
+    .expect("seed the global import date");
+    let covered = run_ok(
+        &env,
+        &[
+            "run",
+            "--process",
+            "41",
+            "--export-date",
+            &older.to_string(),
+        ],
+    );
+    assert!(
+        String::from_utf8_lossy(&covered.stdout).contains(&format!(
+            "41 importmovieids: skipped, {older} already imported"
+        )),
+        "{backend:?}: {}",
+        describe(&covered)
+    );
+    assert_eq!(fake.total_requests(), 0, "{:?}", fake.route_counts());
     let daily = [
         "13 refreshlists",
         "16 deletedseries",
