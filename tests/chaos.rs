@@ -1260,6 +1260,72 @@ async fn mariadb_unreachable_beyond_the_retry_budget_exits_3() {
     .await;
 }
 
+/// During an outage another process takes the database's lock (the server freed the run's with
+/// its cut session): when the database is back, the run finds the lock held, stops and exits 3.
+#[tokio::test]
+#[cfg_attr(
+    not(tmdbc_test_mysql),
+    ignore = "needs TMDB_CRAWLER_TEST_MYSQL_URL (a MariaDB server)"
+)]
+async fn a_lock_taken_elsewhere_during_an_outage_stops_the_run_with_3() {
+    use migration::database_lock::{DatabaseLock, LockTarget, Taken};
+    let server_url = std::env::var(MYSQL_ENV)
+        .unwrap_or_else(|_| panic!("{MYSQL_ENV} is not set (the outage test needs MariaDB)"));
+    let Some(db) = TestDb::create(Backend::MySql, "chaos_lock_taken").await else {
+        return;
+    };
+    crawler_ok(&db.url, &["migrate", "up"]);
+    let (_, target, _) = split_authority(&server_url);
+    let proxy = DbProxy::start(target);
+    let (prefix, _, path) = split_authority(&db.url);
+    let proxied_url = format!("{prefix}{}{path}", proxy.addr);
+    let fake = FakeTmdb::start(FakeTmdbConfig {
+        sizes: outage_sizes(),
+        ..FakeTmdbConfig::default()
+    });
+    fake.knobs.set_latency(Duration::from_millis(300));
+    let mut cut = Running::spawn(
+        &crawler_env(&fake, &proxied_url, 500, 2),
+        &["run", "--process", "41-47,2"],
+    );
+    let conn = db.connect().await;
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while count(&db, &conn, "T_WC_TMDB_MOVIE").await < 5 {
+        assert!(!cut.finished(), "the run ended early:\n{}", cut.logs());
+        assert!(
+            Instant::now() < deadline,
+            "no movie stored:\n{}",
+            cut.logs()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    proxy.cut(Duration::from_secs(10));
+    let target = LockTarget::of_url(&db.url);
+    let deadline = Instant::now() + Duration::from_secs(8);
+    let other = loop {
+        match DatabaseLock::take(&target, "another crawler").await {
+            Ok(Taken::Now(lock)) => break lock,
+            _ => {
+                assert!(
+                    Instant::now() < deadline,
+                    "the server kept the cut run's lock"
+                );
+                std::thread::sleep(Duration::from_millis(200));
+            }
+        }
+    };
+    let status = cut
+        .wait_for(Duration::from_secs(60))
+        .unwrap_or_else(|| panic!("the run went on without its lock\n{}", cut.logs()));
+    assert_eq!(status.code(), Some(3), "{}", cut.logs());
+    assert!(
+        cut.output("stderr").contains("run lock was lost"),
+        "{}",
+        cut.logs()
+    );
+    other.release().await;
+}
+
 // ---------------------------------------------------------------- 4. SIGKILL at random points
 
 /// About 150 entity requests at 100 ms, two at a time: a default run takes 8-10 s.
