@@ -12,6 +12,10 @@
 //! of its load to its swap), rows/s, and when it was done; then the total wall time and rows/s.
 //! `TMDB_BENCH_BACKENDS=sqlite,mysql,postgres` selects backends.
 //!
+//! Each backend imports the files twice, into a fresh database each time: sorted by id, then in
+//! a seeded random order (`TMDB_BENCH_SEED`, default 42) as real files may come (TMDb's are not
+//! sorted), and a last table puts the two side by side.
+//!
 //! The export files are written to a temporary directory before anything is timed and the fake
 //! server then serves them from disk: in production the download costs the crawler's machine no
 //! compression work, so neither does it here.
@@ -33,7 +37,7 @@ use std::time::{Duration, Instant};
 
 use actix::Actor;
 use chrono::NaiveDate;
-use fake_tmdb::{FakeTmdb, FakeTmdbConfig};
+use fake_tmdb::{ExportOrder, FakeTmdb, FakeTmdbConfig};
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
 use tmdb_crawler::actors::export::{
@@ -287,16 +291,22 @@ async fn count_rows(db: &DatabaseConnection, backend: Backend, table: &str) -> R
     row.try_get::<i64>("", "n").map_err(|e| e.to_string())
 }
 
-async fn bench_backend(backend: Backend, exports_base_url: &str, date: NaiveDate) {
+/// The total seconds of one backend's imports, `None` when they failed or were skipped.
+async fn bench_backend(
+    backend: Backend,
+    exports_base_url: &str,
+    date: NaiveDate,
+    order: &str,
+) -> Option<f64> {
     let bench_db = match BenchDb::create(backend).await {
         Ok(d) => d,
         Err(why) => {
             println!("{}: skipped, {why}", backend.label());
-            return;
+            return None;
         }
     };
     println!(
-        "{} (database {}):",
+        "{}, {order} files (database {}):",
         backend.label(),
         if backend == Backend::Sqlite {
             "a temporary file"
@@ -304,17 +314,22 @@ async fn bench_backend(backend: Backend, exports_base_url: &str, date: NaiveDate
             bench_db.name.as_str()
         }
     );
-    if let Err(e) = run_imports(&bench_db, exports_base_url, date).await {
-        println!("  ERROR: {e}");
-    }
+    let wall = match run_imports(&bench_db, exports_base_url, date).await {
+        Ok(wall) => Some(wall),
+        Err(e) => {
+            println!("  ERROR: {e}");
+            None
+        }
+    };
     bench_db.drop_database().await;
+    wall
 }
 
 async fn run_imports(
     bench_db: &BenchDb,
     exports_base_url: &str,
     date: NaiveDate,
-) -> Result<(), String> {
+) -> Result<f64, String> {
     let backend = bench_db.backend;
     let url = DatabaseUrl::parse(&bench_db.url).map_err(|e| e.to_string())?;
     let db = store::connect(&url, 24).await.map_err(|e| e.to_string())?;
@@ -414,7 +429,14 @@ async fn run_imports(
         }
     );
     db.close().await.ok();
-    Ok(())
+    Ok(wall)
+}
+
+fn seed() -> u64 {
+    std::env::var("TMDB_BENCH_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(42)
 }
 
 fn main() {
@@ -431,33 +453,69 @@ fn main() {
         described.join(", "),
         fake.base_url
     );
-    let date = chrono::Local::now().date_naive() - chrono::Duration::days(1);
+    let yesterday = chrono::Local::now().date_naive() - chrono::Duration::days(1);
+    // One day of files per order, both written before anything is timed.
+    let orders = [
+        ("sorted", ExportOrder::Sorted, yesterday),
+        (
+            "shuffled",
+            ExportOrder::Shuffled(seed()),
+            yesterday - chrono::Duration::days(1),
+        ),
+    ];
     // TMDb's CDN compresses nothing on our machine: the files are written before anything is
     // timed and then served from disk, so the figures are the crawler's alone.
     let files = tempfile::tempdir().expect("temporary directory for the export files");
-    let prepared = Instant::now();
     let kinds: Vec<_> = PRODUCTION_LINES
         .iter()
         .map(|(k, _)| fake_kind(*k))
         .collect();
-    let bytes = fake
-        .prepare_exports(files.path(), date, &kinds)
-        .expect("write the export files");
-    println!(
-        "export files written ahead in {:.1} s ({:.1} MB gzip), served from disk",
-        prepared.elapsed().as_secs_f64(),
-        bytes as f64 / (1024.0 * 1024.0)
-    );
+    for (label, order, date) in orders {
+        let prepared = Instant::now();
+        fake.knobs.set_export_order(order);
+        let bytes = fake
+            .prepare_exports(files.path(), date, &kinds)
+            .expect("write the export files");
+        println!(
+            "{label} export files of {date} written ahead in {:.1} s ({:.1} MB gzip), served from disk",
+            prepared.elapsed().as_secs_f64(),
+            bytes as f64 / (1024.0 * 1024.0)
+        );
+    }
     let exports_base_url = fake.exports_base_url();
+    let mut totals = Vec::new();
     actix_rt::System::new().block_on(async {
         for backend in Backend::ALL {
             if !selected(backend) {
                 println!("{}: skipped, not in TMDB_BENCH_BACKENDS", backend.label());
                 continue;
             }
-            bench_backend(backend, &exports_base_url, date).await;
+            let mut walls = Vec::new();
+            for (label, _, date) in orders {
+                walls.push(bench_backend(backend, &exports_base_url, date, label).await);
+            }
+            totals.push((backend, walls));
         }
     });
+    println!(
+        "{:<12} {:>10} {:>10} {:>8}",
+        "total s", "sorted", "shuffled", "ratio"
+    );
+    let shown = |s: Option<f64>| s.map_or_else(|| "-".to_owned(), |s| format!("{s:.1}"));
+    for (backend, walls) in totals {
+        let (sorted, shuffled) = (walls[0], walls[1]);
+        let ratio = match (sorted, shuffled) {
+            (Some(a), Some(b)) => format!("{:.2}", b / a),
+            _ => "-".to_owned(),
+        };
+        println!(
+            "{:<12} {:>10} {:>10} {:>8}",
+            backend.label(),
+            shown(sorted),
+            shown(shuffled),
+            ratio
+        );
+    }
     println!("process peak RSS (VmHWM) {:.1} MB", mb(status_kb("VmHWM:")));
     fake.stop();
 }

@@ -12,7 +12,7 @@ use flate2::Compression;
 use flate2::write::GzEncoder;
 
 use super::catalogue::{ADJECTIVES, Catalogue, Kind, NOUNS};
-use super::knobs::{ExportFault, Knobs};
+use super::knobs::{ExportFault, ExportOrder, Knobs};
 
 /// The export files TMDb publishes every day.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -116,14 +116,20 @@ impl Catalogue {
         }
     }
 
-    /// Catalogue index of export line number `j` (lines are not sorted: each block of 8 lines,
-    /// and the last partial block, is reversed).
-    pub(crate) fn export_index(&self, kind: ExportKind, j: u64, n: u64) -> u64 {
-        let block = j & !7;
-        let k = if (j | 7) < n {
-            block | (7 - (j & 7))
-        } else {
-            block + (n - 1 - j)
+    /// Catalogue index of export line number `j` of `n`, in `order`.
+    pub(crate) fn export_index(&self, kind: ExportKind, j: u64, n: u64, order: ExportOrder) -> u64 {
+        let k = match order {
+            ExportOrder::NearlySorted => {
+                // Each block of 8 lines, and the last partial block, is reversed.
+                let block = j & !7;
+                if (j | 7) < n {
+                    block | (7 - (j & 7))
+                } else {
+                    block + (n - 1 - j)
+                }
+            }
+            ExportOrder::Sorted => j,
+            ExportOrder::Shuffled(seed) => shuffled_position(j, n, seed),
         };
         // Regular person lines beyond the catalogue skip the missing-person range.
         if kind == ExportKind::Person && k >= self.count(Kind::Person) {
@@ -198,6 +204,29 @@ impl Catalogue {
     }
 }
 
+/// Line `j` of a seeded permutation of `0..n`, without holding the permutation (the bench's
+/// memory figure includes this process): an affine map `j -> (a j + c) mod n` with `a` coprime
+/// to `n` is a bijection, and a large `a` sends neighbouring lines far apart across the file.
+fn shuffled_position(j: u64, n: u64, seed: u64) -> u64 {
+    if n < 2 {
+        return j;
+    }
+    let mut a = (seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1) % n;
+    // Any unit of Z/n will do; 1 (the identity) only when n leaves no other (n = 2).
+    while gcd(a, n) != 1 || (a < 2 && n > 2) {
+        a = (a + 1) % n;
+    }
+    let c = seed % n;
+    ((u128::from(a) * u128::from(j) + u128::from(c)) % u128::from(n)) as u64
+}
+
+fn gcd(mut a: u64, mut b: u64) -> u64 {
+    while b != 0 {
+        (a, b) = (b, a % b);
+    }
+    a
+}
+
 fn put_str(out: &mut Vec<u8>, s: &str) {
     serde_json::to_writer(out, s).expect("serialize a string into a Vec");
 }
@@ -214,6 +243,7 @@ pub(crate) struct LineGen {
     next: u64,
     fault: Option<ExportFault>,
     exclude_deleted: bool,
+    order: ExportOrder,
 }
 
 impl LineGen {
@@ -234,6 +264,7 @@ impl LineGen {
             next: 0,
             fault,
             exclude_deleted: knobs.exports_exclude_deleted(),
+            order: knobs.export_order(),
         }
     }
 
@@ -246,7 +277,9 @@ impl LineGen {
         while self.next < self.lines {
             let j = self.next;
             self.next += 1;
-            let index = self.catalogue.export_index(self.kind, j, self.lines);
+            let index = self
+                .catalogue
+                .export_index(self.kind, j, self.lines, self.order);
             if self.exclude_deleted
                 && !self.kind.is_adult()
                 && self.catalogue.deleted_index(self.kind.kind(), index)
@@ -397,4 +430,27 @@ pub fn gunzip_lines(gz: &[u8]) -> std::io::Result<Vec<String>> {
     let mut text = String::new();
     flate2::read::GzDecoder::new(gz).read_to_string(&mut text)?;
     Ok(text.lines().map(str::to_owned).collect())
+}
+
+#[cfg(test)]
+mod order_tests {
+    use super::shuffled_position;
+
+    #[test]
+    fn a_shuffled_file_holds_every_line_once_in_no_order() {
+        for (n, seed) in [(1_000u64, 42u64), (4_740_000 / 1_000, 7), (2, 1), (1, 9)] {
+            let positions: Vec<u64> = (0..n).map(|j| shuffled_position(j, n, seed)).collect();
+            let mut sorted = positions.clone();
+            sorted.sort_unstable();
+            assert_eq!(
+                sorted,
+                (0..n).collect::<Vec<_>>(),
+                "n={n}: not a permutation"
+            );
+            if n >= 1_000 {
+                let descents = positions.windows(2).filter(|w| w[1] < w[0]).count();
+                assert!(descents as u64 > n / 4, "n={n}: only {descents} descents");
+            }
+        }
+    }
 }

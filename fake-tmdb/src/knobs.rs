@@ -70,6 +70,19 @@ impl FaultKind {
     }
 }
 
+/// The order of the lines of the export files.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum ExportOrder {
+    /// By id, except that each block of 8 lines is reversed (a little disorder).
+    #[default]
+    NearlySorted,
+    /// By id.
+    Sorted,
+    /// A permutation of the whole file drawn from the seed: as far from sorted as real files
+    /// may be (TMDb's keyword file has 582 descents in its first 2,000 lines).
+    Shuffled(u64),
+}
+
 /// A broken daily export file, selectable per export kind.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ExportFault {
@@ -100,6 +113,7 @@ struct ExportKnobs {
     missing_dates: HashSet<NaiveDate>,
     latest_date: Option<NaiveDate>,
     exclude_deleted: bool,
+    order: ExportOrder,
 }
 
 struct KnobState {
@@ -323,6 +337,15 @@ impl Knobs {
 
     pub fn export_size(&self, kind: ExportKind) -> Option<u64> {
         self.exports().sizes.get(&kind).copied()
+    }
+
+    /// The order of the lines of every export file.
+    pub fn set_export_order(&self, order: ExportOrder) {
+        self.exports().order = order;
+    }
+
+    pub fn export_order(&self) -> ExportOrder {
+        self.exports().order
     }
 
     /// Files of this date answer 404 (every kind).

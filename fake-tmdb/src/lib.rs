@@ -49,7 +49,7 @@ use chrono::NaiveDate;
 
 pub use catalogue::{Catalogue, CatalogueSizes, Kind, Lookup, Titles};
 pub use exports::{ExportKind, gunzip_lines};
-pub use knobs::{ExportFault, FaultKind, Knobs};
+pub use knobs::{ExportFault, ExportOrder, FaultKind, Knobs};
 pub use payloads::{
     COLLECTION_APPENDS, COMPANY_APPENDS, MOVIE_APPENDS, PERSON_APPENDS, Req, SEASON_APPENDS,
     TV_APPENDS,

@@ -214,6 +214,27 @@ impl TableDef {
         name: &str,
         with_indexes: bool,
     ) -> TableCreateStatement {
+        self.create(backend, name, with_indexes, true)
+    }
+
+    /// `CREATE TABLE` of a staging copy without any key or index: rows are appended in the
+    /// order they come, whatever it is, and the key is built afterwards in one sorted pass
+    /// ([`TableDef::mysql_add_key_and_indexes`], [`TableDef::postgres_add_key`]).
+    pub fn staging_statement_without_key(
+        &self,
+        backend: DbBackend,
+        name: &str,
+    ) -> TableCreateStatement {
+        self.create(backend, name, false, false)
+    }
+
+    fn create(
+        &self,
+        backend: DbBackend,
+        name: &str,
+        with_indexes: bool,
+        with_key: bool,
+    ) -> TableCreateStatement {
         let mut table = Table::create();
         table.table(Alias::new(name));
         // SQLite only accepts AUTOINCREMENT on an inline `INTEGER PRIMARY KEY`.
@@ -230,7 +251,7 @@ impl TableDef {
             } else {
                 def.not_null();
             }
-            if column.auto_increment {
+            if column.auto_increment && with_key {
                 def.auto_increment();
                 if inline_pk {
                     def.primary_key();
@@ -238,7 +259,7 @@ impl TableDef {
             }
             table.col(&mut def);
         }
-        if !self.primary_key.is_empty() && !inline_pk {
+        if with_key && !self.primary_key.is_empty() && !inline_pk {
             let mut pk = Index::create();
             for column in self.primary_key {
                 pk.col(Alias::new(*column));
@@ -315,8 +336,46 @@ impl TableDef {
     /// of once per index. `None` when the table has none. The text holds only our own
     /// identifiers.
     pub fn mysql_add_indexes(&self, table: &str) -> Option<String> {
-        let clauses: Vec<String> = self
-            .distinct_indexes()
+        let clauses = self.mysql_index_clauses();
+        if clauses.is_empty() {
+            return None;
+        }
+        Some(format!("ALTER TABLE `{table}` {}", clauses.join(", ")))
+    }
+
+    /// One `ALTER TABLE … ADD PRIMARY KEY (…), ADD INDEX …` for a staging copy made by
+    /// [`TableDef::staging_statement_without_key`]: MariaDB builds every index, the clustered
+    /// key included, by sorting once. A duplicate key fails the statement.
+    pub fn mysql_add_key_and_indexes(&self, table: &str) -> String {
+        let mut clauses = Vec::new();
+        if !self.primary_key.is_empty() {
+            let key: Vec<String> = self.primary_key.iter().map(|c| format!("`{c}`")).collect();
+            clauses.push(format!("ADD PRIMARY KEY ({})", key.join(", ")));
+        }
+        clauses.extend(self.mysql_index_clauses());
+        format!("ALTER TABLE `{table}` {}", clauses.join(", "))
+    }
+
+    /// `ALTER TABLE "table" ADD CONSTRAINT "<name>_pkey" PRIMARY KEY (…)` for PostgreSQL, the
+    /// key named as `CREATE TABLE` names it on the reference table `self.name`.
+    pub fn postgres_add_key(&self, table: &str) -> Option<String> {
+        if self.primary_key.is_empty() {
+            return None;
+        }
+        let key: Vec<String> = self
+            .primary_key
+            .iter()
+            .map(|c| format!("\"{c}\""))
+            .collect();
+        Some(format!(
+            "ALTER TABLE \"{table}\" ADD CONSTRAINT \"{}_pkey\" PRIMARY KEY ({})",
+            self.name,
+            key.join(", ")
+        ))
+    }
+
+    fn mysql_index_clauses(&self) -> Vec<String> {
+        self.distinct_indexes()
             .map(|index| {
                 let parts: Vec<String> = index
                     .parts
@@ -333,11 +392,7 @@ impl TableDef {
                     parts.join(", ")
                 )
             })
-            .collect();
-        if clauses.is_empty() {
-            return None;
-        }
-        Some(format!("ALTER TABLE `{table}` {}", clauses.join(", ")))
+            .collect()
     }
 
     fn index_statement(

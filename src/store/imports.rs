@@ -1,12 +1,17 @@
 //! The daily ID export tables (`T_WC_TMDB_*_ID_IMPORT`) and their atomic replacement.
 //!
 //! An import never writes into the live table. Rows go into a staging copy
-//! (`<table>_STAGING`, primary key only, so loading is fast); when the whole file has been
-//! read and validated, the staging table takes the live table's place in one step:
-//! - MariaDB/MySQL: secondary indexes are added to the staging table (one `ALTER TABLE`), then one
-//!   `RENAME TABLE live TO old, staging TO live` swaps both atomically;
-//! - PostgreSQL and SQLite: DDL is transactional, so drop, rename and index creation commit
-//!   together.
+//! (`<table>_STAGING`); when the whole file has been read and validated, the staging table takes
+//! the live table's place in one step:
+//! - MariaDB/MySQL: the staging table has no key while it loads, so rows are appended whatever
+//!   the file's order (inserting ids in random order into a clustered key thrashes the buffer
+//!   pool); the key and the secondary indexes are then built in one `ALTER TABLE` (one sort),
+//!   and one `RENAME TABLE live TO old, staging TO live` swaps both atomically;
+//! - PostgreSQL: loaded without key too; drop, rename, key and indexes commit in one
+//!   transaction (DDL is transactional);
+//! - SQLite: loaded with its rowid key; drop, rename and indexes in one transaction.
+//!
+//! A duplicate id fails the key's build, so the file is refused and the live table stays.
 //!
 //! Columns the export does not carry (`USED_FOR_SIMILARITY` on keywords) are copied from the
 //! live table into the staging table before the swap, so they keep their values.
@@ -192,8 +197,15 @@ pub async fn begin(db: &DatabaseConnection, kind: ExportKind) -> Result<(), Impo
             .to_owned(),
     )
     .await?;
-    db.execute(&table.create_statement_as(backend, &staging, false))
-        .await?;
+    // MariaDB and PostgreSQL load a table without key (appended in file order, which is no
+    // order at all) and build the key afterwards; SQLite keeps its rowid key.
+    let create = match backend {
+        DbBackend::MySql | DbBackend::Postgres => {
+            table.staging_statement_without_key(backend, &staging)
+        }
+        _ => table.create_statement_as(backend, &staging, false),
+    };
+    db.execute(&create).await?;
     Ok(())
 }
 
@@ -280,10 +292,10 @@ pub async fn commit(db: &DatabaseConnection, kind: ExportKind) -> Result<(), Imp
     }
     match backend {
         DbBackend::MySql => {
-            // All indexes in one ALTER: the table is read once, not once per index.
-            if let Some(alter) = table.mysql_add_indexes(&staging) {
-                db.execute_unprepared(&alter).await?;
-            }
+            // The key and every index in one ALTER: the table is read and sorted once. A
+            // duplicate id fails it, and the live table stays as it is.
+            db.execute_unprepared(&table.mysql_add_key_and_indexes(&staging))
+                .await?;
             let old = kind.old_name();
             db.execute(&Table::drop().table(Alias::new(&old)).if_exists().to_owned())
                 .await?;
@@ -305,15 +317,11 @@ pub async fn commit(db: &DatabaseConnection, kind: ExportKind) -> Result<(), Imp
             txn.execute(&Table::drop().table(Alias::new(live)).to_owned())
                 .await?;
             txn.execute(&rename(&staging, live)).await?;
-            if backend == DbBackend::Postgres {
-                // The primary key's index keeps the staging name; tomorrow's staging table
-                // would collide with it.
-                txn.execute_unprepared(&format!(
-                    "ALTER INDEX IF EXISTS {} RENAME TO {}",
-                    quoted(backend, &format!("{staging}_pkey")),
-                    quoted(backend, &format!("{live}_pkey"))
-                ))
-                .await?;
+            if backend == DbBackend::Postgres
+                && let Some(key) = table.postgres_add_key(live)
+            {
+                // Built in one sorted pass; a duplicate id fails it and rolls everything back.
+                txn.execute_unprepared(&key).await?;
             }
             for index in table.index_statements(backend) {
                 txn.execute(&index).await?;
