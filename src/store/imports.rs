@@ -9,7 +9,8 @@
 //!   and one `RENAME TABLE live TO old, staging TO live` swaps both atomically;
 //! - PostgreSQL: loaded without key too; drop, rename, key and indexes commit in one
 //!   transaction (DDL is transactional);
-//! - SQLite: loaded with its rowid key; drop, rename and indexes in one transaction.
+//! - SQLite: loaded without key too, then copied in id order into a keyed table (SQLite cannot
+//!   add a key to a table); drop, rename and indexes in one transaction.
 //!
 //! A duplicate id fails the key's build, so the file is refused and the live table stays.
 //!
@@ -139,6 +140,11 @@ impl ExportKind {
         format!("{}_STAGING", self.table_name())
     }
 
+    /// SQLite's keyed copy of the staging table.
+    fn sorted_name(self) -> String {
+        format!("{}_SORTED", self.table_name())
+    }
+
     fn old_name(self) -> String {
         format!("{}_OLD", self.table_name())
     }
@@ -197,15 +203,10 @@ pub async fn begin(db: &DatabaseConnection, kind: ExportKind) -> Result<(), Impo
             .to_owned(),
     )
     .await?;
-    // MariaDB and PostgreSQL load a table without key (appended in file order, which is no
-    // order at all) and build the key afterwards; SQLite keeps its rowid key.
-    let create = match backend {
-        DbBackend::MySql | DbBackend::Postgres => {
-            table.staging_statement_without_key(backend, &staging)
-        }
-        _ => table.create_statement_as(backend, &staging, false),
-    };
-    db.execute(&create).await?;
+    // Loaded without key: rows are appended in file order, which is no order at all; the key
+    // is built afterwards in one sorted pass.
+    db.execute(&table.staging_statement_without_key(backend, &staging))
+        .await?;
     Ok(())
 }
 
@@ -313,6 +314,13 @@ pub async fn commit(db: &DatabaseConnection, kind: ExportKind) -> Result<(), Imp
                 .await?;
         }
         _ => {
+            // SQLite cannot add a key to a table: the rows are copied in id order into a keyed
+            // copy, which appends to its rowid b-tree instead of inserting all over it.
+            let staging = if backend == DbBackend::Sqlite {
+                copy_sorted(db, kind, table, &staging).await?
+            } else {
+                staging
+            };
             let txn = db.begin().await?;
             txn.execute(&Table::drop().table(Alias::new(live)).to_owned())
                 .await?;
@@ -332,15 +340,55 @@ pub async fn commit(db: &DatabaseConnection, kind: ExportKind) -> Result<(), Imp
     Ok(())
 }
 
-/// Drops the staging table; the live table was never touched.
-pub async fn abort(db: &DatabaseConnection, kind: ExportKind) -> Result<(), ImportError> {
+/// SQLite: the staging rows copied, in id order, into a keyed table (whose name is returned);
+/// a duplicate id fails the copy.
+async fn copy_sorted(
+    db: &DatabaseConnection,
+    kind: ExportKind,
+    table: &TableDef,
+    staging: &str,
+) -> Result<String, ImportError> {
+    let backend = db.get_database_backend();
+    let sorted = kind.sorted_name();
     db.execute(
         &Table::drop()
-            .table(Alias::new(kind.staging_name()))
+            .table(Alias::new(&sorted))
             .if_exists()
             .to_owned(),
     )
     .await?;
+    db.execute(&table.create_statement_as(backend, &sorted, false))
+        .await?;
+    let columns: Vec<String> = table
+        .columns
+        .iter()
+        .map(|c| quoted(backend, c.name))
+        .collect();
+    let key: Vec<String> = table
+        .primary_key
+        .iter()
+        .map(|c| quoted(backend, c))
+        .collect();
+    // Identifiers are our own constants, not data.
+    db.execute_unprepared(&format!(
+        "INSERT INTO {} ({cols}) SELECT {cols} FROM {} ORDER BY {}",
+        quoted(backend, &sorted),
+        quoted(backend, staging),
+        key.join(", "),
+        cols = columns.join(", ")
+    ))
+    .await?;
+    db.execute(&Table::drop().table(Alias::new(staging)).to_owned())
+        .await?;
+    Ok(sorted)
+}
+
+/// Drops the staging table; the live table was never touched.
+pub async fn abort(db: &DatabaseConnection, kind: ExportKind) -> Result<(), ImportError> {
+    for name in [kind.staging_name(), kind.sorted_name()] {
+        db.execute(&Table::drop().table(Alias::new(name)).if_exists().to_owned())
+            .await?;
+    }
     Ok(())
 }
 
