@@ -1181,20 +1181,21 @@ async fn mariadb_unreachable_for_20s_mid_run_loses_nothing() {
     );
 }
 
-/// An outage longer than `database_retry_budget` (4 s here): the run stops with exit code 3,
-/// the database's code, saying the database was unavailable; the lock is freed with the
-/// connection, so the next run (once the database is back) goes on and stores every movie.
-#[tokio::test]
-#[cfg_attr(
-    not(tmdbc_test_mysql),
-    ignore = "needs TMDB_CRAWLER_TEST_MYSQL_URL (a MariaDB server)"
-)]
-async fn mariadb_unreachable_beyond_the_retry_budget_exits_3() {
+/// A run of `41-47,2` against MariaDB through a [`DbProxy`], once it has stored 5 movies.
+struct ProxiedRun {
+    db: TestDb,
+    conn: DatabaseConnection,
+    proxy: DbProxy,
+    fake: FakeTmdb,
+    run: Running,
+}
+
+const PROXIED_ARGS: [&str; 3] = ["run", "--process", "41-47,2"];
+
+async fn proxied_run_under_way(tag: &str, env: &[(&str, &str)]) -> Option<ProxiedRun> {
     let server_url = std::env::var(MYSQL_ENV)
         .unwrap_or_else(|_| panic!("{MYSQL_ENV} is not set (the outage test needs MariaDB)"));
-    let Some(db) = TestDb::create(Backend::MySql, "chaos_long_outage").await else {
-        return;
-    };
+    let db = TestDb::create(Backend::MySql, tag).await?;
     crawler_ok(&db.url, &["migrate", "up"]);
     let (_, target, _) = split_authority(&server_url);
     let proxy = DbProxy::start(target);
@@ -1205,24 +1206,52 @@ async fn mariadb_unreachable_beyond_the_retry_budget_exits_3() {
         ..FakeTmdbConfig::default()
     });
     fake.knobs.set_latency(Duration::from_millis(300));
-    let env = with_var(
-        crawler_env(&fake, &proxied_url, 500, 2),
-        "TMDB_CRAWLER_DATABASE_RETRY_BUDGET",
-        "4",
-    );
-    let args = ["run", "--process", "41-47,2"];
-    let mut cut = Running::spawn(&env, &args);
+    let mut crawler_vars = crawler_env(&fake, &proxied_url, 500, 2);
+    for (key, value) in env {
+        crawler_vars = with_var(crawler_vars, key, value);
+    }
+    let mut run = Running::spawn(&crawler_vars, &PROXIED_ARGS);
     let conn = db.connect().await;
     let deadline = Instant::now() + Duration::from_secs(60);
     while count(&db, &conn, "T_WC_TMDB_MOVIE").await < 5 {
-        assert!(!cut.finished(), "the run ended early:\n{}", cut.logs());
+        assert!(!run.finished(), "the run ended early:\n{}", run.logs());
         assert!(
             Instant::now() < deadline,
             "no movie stored:\n{}",
-            cut.logs()
+            run.logs()
         );
         std::thread::sleep(Duration::from_millis(20));
     }
+    Some(ProxiedRun {
+        db,
+        conn,
+        proxy,
+        fake,
+        run,
+    })
+}
+
+/// An outage longer than `database_retry_budget` (4 s here): the run stops with exit code 3,
+/// the database's code, saying the database was unavailable; the lock is freed with the
+/// connection, so the next run (once the database is back) goes on and stores every movie.
+#[tokio::test]
+#[cfg_attr(
+    not(tmdbc_test_mysql),
+    ignore = "needs TMDB_CRAWLER_TEST_MYSQL_URL (a MariaDB server)"
+)]
+async fn mariadb_unreachable_beyond_the_retry_budget_exits_3() {
+    let budget = [("TMDB_CRAWLER_DATABASE_RETRY_BUDGET", "4")];
+    let Some(ProxiedRun {
+        db,
+        conn,
+        proxy,
+        fake,
+        run: mut cut,
+    }) = proxied_run_under_way("chaos_long_outage", &budget).await
+    else {
+        return;
+    };
+    let args = PROXIED_ARGS;
     proxy.cut(Duration::from_secs(3600));
     let cut_at = Instant::now();
     // The budget, then the pool's 10 s connection timeout for what was in flight and for the
@@ -1269,36 +1298,17 @@ async fn mariadb_unreachable_beyond_the_retry_budget_exits_3() {
 )]
 async fn a_lock_taken_elsewhere_during_an_outage_stops_the_run_with_3() {
     use migration::database_lock::{DatabaseLock, LockTarget, Taken};
-    let server_url = std::env::var(MYSQL_ENV)
-        .unwrap_or_else(|_| panic!("{MYSQL_ENV} is not set (the outage test needs MariaDB)"));
-    let Some(db) = TestDb::create(Backend::MySql, "chaos_lock_taken").await else {
+    // The fake TMDb must outlive the run: bound, not dropped.
+    let Some(ProxiedRun {
+        db,
+        proxy,
+        fake: _fake,
+        run: mut cut,
+        ..
+    }) = proxied_run_under_way("chaos_lock_taken", &[]).await
+    else {
         return;
     };
-    crawler_ok(&db.url, &["migrate", "up"]);
-    let (_, target, _) = split_authority(&server_url);
-    let proxy = DbProxy::start(target);
-    let (prefix, _, path) = split_authority(&db.url);
-    let proxied_url = format!("{prefix}{}{path}", proxy.addr);
-    let fake = FakeTmdb::start(FakeTmdbConfig {
-        sizes: outage_sizes(),
-        ..FakeTmdbConfig::default()
-    });
-    fake.knobs.set_latency(Duration::from_millis(300));
-    let mut cut = Running::spawn(
-        &crawler_env(&fake, &proxied_url, 500, 2),
-        &["run", "--process", "41-47,2"],
-    );
-    let conn = db.connect().await;
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while count(&db, &conn, "T_WC_TMDB_MOVIE").await < 5 {
-        assert!(!cut.finished(), "the run ended early:\n{}", cut.logs());
-        assert!(
-            Instant::now() < deadline,
-            "no movie stored:\n{}",
-            cut.logs()
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
     proxy.cut(Duration::from_secs(10));
     let target = LockTarget::of_url(&db.url);
     let deadline = Instant::now() + Duration::from_secs(8);
