@@ -16,6 +16,9 @@
 //! a seeded random order (`TMDB_BENCH_SEED`, default 42) as real files may come (TMDb's are not
 //! sorted), and a last table puts the two side by side.
 //!
+//! `TMDB_BENCH_LOAD_ORDER=by-id|as-filed` overrides the backend's load order (what
+//! `LoadOrder::for_backend` picks, as `tmdb-crawler run` does), to compare the two.
+//!
 //! The export files are written to a temporary directory before anything is timed and the fake
 //! server then serves them from disk: in production the download costs the crawler's machine no
 //! compression work, so neither does it here.
@@ -45,7 +48,10 @@ use tmdb_crawler::actors::export::{
 };
 use tmdb_crawler::actors::writer::DbWriter;
 use tmdb_crawler::config::{Config, DatabaseUrl};
-use tmdb_crawler::store::{self, imports::ExportKind};
+use tmdb_crawler::store::{
+    self,
+    imports::{ExportKind, LoadOrder},
+};
 
 const MYSQL_ENV: &str = "TMDB_CRAWLER_TEST_MYSQL_URL";
 const POSTGRES_ENV: &str = "TMDB_CRAWLER_TEST_POSTGRES_URL";
@@ -352,6 +358,8 @@ async fn run_imports(
     // As the coordinator does it: on MariaDB and PostgreSQL each file's index build overlaps
     // the next file's load; on SQLite one after the other.
     let overlap_index_builds = overlaps_index_builds(backend.db_backend());
+    let load_order = load_order(backend.db_backend());
+    println!("  load order: {load_order:?}");
     let (events_tx, mut events) = tokio::sync::mpsc::unbounded_channel();
     let sampler = RssSampler::start();
     let started = Instant::now();
@@ -360,6 +368,7 @@ async fn run_imports(
         kinds: ExportKind::ALL.to_vec(),
         date,
         overlap_index_builds,
+        load_order,
         events: events_tx,
         heartbeat: tmdb_crawler::watchdog::Heartbeat::default(),
     }));
@@ -518,4 +527,13 @@ fn main() {
     }
     println!("process peak RSS (VmHWM) {:.1} MB", mb(status_kb("VmHWM:")));
     fake.stop();
+}
+
+/// The backend's load order, or the one `TMDB_BENCH_LOAD_ORDER` names.
+fn load_order(backend: DbBackend) -> LoadOrder {
+    match std::env::var("TMDB_BENCH_LOAD_ORDER").as_deref() {
+        Ok("by-id") => LoadOrder::ById,
+        Ok("as-filed") => LoadOrder::AsFiled,
+        _ => LoadOrder::for_backend(backend),
+    }
 }

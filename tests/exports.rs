@@ -6,7 +6,7 @@ mod support;
 use std::collections::BTreeMap;
 use std::process::Output;
 
-use fake_tmdb::{ExportFault, ExportKind as FakeKind, FakeTmdb, FakeTmdbConfig};
+use fake_tmdb::{ExportFault, ExportKind as FakeKind, ExportOrder, FakeTmdb, FakeTmdbConfig};
 use sea_orm::{ConnectionTrait, DbBackend, Statement};
 use support::db::{Backend, TestDb};
 use support::{crawler, crawler_ok};
@@ -95,9 +95,23 @@ async fn table_texts(db: &TestDb, table: &str, column: &str) -> BTreeMap<i64, Op
 
 /// What the export file of `kind` holds, decoded by serde_json: id -> text.
 fn expected_texts(fake: &FakeTmdb, kind: FakeKind, column: &str) -> BTreeMap<i64, Option<String>> {
+    let lines = fake
+        .knobs
+        .export_size(kind)
+        .unwrap_or_else(|| fake.catalogue().default_export_lines(kind));
+    expected_texts_of(fake, kind, column, lines)
+}
+
+/// The first `lines` export lines of `kind`, decoded by serde_json: id -> text.
+fn expected_texts_of(
+    fake: &FakeTmdb,
+    kind: FakeKind,
+    column: &str,
+    lines: u64,
+) -> BTreeMap<i64, Option<String>> {
     let catalogue = fake.catalogue();
     let mut out = BTreeMap::new();
-    for index in 0..catalogue.default_export_lines(kind) {
+    for index in 0..lines {
         let mut line = Vec::new();
         catalogue.write_export_line(kind, index, &mut line);
         let value: serde_json::Value = serde_json::from_slice(&line).expect("export line");
@@ -105,6 +119,43 @@ fn expected_texts(fake: &FakeTmdb, kind: FakeKind, column: &str) -> BTreeMap<i64
         out.insert(id, value[column].as_str().map(str::to_owned));
     }
     out
+}
+
+/// The export file at `url` as served (downloaded and gunzipped here): id -> text.
+fn served_texts(url: &str, column: &str) -> BTreeMap<i64, Option<String>> {
+    let url = url.to_owned();
+    let gz = std::thread::spawn(move || {
+        actix_rt::System::new().block_on(async move {
+            let mut response = awc::Client::default()
+                .get(&url)
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("GET {url}: {e}"));
+            assert_eq!(response.status().as_u16(), 200, "GET {url}");
+            response
+                .body()
+                .limit(512 * 1024 * 1024)
+                .await
+                .unwrap_or_else(|e| panic!("body of {url}: {e}"))
+        })
+    })
+    .join()
+    .expect("download thread");
+    let mut out = BTreeMap::new();
+    for line in fake_tmdb::gunzip_lines(&gz).expect("a gzip file") {
+        let value: serde_json::Value = serde_json::from_str(&line).expect("export line");
+        let id = value["id"].as_i64().expect("id");
+        assert!(
+            out.insert(id, value[column].as_str().map(str::to_owned))
+                .is_none(),
+            "id {id} twice in the file"
+        );
+    }
+    out
+}
+
+fn date(text: &str) -> chrono::NaiveDate {
+    text.parse().expect("a date")
 }
 
 async fn server_var(db: &TestDb, name: &str) -> Option<String> {
@@ -153,6 +204,8 @@ async fn scenario(backend: Backend) {
     config.sizes.collections = 12;
     config.sizes.networks = 12;
     let fake = FakeTmdb::start(config);
+    // Files in no order at all, as TMDb's come.
+    fake.knobs.set_export_order(ExportOrder::Shuffled(7));
 
     // 1. A full import: every line becomes a row, text byte-exact.
     let out = run(
@@ -331,6 +384,31 @@ async fn scenario(backend: Backend) {
             .await
             .as_deref(),
         Some("2026-11-28")
+    );
+
+    // 5. A shuffled person file larger than the crawler's in-memory sort run (100,000 rows):
+    // sorted through temporary files where the backend loads by id, and whole.
+    fake.knobs.set_export_size(FakeKind::Person, Some(250_000));
+    let out = run(
+        &fake,
+        &db,
+        &["--process", "42", "--export-date", "2026-11-28", "--force"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stored = table_texts(&db, "T_WC_TMDB_PERSON_ID_IMPORT", "name").await;
+    assert_eq!(stored.len(), 250_000);
+    let served = served_texts(
+        &fake.export_url(FakeKind::Person, date("2026-11-28")),
+        "name",
+    );
+    assert_eq!(served.len(), 250_000);
+    assert!(
+        stored == served,
+        "the large shuffled person import differs from the file served"
     );
 }
 

@@ -19,7 +19,7 @@ use std::rc::Rc;
 
 use crate::records::{EntityKind, EntityRecord};
 use crate::store::entities::{self, EntityWriteError, WriteSummary};
-use crate::store::imports::{self, ExportKind, ImportError, ImportRow};
+use crate::store::imports::{self, ExportKind, ImportError, ImportRow, LoadOrder};
 use crate::store::retry::{self, RetryPolicy};
 use crate::store::schema::LiveSchema;
 use crate::store::server_vars;
@@ -71,6 +71,7 @@ impl Actor for DbWriter {
 #[rtype(result = "Result<(), ImportError>")]
 pub struct BeginImport {
     pub kind: ExportKind,
+    pub order: LoadOrder,
 }
 
 /// Rows of one export into the staging table.
@@ -86,6 +87,7 @@ pub struct ImportBatch {
 #[rtype(result = "Result<(), ImportError>")]
 pub struct FinishImport {
     pub kind: ExportKind,
+    pub order: LoadOrder,
 }
 
 /// The file was not usable: drop the staging table, keep the import table as it is.
@@ -105,7 +107,7 @@ impl Handler<BeginImport> for DbWriter {
 
     fn handle(&mut self, msg: BeginImport, _ctx: &mut Self::Context) -> Self::Result {
         let db = self.db.clone();
-        Box::pin(async move { imports::begin(&db, msg.kind).await })
+        Box::pin(async move { imports::begin(&db, msg.kind, msg.order).await })
     }
 }
 
@@ -123,7 +125,7 @@ impl Handler<FinishImport> for DbWriter {
 
     fn handle(&mut self, msg: FinishImport, _ctx: &mut Self::Context) -> Self::Result {
         let db = self.db.clone();
-        Box::pin(async move { imports::commit(&db, msg.kind).await })
+        Box::pin(async move { imports::commit(&db, msg.kind, msg.order).await })
     }
 }
 

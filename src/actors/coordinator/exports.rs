@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 
 use super::{ProcessOutcome, ProcessReport, Run, RunError, VAR_IMPORT_DATE, export_var, var};
 use crate::actors::export::{self, DownloadExports, ExportError, ExportEvent, ExportReport};
-use crate::store::imports::ExportKind;
+use crate::store::imports::{ExportKind, LoadOrder};
 use crate::watchdog;
 
 /// What waiting on the export downloader ended with.
@@ -85,13 +85,15 @@ impl Run {
         date: NaiveDate,
         day: &str,
     ) -> Result<Vec<ProcessReport>, RunError> {
-        let overlap_index_builds = export::overlaps_index_builds(self.db.get_database_backend());
+        let backend = self.db.get_database_backend();
+        let overlap_index_builds = export::overlaps_index_builds(backend);
         let (events_tx, mut events) = tokio::sync::mpsc::unbounded_channel();
         let mut pending = kinds.clone();
         let downloads = actix_rt::spawn(self.exports.send(DownloadExports {
             kinds,
             date,
             overlap_index_builds,
+            load_order: LoadOrder::for_backend(backend),
             events: events_tx,
             heartbeat: self.heartbeat.clone(),
         }));

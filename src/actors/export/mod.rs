@@ -21,7 +21,11 @@ use tokio::sync::{mpsc, oneshot};
 use tracing::Instrument;
 
 use crate::actors::writer::{AbortImport, BeginImport, DbWriter, FinishImport, ImportBatch};
-use crate::store::imports::{ExportKind, ImportError, ImportRow, TextField};
+use crate::store::imports::{ExportKind, ImportError, ImportRow, LoadOrder, TextField};
+use id_sort::{IdSorter, RUN_ROWS};
+
+mod id_sort;
+
 use crate::tmdb::payload::{
     MovieExportLine, NamedExportLine, PersonExportLine, TvSeriesExportLine,
 };
@@ -55,6 +59,8 @@ pub enum ExportError {
         lines: u64,
         overlong: u64,
     },
+    #[error("{file}: temporary sort file: {reason}")]
+    SortSpill { file: String, reason: String },
     #[error("{kind}: {source}")]
     Import {
         kind: &'static str,
@@ -95,6 +101,8 @@ pub struct DownloadExports {
     pub kinds: Vec<ExportKind>,
     pub date: NaiveDate,
     pub overlap_index_builds: bool,
+    /// Sorted by the crawler, or loaded as filed ([`LoadOrder::for_backend`]).
+    pub load_order: LoadOrder,
     pub events: mpsc::UnboundedSender<ExportEvent>,
     /// Beaten by every batch written (the run's stall watchdog).
     pub heartbeat: crate::watchdog::Heartbeat,
@@ -203,6 +211,7 @@ impl Handler<DownloadExports> for ExportDownloader {
             writer: self.writer.clone(),
             idle: self.idle_timeout,
             heartbeat: msg.heartbeat.clone(),
+            order: msg.load_order,
         };
         Box::pin(async move {
             let mut finishing = Vec::new();
@@ -246,6 +255,7 @@ struct Downloads {
     /// For the response head and each body chunk.
     idle: Duration,
     heartbeat: crate::watchdog::Heartbeat,
+    order: LoadOrder,
 }
 
 impl ExportError {
@@ -288,26 +298,24 @@ async fn import_once(
     urls: &[(String, String)],
     loaded: &mut Option<oneshot::Sender<()>>,
 ) -> Result<ExportReport, ExportError> {
-    let Downloads {
-        http,
-        writer,
-        idle,
-        heartbeat,
-    } = shared;
+    let Downloads { writer, order, .. } = shared;
     let started = Instant::now();
     let import_err = |source| ExportError::Import {
         kind: kind.file_stem(),
         source,
     };
     writer
-        .send(BeginImport { kind })
+        .send(BeginImport {
+            kind,
+            order: *order,
+        })
         .await
         .map_err(|_| ExportError::WriterGone)?
         .map_err(import_err)?;
     let mut report = ExportReport::default();
     let mut outcome = Ok(());
     for (url, name) in urls {
-        match stream_file(http, writer, kind, (url, name), *idle, heartbeat).await {
+        match stream_file(shared, kind, (url, name)).await {
             Ok(part) => {
                 report.lines += part.lines;
                 report.rows += part.rows;
@@ -342,7 +350,10 @@ async fn import_once(
     }
     let finished = match outcome {
         Ok(()) => writer
-            .send(FinishImport { kind })
+            .send(FinishImport {
+                kind,
+                order: *order,
+            })
             .await
             .map_err(|_| ExportError::WriterGone)?
             .map_err(import_err),
@@ -361,13 +372,18 @@ async fn import_once(
 
 /// One file: download, and in parallel parse (blocking thread) and write batches.
 async fn stream_file(
-    http: &awc::Client,
-    writer: &Addr<DbWriter>,
+    shared: &Downloads,
     kind: ExportKind,
     (url, name): (&str, &str),
-    idle: Duration,
-    heartbeat: &crate::watchdog::Heartbeat,
 ) -> Result<ExportReport, ExportError> {
+    let Downloads {
+        http,
+        writer,
+        idle,
+        heartbeat,
+        order,
+    } = shared;
+    let idle = *idle;
     let file = name.to_owned();
     let stalled = || format!("no data for {} s", idle.as_secs_f64());
     let sent = actix_rt::time::timeout(idle, http.get(url).no_decompress().send()).await;
@@ -394,9 +410,14 @@ async fn stream_file(
 
     let (chunk_tx, chunk_rx) = mpsc::channel::<Bytes>(16);
     let (batch_tx, mut batch_rx) = mpsc::channel::<Vec<ImportRow>>(2);
-    let parse_file = file.clone();
+    let job = ParseJob {
+        kind,
+        file: file.clone(),
+        order: *order,
+        heartbeat: heartbeat.clone(),
+    };
     let parser = tokio::task::spawn_blocking(move || {
-        parse_stream(kind, ChannelReader::new(chunk_rx), &batch_tx, &parse_file)
+        parse_stream(&job, ChannelReader::new(chunk_rx), &batch_tx)
     });
 
     let pump = async move {
@@ -489,35 +510,149 @@ impl Read for ChannelReader {
     }
 }
 
-/// Gunzip, split, parse and batch; runs on a blocking thread.
-fn parse_stream<R: Read>(
+/// Whether the reader should go on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Flow {
+    Continue,
+    /// The writer side is gone: its error tells why.
+    Stop,
+}
+
+/// Rows into batches of `BATCH_ROWS` for the writer.
+struct Batcher<'a> {
+    out: &'a mpsc::Sender<Vec<ImportRow>>,
+    batch: Vec<ImportRow>,
+    sent: u64,
+}
+
+impl<'a> Batcher<'a> {
+    fn new(out: &'a mpsc::Sender<Vec<ImportRow>>) -> Self {
+        Batcher {
+            out,
+            batch: Vec::with_capacity(BATCH_ROWS),
+            sent: 0,
+        }
+    }
+
+    fn push(&mut self, row: ImportRow) -> Flow {
+        self.batch.push(row);
+        if self.batch.len() < BATCH_ROWS {
+            return Flow::Continue;
+        }
+        self.sent += self.batch.len() as u64;
+        let full = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH_ROWS));
+        match self.out.blocking_send(full) {
+            Ok(()) => Flow::Continue,
+            Err(_) => Flow::Stop,
+        }
+    }
+
+    /// Sends the last partial batch; the rows sent in all.
+    fn finish(mut self) -> u64 {
+        if !self.batch.is_empty() {
+            self.sent += self.batch.len() as u64;
+            let _ = self.out.blocking_send(std::mem::take(&mut self.batch));
+        }
+        self.sent
+    }
+}
+
+/// What a parser thread needs besides its input and output.
+struct ParseJob {
     kind: ExportKind,
+    file: String,
+    order: LoadOrder,
+    /// Beaten as sorted runs are written: sorting sends no batch for a while.
+    heartbeat: crate::watchdog::Heartbeat,
+}
+
+/// Gunzip, split, parse and batch; runs on a blocking thread. With [`LoadOrder::ById`] every
+/// row is read and sorted (in bounded memory) before the first batch goes out, and a repeated
+/// id refuses the file.
+fn parse_stream<R: Read>(
+    job: &ParseJob,
     input: R,
     batches: &mpsc::Sender<Vec<ImportRow>>,
-    file: &str,
 ) -> Result<ExportReport, ExportError> {
+    let mut batcher = Batcher::new(batches);
+    let mut report = match job.order {
+        LoadOrder::AsFiled => read_rows(job, input, |row| Ok(batcher.push(row)))?,
+        LoadOrder::ById => {
+            let mut sorter = IdSorter::new(RUN_ROWS);
+            let report = read_rows(job, input, |row| {
+                let spilled = sorter.spilled_runs();
+                sorter.push(row).map_err(|e| job.spill_error(&e))?;
+                if sorter.spilled_runs() > spilled {
+                    job.heartbeat.beat();
+                }
+                Ok(Flow::Continue)
+            })?;
+            send_sorted(job, sorter, &mut batcher)?;
+            report
+        }
+    };
+    report.rows = batcher.finish();
+    Ok(report)
+}
+
+/// The sorted rows into batches; a repeated id is an error.
+fn send_sorted(
+    job: &ParseJob,
+    sorter: IdSorter,
+    batcher: &mut Batcher<'_>,
+) -> Result<(), ExportError> {
+    let mut previous = None;
+    for row in sorter.finish().map_err(|e| job.spill_error(&e))? {
+        let row = row.map_err(|e| job.spill_error(&e))?;
+        if previous == Some(row.id) {
+            return Err(ExportError::Import {
+                kind: job.kind.file_stem(),
+                source: ImportError::DuplicateId(format!("id {}", row.id)),
+            });
+        }
+        previous = Some(row.id);
+        if batcher.push(row) == Flow::Stop {
+            break;
+        }
+    }
+    Ok(())
+}
+
+impl ParseJob {
+    fn spill_error(&self, e: &std::io::Error) -> ExportError {
+        ExportError::SortSpill {
+            file: self.file.clone(),
+            reason: e.to_string(),
+        }
+    }
+}
+
+/// Gunzip, split and parse, handing each row to `take`; counts lines, bad lines and cuts.
+fn read_rows<R: Read>(
+    job: &ParseJob,
+    input: R,
+    mut take: impl FnMut(ImportRow) -> Result<Flow, ExportError>,
+) -> Result<ExportReport, ExportError> {
+    let file = job.file.as_str();
+    let gzip_error = |e: std::io::Error| ExportError::Gzip {
+        file: file.to_owned(),
+        reason: e.to_string(),
+    };
     let mut reader = BufReader::with_capacity(256 * 1024, MultiGzDecoder::new(input));
-    let max_chars = kind.text_max_chars();
+    let max_chars = job.kind.text_max_chars();
     let mut report = ExportReport::default();
-    let mut batch = Vec::with_capacity(BATCH_ROWS);
     let mut line = Vec::with_capacity(1024);
     loop {
         line.clear();
         let read = (&mut reader)
             .take(MAX_LINE_BYTES)
             .read_until(b'\n', &mut line)
-            .map_err(|e| ExportError::Gzip {
-                file: file.to_owned(),
-                reason: e.to_string(),
-            })?;
+            .map_err(gzip_error)?;
         if read == 0 {
             break;
         }
         if line.len() as u64 == MAX_LINE_BYTES && line.last() != Some(&b'\n') {
-            skip_line(&mut reader).map_err(|e| ExportError::Gzip {
-                file: file.to_owned(),
-                reason: e.to_string(),
-            })?;
+            skip_line(&mut reader).map_err(gzip_error)?;
             report.lines += 1;
             report.bad_lines += 1;
             report.overlong_lines += 1;
@@ -530,16 +665,11 @@ fn parse_stream<R: Read>(
             continue;
         }
         report.lines += 1;
-        match parse_line(kind, &line, max_chars) {
+        match parse_line(job.kind, &line, max_chars) {
             Some((row, cut)) => {
                 report.truncated += u64::from(cut);
-                batch.push(row);
-                if batch.len() >= BATCH_ROWS {
-                    report.rows += batch.len() as u64;
-                    let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH_ROWS));
-                    if batches.blocking_send(full).is_err() {
-                        return Ok(report);
-                    }
+                if take(row)? == Flow::Stop {
+                    return Ok(report);
                 }
             }
             None => {
@@ -549,10 +679,6 @@ fn parse_stream<R: Read>(
                 }
             }
         }
-    }
-    if !batch.is_empty() {
-        report.rows += batch.len() as u64;
-        let _ = batches.blocking_send(batch);
     }
     Ok(report)
 }
@@ -650,7 +776,13 @@ mod tests {
         bytes: Vec<u8>,
     ) -> (Result<ExportReport, ExportError>, Vec<ImportRow>) {
         let (tx, mut rx) = mpsc::channel(1000);
-        let result = parse_stream(kind, bytes.as_slice(), &tx, "test.json.gz");
+        let job = ParseJob {
+            kind,
+            file: "test.json.gz".to_owned(),
+            order: LoadOrder::AsFiled,
+            heartbeat: crate::watchdog::Heartbeat::default(),
+        };
+        let result = parse_stream(&job, bytes.as_slice(), &tx);
         drop(tx);
         let mut rows = Vec::new();
         while let Ok(batch) = rx.try_recv() {
