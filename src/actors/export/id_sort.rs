@@ -32,6 +32,7 @@ pub struct IdSorter {
     run_rows: usize,
     run: Vec<ImportRow>,
     spilled: Vec<File>,
+    spilled_bytes: u64,
 }
 
 impl IdSorter {
@@ -40,6 +41,7 @@ impl IdSorter {
             run_rows: run_rows.max(1),
             run: Vec::new(),
             spilled: Vec::new(),
+            spilled_bytes: 0,
         }
     }
 
@@ -60,7 +62,7 @@ impl IdSorter {
         self.run.sort_unstable_by_key(|row| row.id);
         let mut out = BufWriter::with_capacity(MERGE_BUFFER_BYTES, tempfile::tempfile()?);
         for row in self.run.drain(..) {
-            write_row(&mut out, &row)?;
+            self.spilled_bytes += write_row(&mut out, &row)?;
         }
         let mut file = out.into_inner().map_err(io::IntoInnerError::into_error)?;
         file.rewind()?;
@@ -68,15 +70,20 @@ impl IdSorter {
         Ok(())
     }
 
-    /// Every row pushed, smallest id first (equal ids side by side).
-    pub fn finish(mut self) -> io::Result<SortedRows> {
+    /// Every row pushed, smallest id first (equal ids side by side), and what went to disk.
+    pub fn finish(mut self) -> io::Result<(SortedRows, Spilled)> {
         if self.spilled.is_empty() {
             self.run.sort_unstable_by_key(|row| row.id);
-            return Ok(SortedRows::InMemory(self.run.into_iter()));
+            let nothing = Spilled { runs: 0, bytes: 0 };
+            return Ok((SortedRows::InMemory(self.run.into_iter()), nothing));
         }
         if !self.run.is_empty() {
             self.spill()?;
         }
+        let spilled = Spilled {
+            runs: self.spilled.len(),
+            bytes: self.spilled_bytes,
+        };
         let mut runs = Vec::with_capacity(self.spilled.len());
         let mut heads = BinaryHeap::with_capacity(self.spilled.len());
         for (index, file) in self.spilled.into_iter().enumerate() {
@@ -86,8 +93,15 @@ impl IdSorter {
             }
             runs.push(reader);
         }
-        Ok(SortedRows::Merged { runs, heads })
+        Ok((SortedRows::Merged { runs, heads }, spilled))
     }
+}
+
+/// Sorted runs written to temporary files, and their bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Spilled {
+    pub runs: usize,
+    pub bytes: u64,
 }
 
 /// The rows of an [`IdSorter`], by id.
@@ -145,7 +159,8 @@ impl Iterator for SortedRows {
     }
 }
 
-fn write_row<W: Write>(out: &mut W, row: &ImportRow) -> io::Result<()> {
+/// Writes one row; returns its size in bytes.
+fn write_row<W: Write>(out: &mut W, row: &ImportRow) -> io::Result<u64> {
     let mut flags = 0u8;
     if row.text.is_some() {
         flags |= HAS_TEXT;
@@ -161,8 +176,10 @@ fn write_row<W: Write>(out: &mut W, row: &ImportRow) -> io::Result<()> {
     }
     out.write_all(&row.id.to_le_bytes())?;
     out.write_all(&[flags])?;
+    let mut size = 5;
     if let Some(popularity) = row.popularity {
         out.write_all(&popularity.to_le_bytes())?;
+        size += 8;
     }
     if let Some(text) = &row.text {
         let len = u16::try_from(text.len()).map_err(|_| {
@@ -170,8 +187,9 @@ fn write_row<W: Write>(out: &mut W, row: &ImportRow) -> io::Result<()> {
         })?;
         out.write_all(&len.to_le_bytes())?;
         out.write_all(text.as_bytes())?;
+        size += 2 + u64::from(len);
     }
-    Ok(())
+    Ok(size)
 }
 
 /// The next row, or `None` at the end of the run.
@@ -234,22 +252,23 @@ mod tests {
         for &id in ids {
             sorter.push(row(id)).expect("push");
         }
-        let spilled = sorter.spilled_runs();
-        let rows = sorter
-            .finish()
-            .expect("finish")
-            .collect::<io::Result<Vec<_>>>()
-            .expect("read back");
-        (rows, spilled)
+        let (rows, spilled) = sorter.finish().expect("finish");
+        let rows = rows.collect::<io::Result<Vec<_>>>().expect("read back");
+        // At least an id and a flags byte per row on disk, or nothing.
+        let on_disk = if spilled.runs == 0 { 0 } else { ids.len() };
+        assert!(spilled.bytes >= 5 * on_disk as u64 && (spilled.bytes == 0) == (on_disk == 0));
+        (rows, spilled.runs)
     }
 
     #[test]
     fn rows_come_back_by_id_with_every_field_whether_spilled_or_not() {
         let ids = shuffled(10_007);
         let expected: Vec<ImportRow> = (0..10_007).map(row).collect();
-        for run_rows in [1_000, 999, 10_007, 50_000] {
+        // (rows per run, runs on disk): a run is written when it fills, the last one at the end
+        // when something was written before.
+        for (run_rows, runs) in [(1_000, 11), (999, 11), (10_007, 1), (50_000, 0)] {
             let (rows, spilled) = sorted(&ids, run_rows);
-            assert_eq!(spilled, 10_007 / run_rows, "runs of {run_rows}");
+            assert_eq!(spilled, runs, "runs of {run_rows}");
             assert!(rows == expected, "runs of {run_rows}: rows differ");
         }
     }
@@ -298,6 +317,7 @@ mod tests {
         let rows: Vec<ImportRow> = sorter
             .finish()
             .expect("finish")
+            .0
             .collect::<io::Result<_>>()
             .expect("read back");
         assert_eq!(rows, vec![extremes[1].clone(), extremes[0].clone()]);

@@ -601,8 +601,15 @@ fn send_sorted(
     sorter: IdSorter,
     batcher: &mut Batcher<'_>,
 ) -> Result<(), ExportError> {
+    let (rows, spilled) = sorter.finish().map_err(|e| job.spill_error(&e))?;
+    tracing::info!(
+        file = job.file.as_str(),
+        runs = spilled.runs,
+        spilled_bytes = spilled.bytes,
+        "export sorted by id"
+    );
     let mut previous = None;
-    for row in sorter.finish().map_err(|e| job.spill_error(&e))? {
+    for row in rows {
         let row = row.map_err(|e| job.spill_error(&e))?;
         if previous == Some(row.id) {
             return Err(ExportError::Import {
@@ -775,11 +782,19 @@ mod tests {
         kind: ExportKind,
         bytes: Vec<u8>,
     ) -> (Result<ExportReport, ExportError>, Vec<ImportRow>) {
+        parse_all_in(LoadOrder::AsFiled, kind, bytes)
+    }
+
+    fn parse_all_in(
+        order: LoadOrder,
+        kind: ExportKind,
+        bytes: Vec<u8>,
+    ) -> (Result<ExportReport, ExportError>, Vec<ImportRow>) {
         let (tx, mut rx) = mpsc::channel(1000);
         let job = ParseJob {
             kind,
             file: "test.json.gz".to_owned(),
-            order: LoadOrder::AsFiled,
+            order,
             heartbeat: crate::watchdog::Heartbeat::default(),
         };
         let result = parse_stream(&job, bytes.as_slice(), &tx);
@@ -864,6 +879,33 @@ mod tests {
         let report = report.expect("parsed");
         assert_eq!((report.lines, report.rows, report.bad_lines), (4, 3, 1));
         assert_eq!(rows.iter().map(|r| r.id).collect::<Vec<_>>(), vec![1, 2, 3]);
+    }
+
+    #[test]
+    fn by_id_the_rows_come_sorted_and_a_repeated_id_refuses_the_file() {
+        let ids = [5, 3, 9, 1, 7];
+        let text: String = ids
+            .iter()
+            .map(|id| format!("{{\"id\":{id},\"name\":\"n{id}\"}}\nnot json\n"))
+            .collect();
+        let (report, rows) = parse_all_in(LoadOrder::ById, ExportKind::Keyword, gz(&text));
+        let report = report.expect("parsed");
+        assert_eq!((report.lines, report.rows, report.bad_lines), (10, 5, 5));
+        let got: Vec<(i32, Option<String>)> = rows.into_iter().map(|r| (r.id, r.text)).collect();
+        let expected: Vec<(i32, Option<String>)> = [1, 3, 5, 7, 9]
+            .map(|id| (id, Some(format!("n{id}"))))
+            .to_vec();
+        assert_eq!(got, expected);
+
+        let repeated = format!("{text}{{\"id\":3,\"name\":\"again\"}}\n");
+        let (report, _) = parse_all_in(LoadOrder::ById, ExportKind::Keyword, gz(&repeated));
+        match report {
+            Err(ExportError::Import {
+                source: ImportError::DuplicateId(detail),
+                ..
+            }) => assert_eq!(detail, "id 3"),
+            other => panic!("a repeated id was accepted: {other:?}"),
+        }
     }
 
     #[test]
