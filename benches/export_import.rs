@@ -23,10 +23,12 @@
 //! server then serves them from disk: in production the download costs the crawler's machine no
 //! compression work, so neither does it here.
 //!
-//! Memory: "peak" is the process's VmHWM (cumulative since start) when a kind ended, "max RSS"
-//! the highest VmRSS sampled every 100 ms during the backend's imports. The fake server runs in
-//! this process (on its own thread), so both include it; it reads the files chunk by chunk, so
-//! its share stays small.
+//! Memory: each backend runs in a process of its own (this benchmark started again with
+//! `TMDB_BENCH_CHILD=1`), as the crawler does in production, so its figures are its own. "peak"
+//! is that process's VmHWM (cumulative since start) when a kind ended, "max RSS" the highest
+//! VmRSS sampled every 100 ms during the backend's imports, and the last table's "peak RSS" the
+//! process's VmHWM at its end. The fake server runs in that process (on its own thread), so all
+//! include it; it reads the files chunk by chunk, so its share stays small.
 
 #[path = "../tests/support/db.rs"]
 mod db;
@@ -448,7 +450,71 @@ fn seed() -> u64 {
         .unwrap_or(42)
 }
 
+/// Set in the process that benchmarks one backend (a child of the first).
+const CHILD_ENV: &str = "TMDB_BENCH_CHILD";
+/// The line a child ends with, for the parent's table: key, sorted s, shuffled s, peak MB.
+const RESULT_TAG: &str = "export_import result:";
+
 fn main() {
+    if std::env::var_os(CHILD_ENV).is_some() {
+        bench_here();
+        return;
+    }
+    // One process per backend, as in production: each peak RSS is that backend's alone, not
+    // what the allocator kept from the backend before.
+    let mut results = Vec::new();
+    for backend in Backend::ALL {
+        if !selected(backend) {
+            println!("{}: skipped, not in TMDB_BENCH_BACKENDS", backend.label());
+            continue;
+        }
+        match bench_in_child(backend) {
+            Ok(result) => results.push(result),
+            Err(e) => println!("{}: ERROR {e}", backend.label()),
+        }
+    }
+    println!(
+        "{:<12} {:>10} {:>10} {:>8} {:>14}",
+        "total s", "sorted", "shuffled", "ratio", "peak RSS MB"
+    );
+    for line in results {
+        println!("{line}");
+    }
+}
+
+/// Runs this benchmark for `backend` in a child process, passing its output through; the
+/// child's line of the final table.
+fn bench_in_child(backend: Backend) -> Result<String, String> {
+    use std::io::BufRead;
+    let mut child = std::process::Command::new(
+        std::env::current_exe().map_err(|e| format!("this executable: {e}"))?,
+    )
+    .args(std::env::args_os().skip(1))
+    .env(CHILD_ENV, "1")
+    .env("TMDB_BENCH_BACKENDS", backend.key())
+    .stdout(std::process::Stdio::piped())
+    .spawn()
+    .map_err(|e| format!("start the child: {e}"))?;
+    let stdout = child.stdout.take().ok_or("no child stdout")?;
+    let mut result = None;
+    for line in std::io::BufReader::new(stdout).lines() {
+        let line = line.map_err(|e| format!("child output: {e}"))?;
+        match line.strip_prefix(RESULT_TAG) {
+            Some(row) => result = Some(row.trim_start().to_owned()),
+            None => println!("{line}"),
+        }
+    }
+    let status = child
+        .wait()
+        .map_err(|e| format!("wait for the child: {e}"))?;
+    match result {
+        Some(row) if status.success() => Ok(row),
+        _ => Err(format!("the child ended with {status} and no result")),
+    }
+}
+
+/// The benchmark of the backends `TMDB_BENCH_BACKENDS` names, in this process.
+fn bench_here() {
     let scale = scale();
     let fake = FakeTmdb::start(FakeTmdbConfig::default());
     let mut described = Vec::new();
@@ -506,10 +572,8 @@ fn main() {
             totals.push((backend, walls));
         }
     });
-    println!(
-        "{:<12} {:>10} {:>10} {:>8}",
-        "total s", "sorted", "shuffled", "ratio"
-    );
+    let peak = mb(status_kb("VmHWM:"));
+    println!("process peak RSS (VmHWM) {peak:.1} MB");
     let shown = |s: Option<f64>| s.map_or_else(|| "-".to_owned(), |s| format!("{s:.1}"));
     for (backend, walls) in totals {
         let (sorted, shuffled) = (walls[0], walls[1]);
@@ -518,14 +582,13 @@ fn main() {
             _ => "-".to_owned(),
         };
         println!(
-            "{:<12} {:>10} {:>10} {:>8}",
+            "{RESULT_TAG} {:<12} {:>10} {:>10} {:>8} {peak:>14.1}",
             backend.label(),
             shown(sorted),
             shown(shuffled),
             ratio
         );
     }
-    println!("process peak RSS (VmHWM) {:.1} MB", mb(status_kb("VmHWM:")));
     fake.stop();
 }
 

@@ -15,8 +15,11 @@ use std::io::{self, BufReader, BufWriter, Read, Seek, Write};
 
 use crate::store::imports::ImportRow;
 
-/// Rows per run: about 9 MB of rows in memory, whatever the file's size.
+/// Rows per run.
 pub const RUN_ROWS: usize = 100_000;
+/// Encoded bytes per run: a run of long names is written out sooner (about 3 MB for 100,000 of
+/// TMDb's rows).
+const RUN_BYTES: usize = 8 * 1024 * 1024;
 /// Read buffer per run during the merge.
 const MERGE_BUFFER_BYTES: usize = 64 * 1024;
 
@@ -27,10 +30,20 @@ const ADULT: u8 = 1 << 3;
 const HAS_VIDEO: u8 = 1 << 4;
 const VIDEO: u8 = 1 << 5;
 
-/// Gathers rows in any order; [`IdSorter::finish`] gives them back by id.
+/// Where a row of the current run lies in its bytes.
+#[derive(Debug, Clone, Copy)]
+struct Slot {
+    id: i32,
+    start: u32,
+    len: u32,
+}
+
+/// Gathers rows in any order; [`IdSorter::finish`] gives them back by id. A run is kept encoded
+/// (one buffer, no allocation per row) and sorted through an index of (id, place) slots.
 pub struct IdSorter {
     run_rows: usize,
-    run: Vec<ImportRow>,
+    bytes: Vec<u8>,
+    slots: Vec<Slot>,
     spilled: Vec<File>,
     spilled_bytes: u64,
 }
@@ -39,7 +52,8 @@ impl IdSorter {
     pub fn new(run_rows: usize) -> Self {
         IdSorter {
             run_rows: run_rows.max(1),
-            run: Vec::new(),
+            bytes: Vec::new(),
+            slots: Vec::new(),
             spilled: Vec::new(),
             spilled_bytes: 0,
         }
@@ -50,20 +64,31 @@ impl IdSorter {
         self.spilled.len()
     }
 
-    pub fn push(&mut self, row: ImportRow) -> io::Result<()> {
-        self.run.push(row);
-        if self.run.len() >= self.run_rows {
+    pub fn push(&mut self, row: &ImportRow) -> io::Result<()> {
+        let start = self.bytes.len();
+        write_row(&mut self.bytes, row)?;
+        self.slots.push(Slot {
+            id: row.id,
+            start: u32::try_from(start).map_err(|_| too_large())?,
+            len: u32::try_from(self.bytes.len() - start).map_err(|_| too_large())?,
+        });
+        if self.slots.len() >= self.run_rows || self.bytes.len() >= RUN_BYTES {
             self.spill()?;
         }
         Ok(())
     }
 
     fn spill(&mut self) -> io::Result<()> {
-        self.run.sort_unstable_by_key(|row| row.id);
+        self.slots
+            .sort_unstable_by_key(|slot| (slot.id, slot.start));
         let mut out = BufWriter::with_capacity(MERGE_BUFFER_BYTES, tempfile::tempfile()?);
-        for row in self.run.drain(..) {
-            self.spilled_bytes += write_row(&mut out, &row)?;
+        for slot in &self.slots {
+            let start = slot.start as usize;
+            out.write_all(&self.bytes[start..start + slot.len as usize])?;
         }
+        self.spilled_bytes += self.bytes.len() as u64;
+        self.slots.clear();
+        self.bytes.clear();
         let mut file = out.into_inner().map_err(io::IntoInnerError::into_error)?;
         file.rewind()?;
         self.spilled.push(file);
@@ -73,11 +98,16 @@ impl IdSorter {
     /// Every row pushed, smallest id first (equal ids side by side), and what went to disk.
     pub fn finish(mut self) -> io::Result<(SortedRows, Spilled)> {
         if self.spilled.is_empty() {
-            self.run.sort_unstable_by_key(|row| row.id);
+            self.slots
+                .sort_unstable_by_key(|slot| (slot.id, slot.start));
             let nothing = Spilled { runs: 0, bytes: 0 };
-            return Ok((SortedRows::InMemory(self.run.into_iter()), nothing));
+            let rows = SortedRows(Source::InMemory {
+                bytes: self.bytes,
+                slots: self.slots.into_iter(),
+            });
+            return Ok((rows, nothing));
         }
-        if !self.run.is_empty() {
+        if !self.slots.is_empty() {
             self.spill()?;
         }
         let spilled = Spilled {
@@ -93,8 +123,12 @@ impl IdSorter {
             }
             runs.push(reader);
         }
-        Ok((SortedRows::Merged { runs, heads }, spilled))
+        Ok((SortedRows(Source::Merged { runs, heads }), spilled))
     }
+}
+
+fn too_large() -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidInput, "a sort run over 4 GiB")
 }
 
 /// Sorted runs written to temporary files, and their bytes.
@@ -105,8 +139,13 @@ pub struct Spilled {
 }
 
 /// The rows of an [`IdSorter`], by id.
-pub enum SortedRows {
-    InMemory(std::vec::IntoIter<ImportRow>),
+pub struct SortedRows(Source);
+
+enum Source {
+    InMemory {
+        bytes: Vec<u8>,
+        slots: std::vec::IntoIter<Slot>,
+    },
     Merged {
         runs: Vec<BufReader<File>>,
         /// The smallest unread row of each run not yet exhausted.
@@ -115,7 +154,7 @@ pub enum SortedRows {
 }
 
 /// A run's next row, ordered by id (then run, so the order is total).
-pub struct Head {
+struct Head {
     row: ImportRow,
     run: usize,
 }
@@ -144,9 +183,15 @@ impl Iterator for SortedRows {
     type Item = io::Result<ImportRow>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        match self {
-            SortedRows::InMemory(rows) => rows.next().map(Ok),
-            SortedRows::Merged { runs, heads } => {
+        match &mut self.0 {
+            Source::InMemory { bytes, slots } => {
+                let slot = slots.next()?;
+                let mut record = &bytes[slot.start as usize..];
+                Some(read_row(&mut record).and_then(|row| {
+                    row.ok_or_else(|| io::Error::from(io::ErrorKind::UnexpectedEof))
+                }))
+            }
+            Source::Merged { runs, heads } => {
                 let Reverse(Head { row, run }) = heads.pop()?;
                 match read_row(&mut runs[run]) {
                     Ok(Some(next)) => heads.push(Reverse(Head { row: next, run })),
@@ -159,8 +204,7 @@ impl Iterator for SortedRows {
     }
 }
 
-/// Writes one row; returns its size in bytes.
-fn write_row<W: Write>(out: &mut W, row: &ImportRow) -> io::Result<u64> {
+fn write_row(out: &mut Vec<u8>, row: &ImportRow) -> io::Result<()> {
     let mut flags = 0u8;
     if row.text.is_some() {
         flags |= HAS_TEXT;
@@ -174,22 +218,19 @@ fn write_row<W: Write>(out: &mut W, row: &ImportRow) -> io::Result<u64> {
     if let Some(video) = row.video {
         flags |= HAS_VIDEO | if video { VIDEO } else { 0 };
     }
-    out.write_all(&row.id.to_le_bytes())?;
-    out.write_all(&[flags])?;
-    let mut size = 5;
+    out.extend_from_slice(&row.id.to_le_bytes());
+    out.push(flags);
     if let Some(popularity) = row.popularity {
-        out.write_all(&popularity.to_le_bytes())?;
-        size += 8;
+        out.extend_from_slice(&popularity.to_le_bytes());
     }
     if let Some(text) = &row.text {
         let len = u16::try_from(text.len()).map_err(|_| {
             io::Error::new(io::ErrorKind::InvalidInput, "import text over 65535 bytes")
         })?;
-        out.write_all(&len.to_le_bytes())?;
-        out.write_all(text.as_bytes())?;
-        size += 2 + u64::from(len);
+        out.extend_from_slice(&len.to_le_bytes());
+        out.extend_from_slice(text.as_bytes());
     }
-    Ok(size)
+    Ok(())
 }
 
 /// The next row, or `None` at the end of the run.
@@ -250,7 +291,7 @@ mod tests {
     fn sorted(ids: &[i32], run_rows: usize) -> (Vec<ImportRow>, usize) {
         let mut sorter = IdSorter::new(run_rows);
         for &id in ids {
-            sorter.push(row(id)).expect("push");
+            sorter.push(&row(id)).expect("push");
         }
         let (rows, spilled) = sorter.finish().expect("finish");
         let rows = rows.collect::<io::Result<Vec<_>>>().expect("read back");
@@ -311,7 +352,7 @@ mod tests {
             },
         ];
         let mut sorter = IdSorter::new(1);
-        for row in extremes.iter().cloned() {
+        for row in &extremes {
             sorter.push(row).expect("push");
         }
         let rows: Vec<ImportRow> = sorter

@@ -215,9 +215,19 @@ impl Handler<DownloadExports> for ExportDownloader {
         };
         Box::pin(async move {
             let mut finishing = Vec::new();
+            // The previous kind's "loaded" signal, which this kind's rows wait for.
+            let mut previous_loaded = None;
             for (kind, urls) in jobs {
                 let _ = msg.events.send(ExportEvent::Started(kind));
+                let (read_tx, read_rx) = oneshot::channel();
+                let (loading_tx, loading_rx) = oneshot::channel();
                 let (loaded_tx, loaded_rx) = oneshot::channel();
+                let signals = Signals {
+                    may_load: previous_loaded.take(),
+                    read: Some(read_tx),
+                    loading: Some(loading_tx),
+                    loaded: Some(loaded_tx),
+                };
                 let events = msg.events.clone();
                 let shared = shared.clone();
                 let span = tracing::info_span!(
@@ -227,17 +237,30 @@ impl Handler<DownloadExports> for ExportDownloader {
                 );
                 let import = actix_rt::spawn(
                     async move {
-                        let result = import_kind(&shared, kind, &urls, loaded_tx).await;
+                        let result = import_kind(&shared, kind, &urls, signals).await;
                         let _ = events.send(ExportEvent::Finished(kind, result));
                     }
                     .instrument(span),
                 );
-                if msg.overlap_index_builds {
-                    // Loaded, or ended before (the sender is dropped): the next file may load.
-                    let _ = loaded_rx.await;
-                    finishing.push(import);
-                } else {
-                    let _ = import.await;
+                // Each signal also comes (as an error) when its sender is dropped: a kind that
+                // ended early never holds the next one up.
+                match (msg.overlap_index_builds, msg.load_order) {
+                    (false, _) => {
+                        let _ = import.await;
+                    }
+                    (true, LoadOrder::AsFiled) => {
+                        let _ = loaded_rx.await;
+                        finishing.push(import);
+                    }
+                    (true, LoadOrder::ById) => {
+                        // Read and sorted, and loading: the next kind reads and sorts while
+                        // this one loads, and loads after it. One kind reads ahead, no more:
+                        // each holds a sort run in memory.
+                        let _ = read_rx.await;
+                        let _ = loading_rx.await;
+                        previous_loaded = Some(loaded_rx);
+                        finishing.push(import);
+                    }
                 }
             }
             for import in finishing {
@@ -245,6 +268,20 @@ impl Handler<DownloadExports> for ExportDownloader {
             }
         })
     }
+}
+
+/// How one kind's import steps in with its neighbours': with [`LoadOrder::ById`], kind N+1
+/// reads and sorts its file while kind N loads (the crawler's CPU beside the database's), and
+/// loads once N has loaded; then N's index build runs beside N+1's load.
+struct Signals {
+    /// The previous kind has loaded its rows (or ended): this kind's rows may go.
+    may_load: Option<oneshot::Receiver<()>>,
+    /// Sent when every file of the kind has been read (and sorted).
+    read: Option<oneshot::Sender<()>>,
+    /// Sent when the kind's rows start to go (`may_load` came).
+    loading: Option<oneshot::Sender<()>>,
+    /// Sent when every row is in the staging table.
+    loaded: Option<oneshot::Sender<()>>,
 }
 
 /// What the downloads of one `DownloadExports` share.
@@ -274,12 +311,11 @@ async fn import_kind(
     shared: &Downloads,
     kind: ExportKind,
     urls: &[(String, String)],
-    loaded: oneshot::Sender<()>,
+    mut signals: Signals,
 ) -> Result<ExportReport, ExportError> {
-    let mut loaded = Some(loaded);
     let mut attempt = 1;
     loop {
-        match import_once(shared, kind, urls, &mut loaded).await {
+        match import_once(shared, kind, urls, &mut signals).await {
             Err(e) if e.is_transient() && attempt < DOWNLOAD_ATTEMPTS => {
                 let wait = Duration::from_secs(1 << attempt);
                 tracing::warn!(kind = kind.file_stem(), attempt, error = %e, wait_seconds = wait.as_secs(), "export download failed; trying again");
@@ -296,7 +332,7 @@ async fn import_once(
     shared: &Downloads,
     kind: ExportKind,
     urls: &[(String, String)],
-    loaded: &mut Option<oneshot::Sender<()>>,
+    signals: &mut Signals,
 ) -> Result<ExportReport, ExportError> {
     let Downloads { writer, order, .. } = shared;
     let started = Instant::now();
@@ -314,8 +350,9 @@ async fn import_once(
         .map_err(import_err)?;
     let mut report = ExportReport::default();
     let mut outcome = Ok(());
-    for (url, name) in urls {
-        match stream_file(shared, kind, (url, name)).await {
+    for (i, (url, name)) in urls.iter().enumerate() {
+        let last = i + 1 == urls.len();
+        match stream_file(shared, kind, (url, name), signals, last).await {
             Ok(part) => {
                 report.lines += part.lines;
                 report.rows += part.rows;
@@ -344,7 +381,7 @@ async fn import_once(
         }
     }
     if outcome.is_ok()
-        && let Some(loaded) = loaded.take()
+        && let Some(loaded) = signals.loaded.take()
     {
         let _ = loaded.send(());
     }
@@ -375,6 +412,8 @@ async fn stream_file(
     shared: &Downloads,
     kind: ExportKind,
     (url, name): (&str, &str),
+    signals: &mut Signals,
+    last_file: bool,
 ) -> Result<ExportReport, ExportError> {
     let Downloads {
         http,
@@ -410,14 +449,17 @@ async fn stream_file(
 
     let (chunk_tx, chunk_rx) = mpsc::channel::<Bytes>(16);
     let (batch_tx, mut batch_rx) = mpsc::channel::<Vec<ImportRow>>(2);
-    let job = ParseJob {
+    let mut job = ParseJob {
         kind,
         file: file.clone(),
         order: *order,
         heartbeat: heartbeat.clone(),
+        read: if last_file { signals.read.take() } else { None },
     };
+    let may_load = signals.may_load.take();
+    let loading = signals.loading.take();
     let parser = tokio::task::spawn_blocking(move || {
-        parse_stream(&job, ChannelReader::new(chunk_rx), &batch_tx)
+        parse_stream(&mut job, ChannelReader::new(chunk_rx), &batch_tx)
     });
 
     let pump = async move {
@@ -438,6 +480,12 @@ async fn stream_file(
     };
     let write_kind = kind;
     let drain = async move {
+        if let Some(may_load) = may_load {
+            let _ = may_load.await;
+        }
+        if let Some(loading) = loading {
+            let _ = loading.send(());
+        }
         // Two statements in flight: the database works on one batch while the next is sent.
         let mut pending = std::collections::VecDeque::with_capacity(WRITES_IN_FLIGHT);
         let finish = |sent: Result<Result<(), ImportError>, MailboxError>| {
@@ -564,13 +612,15 @@ struct ParseJob {
     order: LoadOrder,
     /// Beaten as sorted runs are written: sorting sends no batch for a while.
     heartbeat: crate::watchdog::Heartbeat,
+    /// Sent once the whole input has been read (and, by id, sorted).
+    read: Option<oneshot::Sender<()>>,
 }
 
 /// Gunzip, split, parse and batch; runs on a blocking thread. With [`LoadOrder::ById`] every
 /// row is read and sorted (in bounded memory) before the first batch goes out, and a repeated
 /// id refuses the file.
 fn parse_stream<R: Read>(
-    job: &ParseJob,
+    job: &mut ParseJob,
     input: R,
     batches: &mpsc::Sender<Vec<ImportRow>>,
 ) -> Result<ExportReport, ExportError> {
@@ -581,12 +631,13 @@ fn parse_stream<R: Read>(
             let mut sorter = IdSorter::new(RUN_ROWS);
             let report = read_rows(job, input, |row| {
                 let spilled = sorter.spilled_runs();
-                sorter.push(row).map_err(|e| job.spill_error(&e))?;
+                sorter.push(&row).map_err(|e| job.spill_error(&e))?;
                 if sorter.spilled_runs() > spilled {
                     job.heartbeat.beat();
                 }
                 Ok(Flow::Continue)
             })?;
+            job.signal_read();
             send_sorted(job, sorter, &mut batcher)?;
             report
         }
@@ -626,6 +677,12 @@ fn send_sorted(
 }
 
 impl ParseJob {
+    fn signal_read(&mut self) {
+        if let Some(read) = self.read.take() {
+            let _ = read.send(());
+        }
+    }
+
     fn spill_error(&self, e: &std::io::Error) -> ExportError {
         ExportError::SortSpill {
             file: self.file.clone(),
@@ -791,13 +848,14 @@ mod tests {
         bytes: Vec<u8>,
     ) -> (Result<ExportReport, ExportError>, Vec<ImportRow>) {
         let (tx, mut rx) = mpsc::channel(1000);
-        let job = ParseJob {
+        let mut job = ParseJob {
             kind,
             file: "test.json.gz".to_owned(),
             order,
             heartbeat: crate::watchdog::Heartbeat::default(),
+            read: None,
         };
-        let result = parse_stream(&job, bytes.as_slice(), &tx);
+        let result = parse_stream(&mut job, bytes.as_slice(), &tx);
         drop(tx);
         let mut rows = Vec::new();
         while let Ok(batch) = rx.try_recv() {
