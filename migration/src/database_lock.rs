@@ -212,6 +212,29 @@ async fn answer(session: &DatabaseConnection, statement: Statement) -> Result<Op
     }
 }
 
+/// The server variable in which a holder records itself (`host pid N since T`).
+pub const RECORD_VAR: &str = "strtmdbcrawlerrunlock";
+
+/// The holder `strtmdbcrawlerrunlock` names; `None` when it names none, or there is no record
+/// or no table (yet). A server lock says nothing of its holder: this is where to ask.
+pub async fn recorded_holder<C: ConnectionTrait>(db: &C) -> Option<String> {
+    use sea_orm_migration::sea_orm::sea_query::{Alias, Expr, ExprTrait, Order, Query};
+    let select = Query::select()
+        .column(Alias::new("VAR_VALUE"))
+        .from(Alias::new("T_WC_SERVER_VARIABLE"))
+        .and_where(Expr::col(Alias::new("DELETED")).eq(0))
+        .and_where(Expr::col(Alias::new("VAR_NAME")).eq(RECORD_VAR))
+        .order_by(Alias::new("ID_SERVER_VARIABLE"), Order::Asc)
+        .limit(1)
+        .to_owned();
+    db.query_one(&select)
+        .await
+        .ok()
+        .flatten()
+        .and_then(|row| row.try_get_by_index::<Option<String>>(0).ok().flatten())
+        .filter(|holder| !holder.is_empty())
+}
+
 /// The lock file beside a SQLite database.
 pub fn lock_file_of(database: &Path) -> PathBuf {
     let mut name = database.as_os_str().to_owned();

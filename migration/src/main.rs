@@ -6,7 +6,7 @@
 use std::process::ExitCode;
 
 use migration::Migrator;
-use migration::database_lock::{DatabaseLock, LockTarget, Taken};
+use migration::database_lock::{self, DatabaseLock, LockTarget, Taken};
 use sea_orm_migration::MigratorTrait;
 use sea_orm_migration::sea_orm::Database;
 
@@ -32,7 +32,12 @@ async fn main() -> ExitCode {
         _ => match DatabaseLock::take(&LockTarget::of_url(&url), &holder).await {
             Ok(Taken::Now(lock)) => Some(lock),
             Ok(Taken::Elsewhere { holder }) => {
-                let holder = holder.unwrap_or_else(|| "a tmdb-crawler".to_owned());
+                let holder = match holder {
+                    Some(holder) => holder,
+                    None => database_lock::recorded_holder(&db)
+                        .await
+                        .unwrap_or_else(|| "a tmdb-crawler".to_owned()),
+                };
                 eprintln!("error: {holder} is using this database; try again when it ends");
                 return ExitCode::from(2);
             }

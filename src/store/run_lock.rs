@@ -11,14 +11,14 @@ use chrono_tz::Tz;
 use entity::t_wc_server_variable as sv;
 use migration::database_lock::{DatabaseLock, DatabaseLockError, LockTarget, Taken};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 
 use super::retry;
 use super::server_vars::{self, local_now};
 use crate::config::DatabaseUrl;
 use crate::shutdown::StopSignal;
 
-pub const VAR_RUN_LOCK: &str = "strtmdbcrawlerrunlock";
+pub const VAR_RUN_LOCK: &str = migration::database_lock::RECORD_VAR;
 /// The holder checks that it still holds the lock this often.
 pub const CHECK_EVERY: Duration = Duration::from_secs(3);
 /// ... and refreshes the record's time every this many checks.
@@ -50,25 +50,6 @@ pub fn holder_name() -> String {
     format!("{host} pid {} since {since}", std::process::id())
 }
 
-async fn row<C: ConnectionTrait>(db: &C) -> Result<Option<sv::Model>, DbErr> {
-    sv::Entity::find()
-        .filter(sv::Column::Deleted.eq(0))
-        .filter(sv::Column::VarName.eq(VAR_RUN_LOCK))
-        .order_by_asc(sv::Column::IdServerVariable)
-        .one(db)
-        .await
-}
-
-/// The holder the record names; `None` when it names none or there is no record (yet).
-async fn recorded_holder<C: ConnectionTrait>(db: &C) -> Option<String> {
-    row(db)
-        .await
-        .ok()
-        .flatten()
-        .and_then(|r| r.var_value)
-        .filter(|h| !h.is_empty())
-}
-
 /// Takes the database's lock, or says who holds it. Used alone by `migrate`, whose tables may
 /// not exist yet, so the record is only read here.
 pub async fn take<C: ConnectionTrait>(
@@ -81,7 +62,7 @@ pub async fn take<C: ConnectionTrait>(
         Taken::Elsewhere { holder } => {
             let holder = match holder {
                 Some(h) => h,
-                None => recorded_holder(db)
+                None => migration::database_lock::recorded_holder(db)
                     .await
                     .unwrap_or_else(|| "a process that left no record".to_owned()),
             };
@@ -112,7 +93,7 @@ impl RunLock {
         let me = holder_name();
         let lock = take(url, db, &me).await?;
         let target = LockTarget::of_url(url.expose());
-        if let Some(previous) = recorded_holder(db).await {
+        if let Some(previous) = migration::database_lock::recorded_holder(db).await {
             // Its session ended without a release: killed, or its host went away.
             tracing::warn!(%previous, "taking over the run lock of a process that is gone");
         }
