@@ -4,10 +4,12 @@
 mod support;
 
 use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::Path;
 use std::process::Output;
 
 use fake_tmdb::{ExportFault, ExportKind as FakeKind, ExportOrder, FakeTmdb, FakeTmdbConfig};
-use sea_orm::{ConnectionTrait, DbBackend, Statement};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
 use support::db::{Backend, TestDb};
 use support::{crawler, crawler_ok};
 
@@ -47,17 +49,41 @@ const KINDS: [(FakeKind, &str, &str, u16); 7] = [
     ),
 ];
 
+/// `SELECT COUNT(*)` of `table`, again and again on one connection, until `task` ends; every
+/// count (a failed query fails the test).
+async fn count_while<T>(db: &TestDb, table: &str, task: &tokio::task::JoinHandle<T>) -> Vec<u64> {
+    let conn = db.connect().await;
+    let sql = format!("SELECT COUNT(*) AS n FROM {}", quoted(db.backend, table));
+    let mut counts = Vec::new();
+    while !task.is_finished() {
+        let row = conn
+            .query_one_raw(Statement::from_string(db.db_backend(), sql.clone()))
+            .await
+            .unwrap_or_else(|e| panic!("a reader of {table} failed during the import: {e}"))
+            .expect("a count");
+        let n: i64 = row.try_get("", "n").expect("the count");
+        counts.push(u64::try_from(n).expect("a count"));
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    conn.close().await.ok();
+    counts
+}
+
 fn run(fake: &FakeTmdb, db: &TestDb, args: &[&str]) -> Output {
+    run_with(&fake.exports_base_url(), &db.url, args)
+}
+
+/// `tmdb-crawler run <args>` with the exports at `exports` and the database at `url`.
+fn run_with(exports: &str, url: &str, args: &[&str]) -> Output {
     let dir = tempfile::tempdir().expect("temporary directory");
-    let exports = fake.exports_base_url();
     let mut all = vec!["run"];
     all.extend_from_slice(args);
     crawler(
         dir.path(),
         &all,
         &[
-            ("TMDB_CRAWLER_DATABASE_URL", db.url.as_str()),
-            ("TMDB_CRAWLER_EXPORTS_BASE_URL", exports.as_str()),
+            ("TMDB_CRAWLER_DATABASE_URL", url),
+            ("TMDB_CRAWLER_EXPORTS_BASE_URL", exports),
         ],
     )
 }
@@ -160,7 +186,13 @@ fn date(text: &str) -> chrono::NaiveDate {
 
 async fn server_var(db: &TestDb, name: &str) -> Option<String> {
     let conn = db.connect().await;
-    let (sql, backend) = match db.backend {
+    let value = server_var_on(&conn, db.backend, name).await;
+    conn.close().await.ok();
+    value
+}
+
+async fn server_var_on(conn: &DatabaseConnection, backend: Backend, name: &str) -> Option<String> {
+    let (sql, backend) = match backend {
         Backend::Postgres => (
             "SELECT \"VAR_VALUE\" AS v FROM \"T_WC_SERVER_VARIABLE\" WHERE \"VAR_NAME\" = $1",
             DbBackend::Postgres,
@@ -186,6 +218,268 @@ async fn server_var(db: &TestDb, name: &str) -> Option<String> {
     })
 }
 
+/// `strtmdbcrawlertmdbid<kind><what>`, the kind spelt as in its file name (`tv_series`).
+fn kind_var(kind: FakeKind, what: &str) -> String {
+    let stem = kind
+        .file_prefix()
+        .strip_suffix("_ids")
+        .expect("an `_ids` file");
+    format!("strtmdbcrawlertmdbid{stem}{what}")
+}
+
+/// `strtmdbcrawlertmdbid<kind><what>` of the seven kinds.
+async fn kind_vars(db: &TestDb, what: &str) -> BTreeMap<FakeKind, Option<String>> {
+    let conn = db.connect().await;
+    let mut out = BTreeMap::new();
+    for (kind, ..) in KINDS {
+        let value = server_var_on(&conn, db.backend, &kind_var(kind, what)).await;
+        out.insert(kind, value);
+    }
+    conn.close().await.ok();
+    out
+}
+
+/// Sets a server variable behind the crawler's back, or removes it with `None`.
+async fn set_server_var(db: &TestDb, name: &str, value: Option<&str>) {
+    let conn = db.connect().await;
+    let q = |n: &str| quoted(db.backend, n);
+    let p = |n: usize| match db.backend {
+        Backend::Postgres => format!("${n}"),
+        _ => "?".to_owned(),
+    };
+    let delete = format!(
+        "DELETE FROM {} WHERE {} = {}",
+        q("T_WC_SERVER_VARIABLE"),
+        q("VAR_NAME"),
+        p(1)
+    );
+    conn.execute_raw(Statement::from_sql_and_values(
+        db.db_backend(),
+        delete,
+        [name.into()],
+    ))
+    .await
+    .expect("delete a server variable");
+    if let Some(value) = value {
+        let insert = format!(
+            "INSERT INTO {} ({}, {}, {}) VALUES ({}, {}, 0)",
+            q("T_WC_SERVER_VARIABLE"),
+            q("VAR_NAME"),
+            q("VAR_VALUE"),
+            q("DELETED"),
+            p(1),
+            p(2)
+        );
+        conn.execute_raw(Statement::from_sql_and_values(
+            db.db_backend(),
+            insert,
+            [name.into(), value.into()],
+        ))
+        .await
+        .expect("insert a server variable");
+    }
+    conn.close().await.ok();
+}
+
+/// The crawler's clock as it writes datetime variables, to the second: local time of its
+/// default time zone, Europe/Paris (its runs here get no configuration file and no
+/// `TMDB_CRAWLER_TIMEZONE`).
+fn crawler_now() -> String {
+    chrono::Utc::now()
+        .with_timezone(&chrono_tz::Europe::Paris)
+        .format("%Y-%m-%d %H:%M:%S")
+        .to_string()
+}
+
+/// Every kind's `…importdate` lies in `[from, to]` (datetimes as [`crawler_now`] writes them;
+/// their text sorts as they do).
+fn assert_imported_between(
+    import_dates: &BTreeMap<FakeKind, Option<String>>,
+    from: &str,
+    to: &str,
+) {
+    for (kind, value) in import_dates {
+        let value = value
+            .as_deref()
+            .unwrap_or_else(|| panic!("{kind:?}: no importdate"));
+        assert!(
+            from <= value && value <= to,
+            "{kind:?}: importdate {value} is not the time of the import ({from} to {to})"
+        );
+    }
+}
+
+/// The summary line of process `number` in a run's output.
+fn process_line(stdout: &str, number: u16) -> &str {
+    let prefix = format!("{number:>2} ");
+    let lines: Vec<&str> = stdout.lines().filter(|l| l.starts_with(&prefix)).collect();
+    assert_eq!(lines.len(), 1, "one line for process {number}: {stdout}");
+    lines[0]
+}
+
+/// Two-column rows (`a`, `b`) of a catalogue query about `table`.
+async fn pairs(
+    conn: &DatabaseConnection,
+    backend: DbBackend,
+    sql: &str,
+    table: &str,
+) -> Vec<(String, String)> {
+    conn.query_all_raw(Statement::from_sql_and_values(backend, sql, [table.into()]))
+        .await
+        .unwrap_or_else(|e| panic!("{sql} ({table}): {e}"))
+        .iter()
+        .map(|r| {
+            let a: Option<String> = r.try_get("", "a").expect("column a");
+            let b: Option<String> = r.try_get("", "b").expect("column b");
+            (a.unwrap_or_default(), b.unwrap_or_default())
+        })
+        .collect()
+}
+
+/// The primary key and the indexes of each import table, as the database describes them
+/// (names and definitions), after checking the key is `id` (on PostgreSQL named
+/// `<table>_pkey`). `None` on MariaDB, whose import tables are compared with the reference.
+async fn keys_and_indexes(db: &TestDb) -> Option<BTreeMap<&'static str, Vec<String>>> {
+    if db.backend == Backend::MySql {
+        return None;
+    }
+    let conn = db.connect().await;
+    let backend = db.db_backend();
+    let mut out = BTreeMap::new();
+    for (_, table, _, _) in KINDS {
+        let mut described = Vec::new();
+        if db.backend == Backend::Postgres {
+            let key = pairs(
+                &conn,
+                backend,
+                "SELECT tc.constraint_name::text AS a, kcu.column_name::text AS b \
+                 FROM information_schema.table_constraints tc \
+                 JOIN information_schema.key_column_usage kcu \
+                 ON kcu.constraint_schema = tc.constraint_schema \
+                 AND kcu.constraint_name = tc.constraint_name \
+                 AND kcu.table_name = tc.table_name \
+                 WHERE tc.table_schema = current_schema() AND tc.table_name = $1 \
+                 AND tc.constraint_type = 'PRIMARY KEY' ORDER BY kcu.ordinal_position",
+                table,
+            )
+            .await;
+            assert_eq!(
+                key,
+                [(format!("{table}_pkey"), "id".to_owned())],
+                "{table}: primary key"
+            );
+            described.extend(key.iter().map(|(c, col)| format!("key {c} ({col})")));
+            let indexes = pairs(
+                &conn,
+                backend,
+                "SELECT indexname::text AS a, indexdef::text AS b FROM pg_indexes \
+                 WHERE schemaname = current_schema() AND tablename = $1 ORDER BY indexname",
+                table,
+            )
+            .await;
+            described.extend(indexes.iter().map(|(n, def)| format!("index {n}: {def}")));
+        } else {
+            let key = pairs(
+                &conn,
+                backend,
+                "SELECT name AS a, CAST(pk AS TEXT) AS b FROM pragma_table_info(?) \
+                 WHERE pk > 0 ORDER BY pk",
+                table,
+            )
+            .await;
+            assert_eq!(
+                key,
+                [("id".to_owned(), "1".to_owned())],
+                "{table}: primary key"
+            );
+            described.extend(key.iter().map(|(col, _)| format!("key ({col})")));
+            let indexes = pairs(
+                &conn,
+                backend,
+                "SELECT il.name AS a, 'unique ' || il.\"unique\" || ', origin ' || il.origin \
+                 || ', partial ' || il.partial || ': ' || COALESCE(m.sql, '') AS b \
+                 FROM pragma_index_list(?) il \
+                 LEFT JOIN sqlite_master m ON m.type = 'index' AND m.name = il.name \
+                 ORDER BY il.name",
+                table,
+            )
+            .await;
+            for (name, def) in indexes {
+                let columns: Vec<String> = pairs(
+                    &conn,
+                    backend,
+                    "SELECT name AS a, CAST(seqno AS TEXT) AS b FROM pragma_index_info(?) \
+                     ORDER BY seqno",
+                    &name,
+                )
+                .await
+                .into_iter()
+                .map(|(column, _)| column)
+                .collect();
+                described.push(format!("index {name} ({}) {def}", columns.join(", ")));
+            }
+        }
+        out.insert(table, described);
+    }
+    conn.close().await.ok();
+    Some(out)
+}
+
+/// The import tables still have the key and indexes `migrate up` gave them.
+async fn assert_keys_and_indexes(
+    db: &TestDb,
+    migrated: &Option<BTreeMap<&'static str, Vec<String>>>,
+    when: &str,
+) {
+    if let Some(migrated) = migrated {
+        let now = keys_and_indexes(db)
+            .await
+            .expect("a key and index description");
+        for (table, described) in migrated {
+            assert_eq!(
+                &now[table], described,
+                "{when}: {table} lost, renamed or changed its key or an index on {:?}",
+                db.backend
+            );
+        }
+    }
+}
+
+/// What the fake generates for the first `lines` lines of `kind`, as JSON values to edit.
+fn generated_lines(fake: &FakeTmdb, kind: FakeKind, lines: u64) -> Vec<serde_json::Value> {
+    let catalogue = fake.catalogue();
+    (0..lines)
+        .map(|index| {
+            let mut line = Vec::new();
+            catalogue.write_export_line(kind, index, &mut line);
+            serde_json::from_slice(&line).expect("export line")
+        })
+        .collect()
+}
+
+/// Has the fake serve `lines` (each without its newline), gzip'd, as the `kind` file of
+/// `day`: `prepare_exports` makes it serve the files found in `dir` as they are (when the kind
+/// has no fault set), and generate the others.
+fn serve_file(fake: &FakeTmdb, dir: &Path, kind: FakeKind, day: &str, lines: &[Vec<u8>]) {
+    fake.prepare_exports(dir, date(day), &[])
+        .expect("serve export files from a directory");
+    let file = std::fs::File::create(dir.join(kind.file_name(date(day)))).expect("export file");
+    let mut gz = flate2::write::GzEncoder::new(file, flate2::Compression::fast());
+    for line in lines {
+        gz.write_all(line).expect("write export line");
+        gz.write_all(b"\n").expect("write export line");
+    }
+    gz.finish().expect("finish export file");
+}
+
+/// A name of `chars` characters of 1 to 4 UTF-8 bytes, quotes and backslashes among them.
+fn long_name(chars: usize, seed: usize) -> String {
+    const ALPHABET: [char; 7] = ['a', 'é', '語', '🎬', '"', '\\', 'Z'];
+    (0..chars)
+        .map(|i| ALPHABET[(i + seed) % ALPHABET.len()])
+        .collect()
+}
+
 async fn all_import_tables(db: &TestDb) -> BTreeMap<&'static str, BTreeMap<i64, Option<String>>> {
     let mut out = BTreeMap::new();
     for (_, table, column, _) in KINDS {
@@ -199,6 +493,17 @@ async fn scenario(backend: Backend) {
         return;
     };
     crawler_ok(&db.url, &["migrate", "up"]);
+    // The key and indexes `migrate up` gives the import tables, which no import may lose or
+    // rename (PostgreSQL and SQLite; MariaDB's are compared with the reference below).
+    let migrated = keys_and_indexes(&db).await;
+    if let Some(migrated) = &migrated {
+        for (table, described) in migrated {
+            assert!(
+                described.iter().any(|d| d.starts_with("index ")),
+                "{table} has no index to check: {described:?}"
+            );
+        }
+    }
     // At least ten lines per file: the duplicate-id fault repeats every tenth line.
     let mut config = FakeTmdbConfig::default();
     config.sizes.collections = 12;
@@ -208,6 +513,7 @@ async fn scenario(backend: Backend) {
     fake.knobs.set_export_order(ExportOrder::Shuffled(7));
 
     // 1. A full import: every line becomes a row, text byte-exact.
+    let started = crawler_now();
     let out = run(
         &fake,
         &db,
@@ -218,6 +524,16 @@ async fn scenario(backend: Backend) {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    // Each kind records the day it holds and when it was imported.
+    assert_imported_between(
+        &kind_vars(&db, "importdate").await,
+        &started,
+        &crawler_now(),
+    );
+    for (kind, day) in kind_vars(&db, "exportdate").await {
+        assert_eq!(day.as_deref(), Some("2026-11-20"), "{kind:?}");
+    }
+    assert_keys_and_indexes(&db, &migrated, "after the first import").await;
     let mut awkward = 0;
     for (kind, table, column, _) in KINDS {
         let expected = expected_texts(&fake, kind, column);
@@ -326,9 +642,26 @@ async fn scenario(backend: Backend) {
         .expect("select flag")
         .expect("keyword row");
     assert_eq!(flag.try_get::<Option<i32>>("", "f").expect("flag"), Some(1));
+    assert_keys_and_indexes(&db, &migrated, "after a second import").await;
 
     // 4. Every kind of bad file leaves the previous import in place, with a clear error.
     let kept = all_import_tables(&db).await;
+    // A failed day records neither its day nor an import time: each kind keeps the day it
+    // holds, and an import time no run could write (set here, so a failure writing "now" is
+    // seen even within the second of the last import).
+    let held_days = kind_vars(&db, "exportdate").await;
+    for (kind, day) in &held_days {
+        let expected = if *kind == FakeKind::Keyword {
+            "2026-11-21"
+        } else {
+            "2026-11-20"
+        };
+        assert_eq!(day.as_deref(), Some(expected), "{kind:?}");
+    }
+    const NEVER_IMPORTED: &str = "2000-01-01 00:00:00";
+    for (kind, ..) in KINDS {
+        set_server_var(&db, &kind_var(kind, "importdate"), Some(NEVER_IMPORTED)).await;
+    }
     let faults = [
         (ExportFault::CorruptGzip, "gzip"),
         (ExportFault::TruncatedGzip, "gzip"),
@@ -365,10 +698,24 @@ async fn scenario(backend: Backend) {
             Some("2026-11-20"),
             "a failed day was recorded as imported"
         );
+        assert_eq!(
+            kind_vars(&db, "exportdate").await,
+            held_days,
+            "{fault:?} changed a kind's export day"
+        );
+        for (kind, value) in kind_vars(&db, "importdate").await {
+            assert_eq!(
+                value.as_deref(),
+                Some(NEVER_IMPORTED),
+                "{fault:?} changed {kind:?}'s importdate"
+            );
+        }
     }
+    assert_keys_and_indexes(&db, &migrated, "after failed imports").await;
     for (kind, ..) in KINDS {
         fake.knobs.set_export_fault(kind, None);
     }
+    let started = crawler_now();
     let out = run(
         &fake,
         &db,
@@ -385,19 +732,94 @@ async fn scenario(backend: Backend) {
             .as_deref(),
         Some("2026-11-28")
     );
+    assert_imported_between(
+        &kind_vars(&db, "importdate").await,
+        &started,
+        &crawler_now(),
+    );
+    for (kind, day) in kind_vars(&db, "exportdate").await {
+        assert_eq!(day.as_deref(), Some("2026-11-28"), "{kind:?}");
+    }
+    assert_keys_and_indexes(&db, &migrated, "after the import of a later day").await;
+
+    // A kind whose own export day is not older is skipped, whatever the global date says
+    // (absent, or older than the day asked): nothing is downloaded, nothing changes.
+    let persons = table_texts(&db, "T_WC_TMDB_PERSON_ID_IMPORT", "name").await;
+    let person_imported = server_var(&db, &kind_var(FakeKind::Person, "importdate")).await;
+    for (global, day) in [(None, "2026-11-25"), (Some("2026-11-01"), "2026-11-28")] {
+        set_server_var(&db, "strtmdbcrawlertmdbidimportdate", global).await;
+        let before = fake.requests_to("/p/exports");
+        let out = run(&fake, &db, &["--process", "42", "--export-date", day]);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "{stdout}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            process_line(&stdout, 42).contains("skipped"),
+            "{day} with the global date {global:?}: {stdout}"
+        );
+        assert_eq!(
+            fake.requests_to("/p/exports"),
+            before,
+            "{day} with the global date {global:?} was downloaded"
+        );
+        assert_eq!(
+            server_var(&db, &kind_var(FakeKind::Person, "exportdate"))
+                .await
+                .as_deref(),
+            Some("2026-11-28")
+        );
+        assert_eq!(
+            server_var(&db, &kind_var(FakeKind::Person, "importdate")).await,
+            person_imported
+        );
+        assert!(table_texts(&db, "T_WC_TMDB_PERSON_ID_IMPORT", "name").await == persons);
+        // The global date is the newest day every kind holds: never older, never back.
+        assert_eq!(
+            server_var(&db, "strtmdbcrawlertmdbidimportdate")
+                .await
+                .as_deref(),
+            Some("2026-11-28"),
+            "{day} with the global date {global:?}"
+        );
+    }
 
     // 5. A shuffled person file larger than the crawler's in-memory sort run (100,000 rows):
     // sorted through temporary files where the backend loads by id, and whole.
+    // Meanwhile a reader counts the person import again and again: the swap is one step, so
+    // each count is the old table's or the new one's, and none fails.
+    let old_count = table_texts(&db, "T_WC_TMDB_PERSON_ID_IMPORT", "name")
+        .await
+        .len();
     fake.knobs.set_export_size(FakeKind::Person, Some(250_000));
-    let out = run(
-        &fake,
-        &db,
-        &["--process", "42", "--export-date", "2026-11-28", "--force"],
-    );
+    let importing = {
+        let (exports, url) = (fake.exports_base_url(), db.url.clone());
+        tokio::task::spawn_blocking(move || {
+            run_with(
+                &exports,
+                &url,
+                &["--process", "42", "--export-date", "2026-11-28", "--force"],
+            )
+        })
+    };
+    let counts = count_while(&db, "T_WC_TMDB_PERSON_ID_IMPORT", &importing).await;
+    let out = importing.await.expect("the import's thread");
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
+    );
+    let seen: std::collections::BTreeSet<u64> = counts.iter().copied().collect();
+    assert!(
+        seen.iter().all(|n| [old_count as u64, 250_000].contains(n)),
+        "a reader saw a person import of neither {old_count} nor 250000 rows: {seen:?}"
+    );
+    assert!(
+        counts.len() >= 5,
+        "only {} counts during the import",
+        counts.len()
     );
     let stored = table_texts(&db, "T_WC_TMDB_PERSON_ID_IMPORT", "name").await;
     assert_eq!(stored.len(), 250_000);
@@ -410,6 +832,7 @@ async fn scenario(backend: Backend) {
         stored == served,
         "the large shuffled person import differs from the file served"
     );
+    assert_keys_and_indexes(&db, &migrated, "after a large import").await;
 }
 
 #[tokio::test]
@@ -435,9 +858,11 @@ async fn exports_on_postgres() {
     scenario(Backend::Postgres).await;
 }
 
-/// Two README promises of the exports: a file with at most 0.1 % unparsable lines is imported
-/// without them (here 1 in 2,000), and `include_adult` adds the `adult_*` file to its kind
-/// (not even downloaded without it).
+/// README promises of the exports: a file with at most 0.1 % unparsable lines is imported
+/// without them (1 in 2,000; 1 in 1,000, the boundary) and one with more is refused (1 in 999,
+/// 2 in 1,000), keeping the previous import; `include_adult` adds the `adult_*` file to its kind
+/// (not even downloaded without it); a value longer than its column is cut at the column
+/// length in characters, and counted.
 async fn tolerance_and_adult_files(backend: Backend) {
     let Some(db) = TestDb::create(backend, "exports_edges").await else {
         return;
@@ -465,6 +890,76 @@ async fn tolerance_and_adult_files(backend: Backend) {
     let keywords = table_texts(&db, "T_WC_TMDB_KEYWORD_ID_IMPORT", "name").await;
     assert_eq!(keywords.len(), 1_999);
 
+    // 0.1 % exactly: 1 unparsable line in 1,000 is imported without it.
+    fake.knobs.set_export_size(FakeKind::Keyword, Some(1_000));
+    let out = run(
+        &fake,
+        &db,
+        &["--process", "45", "--export-date", "2026-11-21"],
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("imported 999 rows from 1000 lines (1 unparsable"),
+        "{stdout}"
+    );
+    let keywords = table_texts(&db, "T_WC_TMDB_KEYWORD_ID_IMPORT", "name").await;
+    assert_eq!(keywords.len(), 999);
+    let generated = expected_texts_of(&fake, FakeKind::Keyword, "name", 1_000);
+    assert!(
+        keywords.iter().all(|(id, t)| generated.get(id) == Some(t)),
+        "the keyword import is not the file's lines"
+    );
+    // Just over 0.1 %: 1 in 999, then 2 in 1,000 (a file written here, lines 250 and 750
+    // broken), are refused, and the import of 1,000 lines stays.
+    fake.knobs.set_export_size(FakeKind::Keyword, Some(999));
+    let served_dir = tempfile::tempdir().expect("temporary directory");
+    for (day, refusal) in [
+        ("2026-11-22", "1 of 999 lines are unparsable"),
+        ("2026-11-23", "2 of 1000 lines are unparsable"),
+    ] {
+        if day == "2026-11-23" {
+            fake.knobs.set_export_fault(FakeKind::Keyword, None);
+            let lines: Vec<Vec<u8>> = generated_lines(&fake, FakeKind::Keyword, 1_000)
+                .iter()
+                .enumerate()
+                .map(|(i, line)| match i {
+                    250 | 750 => format!("{{\"id\":{},\"name\":\"broken", line["id"]).into_bytes(),
+                    _ => serde_json::to_vec(line).expect("a JSON line"),
+                })
+                .collect();
+            serve_file(&fake, served_dir.path(), FakeKind::Keyword, day, &lines);
+        }
+        let out = run(&fake, &db, &["--process", "45", "--export-date", day]);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(1), "{day}: {stdout}");
+        let line = process_line(&stdout, 45);
+        assert!(
+            line.contains("FAILED") && line.contains(refusal),
+            "{day}: {stdout}"
+        );
+        assert!(
+            table_texts(&db, "T_WC_TMDB_KEYWORD_ID_IMPORT", "name").await == keywords,
+            "{day}: the refused file changed the keyword import"
+        );
+        assert_eq!(
+            server_var(&db, "strtmdbcrawlertmdbidkeywordcount")
+                .await
+                .as_deref(),
+            Some("FAILED")
+        );
+        assert_eq!(
+            server_var(&db, "strtmdbcrawlertmdbidkeywordexportdate")
+                .await
+                .as_deref(),
+            Some("2026-11-21")
+        );
+    }
+
     let adult_lines = 25;
     fake.knobs
         .set_export_size(FakeKind::AdultMovie, Some(adult_lines));
@@ -490,6 +985,66 @@ async fn tolerance_and_adult_files(backend: Backend) {
         "the adult file's movies did not join the import on {backend:?}"
     );
     assert!(movies.keys().all(|id| with_adult.contains_key(id)));
+
+    // Over-long values: person names are cut at 200 characters, the others (collections here)
+    // at 250; a name of exactly the column's characters but more bytes stays whole. Every third
+    // line of files written here gets a name around the limit.
+    let day = "2026-11-24";
+    for (kind, max) in [(FakeKind::Person, 200), (FakeKind::Collection, 250)] {
+        let lengths = [max - 1, max, max + 1, max + 57, 3 * max];
+        let lines = fake.catalogue().default_export_lines(kind).max(40);
+        let lines: Vec<Vec<u8>> = generated_lines(&fake, kind, lines)
+            .into_iter()
+            .enumerate()
+            .map(|(i, mut line)| {
+                if i % 3 == 0 {
+                    line["name"] = long_name(lengths[(i / 3) % lengths.len()], i).into();
+                }
+                serde_json::to_vec(&line).expect("a JSON line")
+            })
+            .collect();
+        serve_file(&fake, served_dir.path(), kind, day, &lines);
+    }
+    let out = run(&fake, &db, &["--process", "42,43", "--export-date", day]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for (kind, table, number, max) in [
+        (FakeKind::Person, "T_WC_TMDB_PERSON_ID_IMPORT", 42, 200),
+        (
+            FakeKind::Collection,
+            "T_WC_TMDB_COLLECTION_ID_IMPORT",
+            43,
+            250,
+        ),
+    ] {
+        let served = served_texts(&fake.export_url(kind, date(day)), "name");
+        let names = || served.values().flatten();
+        let over = names().filter(|t| t.chars().count() > max).count();
+        assert!(over > 0, "{kind:?}: no over-long name served");
+        assert!(
+            names().any(|t| t.chars().count() == max && t.len() > max),
+            "{kind:?}: no name of {max} characters and more bytes served"
+        );
+        assert!(
+            process_line(&stdout, number).contains(&format!(
+                "imported {n} rows from {n} lines (0 unparsable, {over} cut)",
+                n = served.len()
+            )),
+            "{kind:?}: {over} values should be counted cut: {stdout}"
+        );
+        let cut: BTreeMap<i64, Option<String>> = served
+            .iter()
+            .map(|(id, t)| (*id, t.as_ref().map(|t| t.chars().take(max).collect())))
+            .collect();
+        assert!(
+            table_texts(&db, table, "name").await == cut,
+            "{kind:?}: the import is not the served names cut at {max} characters"
+        );
+    }
 }
 
 fn run_ok_here(fake: &FakeTmdb, db: &TestDb, args: &[&str], extra: &[(&str, &str)]) {

@@ -20,7 +20,7 @@ impl Run {
     /// Processes 41-47. A day is imported once per kind (`…<kind>exportdate`, a name this
     /// crawler adds) and not at all when the Python crawler's global
     /// `strtmdbcrawlertmdbidimportdate` already covers it; `--force` imports again. The global
-    /// date advances once every kind holds that day.
+    /// date advances to the newest day every kind holds.
     pub(super) async fn exports(
         &mut self,
         kinds: &[ExportKind],
@@ -32,16 +32,17 @@ impl Run {
         let (mut reports, to_import) = self.exports_to_import(kinds, &day, &global, force).await?;
         reports.extend(self.import(to_import, date, &day).await?);
         reports.sort_by_key(|r| r.number);
-        if day.as_str() > global.as_str() && !self.stop.stopped() {
-            let mut complete = true;
+        if !self.stop.stopped() {
+            // The newest day every kind holds: never behind what the kinds hold, never back.
+            let mut held = None::<String>;
             for kind in ExportKind::ALL {
                 let kind_day = self.get(&export_var(kind, "exportdate")).await?;
-                complete &= day.as_str() <= kind_day.as_str();
+                held = Some(held.map_or(kind_day.clone(), |h| h.min(kind_day)));
             }
-            if complete {
+            if let Some(held) = held.filter(|held| held.as_str() > global.as_str()) {
                 self.set(vec![var(
                     VAR_IMPORT_DATE,
-                    &day,
+                    &held,
                     "Last export day fully imported",
                 )])
                 .await?;
