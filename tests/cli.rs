@@ -20,6 +20,29 @@ fn run(args: &[&str], env: &[(&str, &str)]) -> Output {
     crawler(dir.path(), args, env)
 }
 
+/// A log line starts with its timestamp (tracing's RFC 3339 time).
+fn is_log_line(line: &str) -> bool {
+    line.split_whitespace()
+        .next()
+        .is_some_and(|t| chrono::DateTime::parse_from_rfc3339(t).is_ok())
+}
+
+/// The error of a failed command: the one line of stderr besides the log, `error: ...`
+/// (README, "Exit codes").
+fn one_error_line(out: &Output, what: &str) -> String {
+    let err = stderr(out);
+    let others: Vec<&str> = err
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !is_log_line(l))
+        .collect();
+    assert!(
+        others.len() == 1 && others[0].starts_with("error: "),
+        "{what}: not one `error: ` line besides the log: {others:#?}\nstderr:\n{err}"
+    );
+    assert!(!err.contains("panicked"), "{what}: {err}");
+    others[0].to_owned()
+}
+
 #[test]
 fn a_wrong_flag_is_one_line_and_exit_2() {
     for args in [
@@ -44,8 +67,78 @@ fn an_invalid_setting_is_a_configuration_error_exit_2() {
     let out = run(&["config"], &[("TMDB_CRAWLER_TIMEZONE", "Mars/Olympus")]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("Mars/Olympus"), "{}", stderr(&out));
+    one_error_line(&out, "an unknown time zone");
     let out = run(&["config"], &[("TMDB_CRAWLER_DATABASE_URL", "oracle://x")]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    one_error_line(&out, "an unsupported database URL");
+    // The same errors stop `run` before it does anything.
+    let out = run(
+        &["run", "--process", "41"],
+        &[("TMDB_CRAWLER_TIMEZONE", "Mars/Olympus")],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    one_error_line(&out, "run with an unknown time zone");
+}
+
+/// Exit 2 for a `run` asked for the impossible, one line each: an unknown process, an id
+/// process without TMDb credentials, a database whose schema is not migrated.
+#[test]
+fn run_refusals_are_one_line_and_exit_2() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let migrated = format!(
+        "sqlite://{}?mode=rwc",
+        dir.path().join("migrated.sqlite").display()
+    );
+    support::crawler_ok(&migrated, &["migrate", "up"]);
+    let empty = format!(
+        "sqlite://{}?mode=rwc",
+        dir.path().join("empty.sqlite").display()
+    );
+    for (what, args, url, says) in [
+        (
+            "an unknown process",
+            &["run", "--process", "99"][..],
+            &migrated,
+            "99",
+        ),
+        (
+            "no credentials",
+            &["run", "--process", "2"],
+            &migrated,
+            "API",
+        ),
+        (
+            "a schema not migrated",
+            &["run", "--process", "41"],
+            &empty,
+            "migrate up",
+        ),
+    ] {
+        let out = run(args, &[("TMDB_CRAWLER_DATABASE_URL", url.as_str())]);
+        assert_eq!(out.status.code(), Some(2), "{what}: {}", stderr(&out));
+        let line = one_error_line(&out, what);
+        assert!(line.contains(says), "{what}: {line}");
+    }
+}
+
+/// TMDb refusing the credentials is exit 2, one line.
+#[test]
+fn check_api_with_refused_credentials_is_one_line_and_exit_2() {
+    let fake = fake_tmdb::FakeTmdb::start(fake_tmdb::FakeTmdbConfig {
+        sizes: fake_tmdb::CatalogueSizes::scaled(0.1),
+        ..fake_tmdb::FakeTmdbConfig::default()
+    });
+    fake.knobs.set_invalid_key(true);
+    let out = run(
+        &["check-api"],
+        &[
+            ("TMDB_CRAWLER_API_BASE_URL", fake.base_url.as_str()),
+            ("TMDB_CRAWLER_API_KEY", fake.api_key.as_str()),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let line = one_error_line(&out, "refused credentials");
+    assert!(line.contains("refused the credentials"), "{line}");
 }
 
 #[test]
@@ -65,6 +158,38 @@ fn an_unreachable_database_is_one_line_exit_3_without_the_password() {
         assert!(line.contains("cannot connect"), "{line}");
         assert!(!err.contains("pw-sekret"), "{err}");
         assert!(!err.contains("panicked"), "{err}");
+    }
+}
+
+/// `run` too exits 3 when the database does not answer at the start, with one `error:` line.
+#[test]
+fn run_with_an_unreachable_database_is_one_line_exit_3() {
+    let urls = [
+        "mysql://root:pw-sekret@127.0.0.1:1/tmdb",
+        "postgres://postgres:pw-sekret@127.0.0.1:1/tmdb",
+    ];
+    // Side by side: each waits out the connection timeout (10 s).
+    let outputs: Vec<Output> = std::thread::scope(|s| {
+        let runs: Vec<_> = urls
+            .iter()
+            .map(|url| {
+                s.spawn(move || {
+                    run(
+                        &["run", "--process", "41"],
+                        &[("TMDB_CRAWLER_DATABASE_URL", url)],
+                    )
+                })
+            })
+            .collect();
+        runs.into_iter()
+            .map(|r| r.join().expect("a run thread"))
+            .collect()
+    });
+    for (url, out) in urls.iter().zip(&outputs) {
+        assert_eq!(out.status.code(), Some(3), "{url}: {}", stderr(out));
+        let line = one_error_line(out, url);
+        assert!(line.contains("cannot connect"), "{url}: {line}");
+        assert!(!stderr(out).contains("pw-sekret"), "{}", stderr(out));
     }
 }
 
@@ -140,6 +265,7 @@ async fn down_and_fresh_refuse_without_yes_and_keep_the_tables() {
         );
         assert_eq!(out.status.code(), Some(2), "{action}");
         assert!(stderr(&out).contains("--yes"), "{}", stderr(&out));
+        one_error_line(&out, action);
     }
     // The 62 tables of the 2025-07 schema and the not-found ledger.
     assert_eq!(db.table_names().await.len(), 63);
