@@ -363,6 +363,7 @@ async fn run_imports(
     let load_order = load_order(backend.db_backend());
     println!("  load order: {load_order:?}");
     let (events_tx, mut events) = tokio::sync::mpsc::unbounded_channel();
+    let (_cancel, cancelled) = tokio::sync::watch::channel(());
     let sampler = RssSampler::start();
     let started = Instant::now();
     let downloads = actix_rt::spawn(exports.send(DownloadExports {
@@ -373,6 +374,7 @@ async fn run_imports(
         load_order,
         events: events_tx,
         heartbeat: tmdb_crawler::watchdog::Heartbeat::default(),
+        cancelled,
     }));
     let mut total_rows = 0u64;
     while let Some(event) = events.recv().await {

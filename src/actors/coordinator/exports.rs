@@ -77,9 +77,10 @@ impl Run {
         Ok((reports, to_import))
     }
 
-    /// Downloads and imports `kinds`, recording each one's start and end. A stop request ends
-    /// the wait: an import not finished then is left to roll back (its staging table is never
-    /// swapped in, so yesterday's import stays), and is reported as stopped.
+    /// Downloads and imports `kinds`, recording each one's start and end. A stop request or a
+    /// stall ends the wait and cancels the imports under way (each is dropped: its staging table
+    /// is never swapped in, so yesterday's import stays; the next import drops it): nothing of
+    /// this run goes on behind the next one.
     async fn import(
         &mut self,
         kinds: Vec<ExportKind>,
@@ -90,6 +91,8 @@ impl Run {
         let overlap_index_builds = export::overlaps_index_builds(backend);
         let (events_tx, mut events) = tokio::sync::mpsc::unbounded_channel();
         let mut pending = kinds.clone();
+        // Dropped with this function on every return: whatever is still importing then stops.
+        let (cancel, cancelled) = tokio::sync::watch::channel(());
         let downloads = actix_rt::spawn(self.exports.send(DownloadExports {
             kinds,
             date,
@@ -97,6 +100,7 @@ impl Run {
             load_order: LoadOrder::for_backend(backend),
             events: events_tx,
             heartbeat: self.heartbeat.clone(),
+            cancelled,
         }));
         let mut reports = Vec::new();
         loop {
@@ -136,6 +140,7 @@ impl Run {
         if !matches!(downloads.await, Ok(Ok(()))) {
             return Err(RunError::WriterGone);
         }
+        drop(cancel);
         Ok(reports)
     }
 

@@ -106,6 +106,9 @@ pub struct DownloadExports {
     pub events: mpsc::UnboundedSender<ExportEvent>,
     /// Beaten by every batch written (the run's stall watchdog).
     pub heartbeat: crate::watchdog::Heartbeat,
+    /// Cancels every import still under way when its sender is dropped (the run ended: a stop,
+    /// a stall): nothing is swapped in after that, and nothing runs on behind the next run.
+    pub cancelled: tokio::sync::watch::Receiver<()>,
 }
 
 #[derive(Debug)]
@@ -218,6 +221,9 @@ impl Handler<DownloadExports> for ExportDownloader {
             // The previous kind's "loaded" signal, which this kind's rows wait for.
             let mut previous_loaded = None;
             for (kind, urls) in jobs {
+                if msg.cancelled.has_changed().is_err() {
+                    break;
+                }
                 let _ = msg.events.send(ExportEvent::Started(kind));
                 let (read_tx, read_rx) = oneshot::channel();
                 let (loading_tx, loading_rx) = oneshot::channel();
@@ -230,6 +236,7 @@ impl Handler<DownloadExports> for ExportDownloader {
                 };
                 let events = msg.events.clone();
                 let shared = shared.clone();
+                let mut cancelled = msg.cancelled.clone();
                 let span = tracing::info_span!(
                     "process",
                     number = kind.process(),
@@ -237,8 +244,15 @@ impl Handler<DownloadExports> for ExportDownloader {
                 );
                 let import = actix_rt::spawn(
                     async move {
-                        let result = import_kind(&shared, kind, &urls, signals).await;
-                        let _ = events.send(ExportEvent::Finished(kind, result));
+                        tokio::select! {
+                            result = import_kind(&shared, kind, &urls, signals) => {
+                                let _ = events.send(ExportEvent::Finished(kind, result));
+                            }
+                            // Only the sender's end comes: it is never sent to.
+                            _ = cancelled.changed() => {
+                                tracing::warn!(kind = kind.file_stem(), "export import cancelled: the run ended");
+                            }
+                        }
                     }
                     .instrument(span),
                 );
