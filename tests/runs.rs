@@ -261,6 +261,37 @@ async fn var(conn: &DatabaseConnection, name: &str) -> String {
         .unwrap_or_default()
 }
 
+/// A server variable holding a datetime: `YYYY-MM-DD HH:MM:SS`, as the Python crawler wrote it.
+async fn datetime_var(conn: &DatabaseConnection, name: &str) -> NaiveDateTime {
+    let text = var(conn, name).await;
+    NaiveDateTime::parse_from_str(&text, "%Y-%m-%d %H:%M:%S")
+        .unwrap_or_else(|e| panic!("{name} = {text:?} is not YYYY-MM-DD HH:MM:SS: {e}"))
+}
+
+/// A log line starts with its timestamp (tracing's RFC 3339 time).
+fn is_log_line(line: &str) -> bool {
+    line.split_whitespace()
+        .next()
+        .is_some_and(|t| chrono::DateTime::parse_from_rfc3339(t).is_ok())
+}
+
+/// The one line of stderr that is not a log line: an error is one line, `error: ...` (README,
+/// "Exit codes"); log lines around it are allowed.
+fn one_error_line(out: &std::process::Output, what: &str) -> String {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let others: Vec<&str> = stderr
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !is_log_line(l))
+        .collect();
+    assert!(
+        others.len() == 1 && others[0].starts_with("error: "),
+        "{what}: stderr holds {} lines besides the log, not one `error: ` line: {others:#?}\n{}",
+        others.len(),
+        describe(out)
+    );
+    others[0].to_owned()
+}
+
 /// Waits until `count(table) >= at_least` while `crawler` runs; the count reached.
 async fn wait_for_rows(
     db: &TestDb,
@@ -673,6 +704,26 @@ async fn default_scope(backend: Backend) {
     let first = run_ok(&env, &["run"]);
     let stdout = String::from_utf8_lossy(&first.stdout).into_owned();
 
+    // README, "Order and overlap": the exports first, then the default scope in the
+    // catalogue's order. The run prints one summary line per process, in the order it ran them;
+    // its record of what it began starts with the exports and ends with the change feeds.
+    let reported: Vec<u16> = stdout
+        .lines()
+        .filter_map(|line| line.trim_start().split_once(' '))
+        .filter_map(|(number, _)| number.parse().ok())
+        .collect();
+    assert_eq!(
+        reported,
+        tmdb_crawler::process::DEFAULT_ORDER,
+        "the default scope's summary lines are not in the catalogue's order on {backend:?}\n{stdout}"
+    );
+    let executed = var(&conn, "strtmdbcrawlerprocessesexecuted").await;
+    assert!(
+        executed.starts_with("41, 42, 43, 44, 45, 46, 47, ") && executed.ends_with("51, 52, 53, "),
+        "processes executed {executed:?}: not the exports first and the change feeds last on \
+         {backend:?}"
+    );
+
     // Every live entity of the catalogue is stored; nothing TMDb answers 34 for is.
     let kinds = [
         (EntityKind::Movie, Kind::Movie),
@@ -1037,7 +1088,10 @@ async fn sigkill_and_restart(backend: Backend) {
     // Killed in the middle of process 2, then run again.
     let env = crawler_env(&fake, &db, 2);
     let conn = db.connect().await;
-    let mut crawler = Running::spawn(&env, &args);
+    // A container's host name comes from HOSTNAME: the lock's record names that host.
+    let mut named = env.clone();
+    named.push(("HOSTNAME".to_owned(), "crawler-node-7".to_owned()));
+    let mut crawler = Running::spawn(&named, &args);
     let pid = crawler.pid();
     wait_for_rows(&db, &conn, &mut crawler, "T_WC_TMDB_MOVIE", 5).await;
     crawler.sigkill();
@@ -1047,9 +1101,10 @@ async fn sigkill_and_restart(backend: Backend) {
         at_kill < movies,
         "process 2 was over before the kill ({at_kill} of {movies} movies; a whole run takes {whole:?})"
     );
+    let record = var(&conn, RUN_LOCK).await;
     assert!(
-        var(&conn, RUN_LOCK).await.contains(&format!(" pid {pid} ")),
-        "the killed run did not hold the lock"
+        record.starts_with(&format!("crawler-node-7 pid {pid} since ")),
+        "the killed run did not hold the lock, or its record names another host: {record:?}"
     );
     let again = Instant::now();
     let restarted = run_ok(&env, &args);
@@ -1336,6 +1391,8 @@ async fn second_instance(backend: Backend) {
     let fake = slow_fake(120);
     let env = crawler_env(&fake, &db, 2);
     let conn = db.connect().await;
+    let spawned = chrono::Utc::now().naive_utc();
+    // No HOSTNAME in its environment (`command` clears it): the record names the system's host.
     let mut first = Running::spawn(&env, &["run", "--process", "41-47,2"]);
     let pid = first.pid();
     let deadline = Instant::now() + Duration::from_secs(30);
@@ -1356,6 +1413,42 @@ async fn second_instance(backend: Backend) {
         holder.contains(&format!(" pid {pid} ")),
         "lock holder {holder:?}"
     );
+    // `host pid N since T`: this machine's host name, and T the start in UTC.
+    let host = system_hostname();
+    let prefix = format!("{host} pid {pid} since ");
+    let since = holder
+        .strip_prefix(&prefix)
+        .unwrap_or_else(|| panic!("lock holder {holder:?} is not {prefix:?} + a time"));
+    let since = NaiveDateTime::parse_from_str(since, "%Y-%m-%dT%H:%M:%SZ")
+        .unwrap_or_else(|e| panic!("{since:?} in {holder:?} is no UTC time: {e}"));
+    let second = chrono::Duration::seconds(1);
+    assert!(
+        spawned - second <= since && since <= chrono::Utc::now().naive_utc() + second,
+        "the run started at {spawned} UTC, its lock record says {since}"
+    );
+    // SQLite: the lock is an exclusive lock on `<database>.lock`, beside the database file.
+    let lock_path = (backend == Backend::Sqlite).then(|| {
+        let database = db
+            .url
+            .strip_prefix("sqlite://")
+            .and_then(|rest| rest.split('?').next())
+            .map(std::path::PathBuf::from)
+            .expect("a SQLite file URL");
+        assert!(
+            database.is_file(),
+            "{} is not the database",
+            database.display()
+        );
+        let lock_path = std::path::PathBuf::from(format!("{}.lock", database.display()));
+        let lock_file = File::open(&lock_path)
+            .unwrap_or_else(|e| panic!("no lock file {} during the run: {e}", lock_path.display()));
+        assert!(
+            matches!(lock_file.try_lock(), Err(std::fs::TryLockError::WouldBlock)),
+            "{} is not locked during the run",
+            lock_path.display()
+        );
+        lock_path
+    });
 
     // The record looks abandoned: an hour old, and the second run says it is another host. The
     // database's lock decides, not the record.
@@ -1383,9 +1476,9 @@ async fn second_instance(backend: Backend) {
             "{args:?}: {}",
             describe(&second)
         );
-        let stderr = String::from_utf8_lossy(&second.stderr);
+        let line = one_error_line(&second, &format!("{args:?} refused"));
         assert!(
-            stderr.contains("another tmdb-crawler") && stderr.contains(&holder),
+            line.contains("another tmdb-crawler") && line.contains(&holder),
             "{args:?}: the refusal does not name the other instance ({holder}): {}",
             describe(&second)
         );
@@ -1421,11 +1514,27 @@ async fn second_instance(backend: Backend) {
                 .unwrap_or_else(|| panic!("first run still going 10 s after SIGTERM"));
             assert!(status.success(), "{status:?}\n{}", first.logs());
             assert_eq!(var(&conn, RUN_LOCK).await, "", "the lock was not released");
+            let lock_path = lock_path.expect("the SQLite lock file");
+            let lock_file = File::open(&lock_path).expect("the lock file stays");
+            assert!(
+                lock_file.try_lock().is_ok(),
+                "{} is still locked after the run",
+                lock_path.display()
+            );
         }
         Backend::MySql | Backend::Postgres => lose_the_lock(&db, &conn, &mut first).await,
     }
     // Free again: a migration takes it.
     crawler_ok(&db.url, &["migrate", "up"]);
+}
+
+/// This machine's host name, as `hostname` prints it.
+fn system_hostname() -> String {
+    let out = Command::new("hostname").output().expect("run hostname");
+    assert!(out.status.success(), "hostname failed");
+    let host = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    assert!(!host.is_empty(), "hostname printed nothing");
+    host
 }
 
 /// Ends the session holding `first`'s lock, as a server restart or a DBA's `KILL` would: the run
@@ -1532,6 +1641,7 @@ async fn default_scope_at_size(backend: Backend, sizes: CatalogueSizes) {
         "exit {status:?} on {backend:?}\n{}",
         crawler.logs()
     );
+    assert_progress_lines(&crawler.output("stderr"), &format!("{backend:?}"));
     let conn = db.connect().await;
     for (entity, kind) in [
         (EntityKind::Movie, Kind::Movie),
@@ -1552,6 +1662,116 @@ async fn default_scope_at_size(backend: Backend, sizes: CatalogueSizes) {
             crawler.logs()
         );
     }
+}
+
+type LogTime = chrono::DateTime<chrono::FixedOffset>;
+
+/// The time of a log line: its first word, tracing's RFC 3339 timestamp.
+fn log_time(line: &str) -> Option<LogTime> {
+    line.split_whitespace()
+        .next()
+        .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+}
+
+/// The `key=value` fields of a log line, quotes around a value dropped.
+fn log_fields(line: &str) -> BTreeMap<&str, &str> {
+    line.split_whitespace()
+        .filter_map(|word| word.split_once('='))
+        .map(|(key, value)| (key, value.trim_matches('"')))
+        .collect()
+}
+
+fn seconds_between(from: LogTime, to: LogTime) -> f64 {
+    (to - from).num_milliseconds() as f64 / 1000.0
+}
+
+/// README, "Monitoring": at most 10 s between two progress lines of a process; the margin is
+/// for a loaded machine (the lines come from the pipeline's own timer, between its events).
+const PROGRESS_EVERY: f64 = 10.0;
+const PROGRESS_MARGIN: f64 = 5.0;
+
+/// README, "Monitoring": "each id process also logs a `progress` line (selected, done, stored,
+/// gone, failed, rate) at least every 10 s". Checked on the log of a run whose id processes
+/// worked for more than 12 s: every progress line carries those fields as numbers (the rate is
+/// `per_second`); the lines of one process are at most 10 s (plus a margin) apart and its
+/// `done` never goes back; from the end of the exports to the last progress line, no such span
+/// passes without a progress line; and some process logged a line before its closing one (the
+/// lines are periodic, not only written when a process ends).
+fn assert_progress_lines(stderr: &str, what: &str) {
+    let exports_end = stderr
+        .lines()
+        .filter(|l| l.contains("export imported"))
+        .filter_map(log_time)
+        .max()
+        .unwrap_or_else(|| panic!("{what}: no export imported\n{}", tail(stderr, 40)));
+    let mut by_process: BTreeMap<u16, Vec<(LogTime, u64)>> = BTreeMap::new();
+    let mut all = vec![exports_end];
+    for line in stderr.lines().filter(|l| l.contains(": progress ")) {
+        let at = log_time(line)
+            .unwrap_or_else(|| panic!("{what}: a progress line without its time: {line}"));
+        let fields = log_fields(line);
+        for key in ["process", "selected", "done", "stored", "gone", "failed"] {
+            assert!(
+                fields.get(key).is_some_and(|v| v.parse::<u64>().is_ok()),
+                "{what}: a progress line without its count `{key}`: {line}"
+            );
+        }
+        assert!(
+            fields
+                .get("per_second")
+                .is_some_and(|v| v.parse::<f64>().is_ok()),
+            "{what}: a progress line without its rate (`per_second`): {line}"
+        );
+        let process: u16 = fields["process"].parse().expect("checked above");
+        let done: u64 = fields["done"].parse().expect("checked above");
+        by_process.entry(process).or_default().push((at, done));
+        all.push(at);
+    }
+    all.sort();
+    let last = *all.last().expect("the exports' end");
+    let worked = seconds_between(exports_end, last);
+    assert!(
+        worked > 12.0,
+        "{what}: the id processes worked {worked:.1} s, too short to show progress lines every \
+         10 s (the catalogue must be larger)\n{}",
+        tail(stderr, 40)
+    );
+    let limit = PROGRESS_EVERY + PROGRESS_MARGIN;
+    for pair in all.windows(2) {
+        let gap = seconds_between(pair[0], pair[1]);
+        assert!(
+            gap <= limit,
+            "{what}: no progress line from {} to {} ({gap:.1} s) while the id processes worked",
+            pair[0],
+            pair[1]
+        );
+    }
+    let mut widest: f64 = 0.0;
+    for (process, lines) in &by_process {
+        for pair in lines.windows(2) {
+            let ((from, done_before), (to, done_after)) = (pair[0], pair[1]);
+            let gap = seconds_between(from, to);
+            widest = widest.max(gap);
+            assert!(
+                gap <= limit,
+                "{what}: process {process} logged no progress line from {from} to {to} ({gap:.1} s)"
+            );
+            assert!(
+                done_after >= done_before,
+                "{what}: process {process}'s `done` went back from {done_before} to {done_after} at {to}"
+            );
+        }
+    }
+    assert!(
+        by_process.values().any(|lines| lines.len() >= 2),
+        "{what}: in {worked:.1} s of id processes, no process logged a progress line before its \
+         last one: {by_process:?}"
+    );
+    eprintln!(
+        "{what}: {} progress lines of {} processes in {worked:.1} s; widest gap of a process {widest:.1} s",
+        all.len() - 1,
+        by_process.len()
+    );
 }
 
 /// Several processes with more ids than a page (500), far beyond the sizes of the report
@@ -1596,18 +1816,131 @@ async fn default_scope_over_pages_of_several_processes_ends_on_postgres() {
 
 // ---------------------------------------------------------------- 6. stops and stalls
 
-/// SIGTERM while the exports download: exit 0 within 10 s, no id process started, and no
-/// import table half-filled (each holds its whole file, or nothing on this first day).
+/// The seven daily exports: process, fake kind, import table, the kind in the variables' names.
+const IMPORTS: [(u16, fake_tmdb::ExportKind, &str, &str); 7] = [
+    (
+        41,
+        fake_tmdb::ExportKind::Movie,
+        "T_WC_TMDB_MOVIE_ID_IMPORT",
+        "movie",
+    ),
+    (
+        42,
+        fake_tmdb::ExportKind::Person,
+        "T_WC_TMDB_PERSON_ID_IMPORT",
+        "person",
+    ),
+    (
+        43,
+        fake_tmdb::ExportKind::Collection,
+        "T_WC_TMDB_COLLECTION_ID_IMPORT",
+        "collection",
+    ),
+    (
+        44,
+        fake_tmdb::ExportKind::TvSeries,
+        "T_WC_TMDB_TV_SERIE_ID_IMPORT",
+        "tv_series",
+    ),
+    (
+        45,
+        fake_tmdb::ExportKind::Keyword,
+        "T_WC_TMDB_KEYWORD_ID_IMPORT",
+        "keyword",
+    ),
+    (
+        46,
+        fake_tmdb::ExportKind::TvNetwork,
+        "T_WC_TMDB_TV_NETWORK_ID_IMPORT",
+        "tv_network",
+    ),
+    (
+        47,
+        fake_tmdb::ExportKind::ProductionCompany,
+        "T_WC_TMDB_PRODUCTION_COMPANY_ID_IMPORT",
+        "production_company",
+    ),
+];
+
+/// Every row of `table`, every column as text, sorted.
+async fn all_rows(db: &TestDb, conn: &DatabaseConnection, table: &str) -> Vec<Vec<Option<String>>> {
+    let text = match db.backend {
+        Backend::MySql => "CHAR",
+        _ => "TEXT",
+    };
+    let columns = column_names(db, conn, table).await;
+    let list: Vec<String> = columns
+        .iter()
+        .map(|c| format!("CAST({} AS {text})", quoted(db.backend, c)))
+        .collect();
+    let sql = format!(
+        "SELECT {} FROM {}",
+        list.join(", "),
+        quoted(db.backend, table)
+    );
+    let mut rows: Vec<Vec<Option<String>>> = conn
+        .query_all_raw(Statement::from_string(db.db_backend(), sql))
+        .await
+        .unwrap_or_else(|e| panic!("read {table}: {e}"))
+        .iter()
+        .map(|r| {
+            (0..columns.len())
+                .map(|i| r.try_get_by_index::<Option<String>>(i).expect("text"))
+                .collect()
+        })
+        .collect();
+    rows.sort();
+    rows
+}
+
+/// SIGTERM while the exports download (README, "Stopping": "the import under way is left
+/// unswapped (yesterday's import stays) and the rest are reported skipped"): exit 0 within
+/// 10 s, no id process started; on top of an earlier day's import (each file one line shorter),
+/// the kind imported before the signal holds the whole new file, the kind cut mid-import and
+/// the kinds not begun hold the earlier day's rows exactly, reported skipped, with their export
+/// days and the global import day unchanged.
 #[tokio::test]
 async fn sigterm_during_the_exports_exits_0_within_10s_on_sqlite() {
     let Some(db) = TestDb::create(Backend::Sqlite, "runs_term_exports").await else {
         return;
     };
     crawler_ok(&db.url, &["migrate", "up"]);
-    let fake = slow_fake(700);
+    let fake = slow_fake(0);
     let cat = fake.catalogue().clone();
     let conn = db.connect().await;
-    let mut crawler = Running::spawn(&crawler_env(&fake, &db, 4), &["run"]);
+    let env = crawler_env(&fake, &db, 4);
+
+    // The day before yesterday (the run below imports yesterday's files, or a later day's if
+    // midnight passes meanwhile): every file one line shorter, imported at full speed.
+    let earlier = chrono::Utc::now()
+        .with_timezone(&TZ)
+        .date_naive()
+        .checked_sub_days(Days::new(2))
+        .expect("date")
+        .to_string();
+    for (_, kind, _, _) in IMPORTS {
+        fake.knobs
+            .set_export_size(kind, Some(cat.default_export_lines(kind) - 1));
+    }
+    run_ok(
+        &env,
+        &["run", "--process", "41-47", "--export-date", &earlier],
+    );
+    let mut kept = BTreeMap::new();
+    for (_, kind, table, _) in IMPORTS {
+        fake.knobs.set_export_size(kind, None);
+        let rows = all_rows(&db, &conn, table).await;
+        assert_eq!(
+            rows.len() as u64,
+            cat.default_export_lines(kind) - 1,
+            "{table} after the import of {earlier}"
+        );
+        kept.insert(table, rows);
+    }
+    assert_eq!(var(&conn, "strtmdbcrawlertmdbidimportdate").await, earlier);
+
+    fake.knobs.set_latency(Duration::from_millis(700));
+    let mut crawler = Running::spawn(&env, &["run"]);
     // The second file is being downloaded.
     let deadline = Instant::now() + Duration::from_secs(30);
     while !var(&conn, "strtmdbcrawlercurrentprocess")
@@ -1632,25 +1965,63 @@ async fn sigterm_during_the_exports_exits_0_within_10s_on_sqlite() {
         signalled.elapsed()
     );
     assert!(status.success(), "exit {status:?}\n{}", crawler.logs());
-    assert!(
-        crawler
-            .output("stdout")
-            .contains("skipped, stopped before its import ended"),
-        "the exports ran on after the signal\n{}",
-        crawler.logs()
-    );
-    for (table, kind) in [
-        ("T_WC_TMDB_MOVIE_ID_IMPORT", Kind::Movie),
-        ("T_WC_TMDB_PERSON_ID_IMPORT", Kind::Person),
-        ("T_WC_TMDB_TV_SERIE_ID_IMPORT", Kind::Tv),
-    ] {
-        let rows = count(&db, &conn, table, None).await;
-        let whole = cat.export_ids(kind).len() as i64;
-        assert!(
-            rows == 0 || rows == whole,
-            "{table}: {rows} of {whole} rows"
-        );
+    let stdout = crawler.output("stdout");
+    for (number, kind, table, stem) in IMPORTS {
+        let line = stdout
+            .lines()
+            .find(|l| l.trim_start().starts_with(&format!("{number} ")))
+            .unwrap_or_else(|| panic!("no summary line for {number}\n{}", crawler.logs()));
+        let rows = all_rows(&db, &conn, table).await;
+        let export_day = var(&conn, &format!("strtmdbcrawlertmdbid{stem}exportdate")).await;
+        if number == 41 {
+            // Imported before the signal (42 begins once 41 has ended, on SQLite): the new file.
+            assert!(line.contains(": imported "), "{line}\n{}", crawler.logs());
+            let ids: BTreeSet<u64> = ints(
+                &db,
+                &conn,
+                format!(
+                    "SELECT {}, 0 FROM {}",
+                    quoted(db.backend, "id"),
+                    quoted(db.backend, table)
+                ),
+            )
+            .await
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect();
+            assert_eq!(
+                (rows.len(), ids),
+                (
+                    cat.export_ids(kind.kind()).len(),
+                    exported_ids(&cat, kind.kind())
+                ),
+                "{table} does not hold the whole file imported before the signal"
+            );
+            assert!(export_day > earlier, "{stem}: export day {export_day}");
+        } else {
+            // 42 was cut mid-import, 43-47 never began: all reported skipped, yesterday's
+            // import kept exactly.
+            assert!(
+                line.contains("skipped, stopped before its import ended"),
+                "{line}\n{}",
+                crawler.logs()
+            );
+            assert!(
+                rows == kept[table],
+                "{table} ({} rows) is no longer the import of {earlier} ({} rows) after SIGTERM \
+                 during process 42\n{}",
+                rows.len(),
+                kept[table].len(),
+                crawler.logs()
+            );
+            assert_eq!(export_day, earlier, "{stem}: export day");
+        }
     }
+    assert_eq!(
+        var(&conn, "strtmdbcrawlertmdbidimportdate").await,
+        earlier,
+        "the global import day moved although kinds were not imported"
+    );
     assert_eq!(count(&db, &conn, "T_WC_TMDB_MOVIE", None).await, 0);
     assert_eq!(var(&conn, RUN_LOCK).await, "", "the lock was not released");
 }
@@ -1831,6 +2202,27 @@ async fn a_stalled_run_ends_with_exit_1_and_names_its_processes_on_sqlite() {
         "the log does not say where the processes stood\n{}",
         crawler.logs()
     );
+    // One `stalled lane=...` line per process of the pipeline, each at warn level.
+    let stalled: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains("stalled lane="))
+        .collect();
+    for line in &stalled {
+        assert_eq!(
+            line.split_whitespace().nth(1),
+            Some("WARN"),
+            "a stall line not at warn level: {line}"
+        );
+    }
+    for lane in ["lane=2 (newmovies)", "lane=3 (newpersons)"] {
+        assert_eq!(
+            stalled.iter().filter(|l| l.contains(lane)).count(),
+            1,
+            "not one stall line naming {lane}: {stalled:#?}\n{}",
+            crawler.logs()
+        );
+    }
+    assert_eq!(stalled.len(), 2, "{stalled:#?}");
     assert_eq!(var(&conn, RUN_LOCK).await, "", "the lock was not released");
 }
 
@@ -1854,9 +2246,12 @@ fn wait_for_output(crawler: &mut Running, text: &str, limit: Duration) {
     }
 }
 
-/// `run --loop --every`: a failed cycle is reported and the next starts on schedule; the next
-/// cycle does the work; a SIGTERM during the wait ends the loop at once with the last cycle's
-/// code (0).
+/// `run --loop --every D` (README, "Running": "a new run every D, until stopped"; "Stalls": a
+/// stalled run ends with exit code 1, "`--loop` goes on with its next cycle"): a failed cycle is
+/// reported and the next starts on schedule; a cycle whose download stalls ends after
+/// `stall_timeout` and the next one does the work; cycles start at least D apart (and not much
+/// more than D, or than the stalled cycle lasted); a SIGTERM during the wait ends the loop at
+/// once with the last cycle's code (0).
 #[tokio::test]
 async fn run_loop_goes_on_after_a_failed_cycle_and_stops_in_its_wait_on_sqlite() {
     let Some(db) = TestDb::create(Backend::Sqlite, "runs_loop").await else {
@@ -1869,8 +2264,22 @@ async fn run_loop_goes_on_after_a_failed_cycle_and_stops_in_its_wait_on_sqlite()
         fake_tmdb::ExportKind::Keyword,
         Some(fake_tmdb::ExportFault::Missing),
     );
-    let env = crawler_env(&fake, &db, 4);
-    let mut crawler = Running::spawn(&env, &["run", "--process", "45", "--loop", "--every", "2s"]);
+    let every = Duration::from_secs(2);
+    let stall_timeout = Duration::from_secs(2);
+    let mut env = crawler_env(&fake, &db, 4);
+    env.push((
+        "TMDB_CRAWLER_STALL_TIMEOUT".to_owned(),
+        stall_timeout.as_secs().to_string(),
+    ));
+    // The stalled download's own idle timeout (3 s) comes after the stall ends the cycle (2 s):
+    // an import left running behind the cycle would try its download again.
+    env.push(("TMDB_CRAWLER_REQUEST_TIMEOUT".to_owned(), "3".to_owned()));
+    let every_arg = format!("{}s", every.as_secs());
+    let mut crawler = Running::spawn(
+        &env,
+        &["run", "--process", "45", "--loop", "--every", &every_arg],
+    );
+    // Cycle 1: the file is missing.
     wait_for_output(
         &mut crawler,
         "45 importkeywordids: FAILED",
@@ -1880,26 +2289,57 @@ async fn run_loop_goes_on_after_a_failed_cycle_and_stops_in_its_wait_on_sqlite()
         count(&db, &conn, "T_WC_TMDB_KEYWORD_ID_IMPORT", None).await,
         0
     );
-    fake.knobs
-        .set_export_fault(fake_tmdb::ExportKind::Keyword, None);
+    // Cycle 2: the download stalls half way (the first download the fake counts after the
+    // reset); cycle 3: the next download is sound.
+    let mut downloads: Vec<Instant> = fake
+        .request_log()
+        .into_iter()
+        .filter(|r| r.route.starts_with("/p/exports/keyword_ids"))
+        .map(|r| r.at)
+        .collect();
+    fake.reset_counters();
+    fake.knobs.set_export_fault(
+        fake_tmdb::ExportKind::Keyword,
+        Some(fake_tmdb::ExportFault::StalledOnce),
+    );
     wait_for_output(
         &mut crawler,
         "45 importkeywordids: imported",
         Duration::from_secs(30),
     );
+    let stderr = crawler.output("stderr");
+    let failed: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains("run failed; the next run starts on schedule"))
+        .collect();
     assert!(
-        crawler
-            .output("stderr")
-            .contains("run failed; the next run starts on schedule"),
-        "{}",
+        failed.len() == 2 && failed[1].contains("stall_timeout"),
+        "not two failed cycles, the second stalled: {failed:#?}\n{}",
         crawler.logs()
     );
     assert!(count(&db, &conn, "T_WC_TMDB_KEYWORD_ID_IMPORT", None).await > 0);
-    // The third cycle finds the day imported; stop in a wait.
+    // The fourth cycle finds the day imported; stop in a wait.
     wait_for_output(
         &mut crawler,
         "45 importkeywordids: skipped",
         Duration::from_secs(30),
+    );
+    // The stalled cycle's import was cancelled when the cycle ended, not left to retry its
+    // download behind the next cycles (more than 3 s ago by now).
+    let stderr = crawler.output("stderr");
+    assert_eq!(
+        stderr
+            .lines()
+            .filter(|l| l.contains("export import cancelled"))
+            .count(),
+        1,
+        "{}",
+        crawler.logs()
+    );
+    assert!(
+        !stderr.contains("trying again"),
+        "the stalled cycle's download went on after it ended\n{}",
+        crawler.logs()
     );
     crawler.sigterm();
     let status = crawler
@@ -1907,6 +2347,44 @@ async fn run_loop_goes_on_after_a_failed_cycle_and_stops_in_its_wait_on_sqlite()
         .unwrap_or_else(|| panic!("the loop ignored SIGTERM for 5 s\n{}", crawler.logs()));
     assert_eq!(status.code(), Some(0), "{}", crawler.logs());
     assert_eq!(var(&conn, RUN_LOCK).await, "", "the lock was not released");
+
+    // Each cycle that downloads asks for the file once, right after it starts (same steps
+    // before it in every cycle): the arrivals are the cycles' starts, give or take the
+    // difference of those steps' durations (`jitter`).
+    downloads.extend(
+        fake.request_log()
+            .into_iter()
+            .filter(|r| r.route.starts_with("/p/exports/keyword_ids"))
+            .map(|r| r.at),
+    );
+    assert_eq!(
+        downloads.len(),
+        3,
+        "not one download for each of the missing, stalled and sound cycles: {:?}\n{}",
+        fake.route_counts(),
+        crawler.logs()
+    );
+    let jitter = Duration::from_millis(500);
+    let lasted = [Duration::ZERO, stall_timeout];
+    for (i, pair) in downloads.windows(2).enumerate() {
+        let gap = pair[1].duration_since(pair[0]);
+        eprintln!("cycle {} started {gap:?} after cycle {}", i + 2, i + 1);
+        assert!(
+            gap + jitter >= every,
+            "cycle {} started {gap:?} after cycle {}: --every {every:?}\n{}",
+            i + 2,
+            i + 1,
+            crawler.logs()
+        );
+        assert!(
+            gap <= every.max(lasted[i]) + Duration::from_secs(3),
+            "cycle {} started {gap:?} after cycle {} (which lasted about {:?}): --every {every:?}\n{}",
+            i + 2,
+            i + 1,
+            lasted[i],
+            crawler.logs()
+        );
+    }
 }
 
 /// `--limit N` stores N entities of a process, no more; `status` then prints the run's
@@ -1928,7 +2406,10 @@ async fn limit_status_and_exit_codes(backend: Backend) {
         today.pred_opt().expect("a day before").to_string()
     };
     let before = yesterday();
+    let local_now = || chrono::Utc::now().with_timezone(&tz).naive_local();
+    let run_began = local_now();
     let out = run_ok(&env, &["run", "--process", "41,2", "--limit", "7"]);
+    let run_ended = local_now();
     let after = yesterday();
     assert_eq!(count(&db, &conn, "T_WC_TMDB_MOVIE", None).await, 7);
     assert!(String::from_utf8_lossy(&out.stdout).contains("2 newmovies: 7 selected"));
@@ -1967,6 +2448,21 @@ async fn limit_status_and_exit_codes(backend: Backend) {
     ] {
         assert!(!var(&conn, name).await.is_empty(), "{name} unset");
     }
+    // The run's times: `YYYY-MM-DD HH:MM:SS` in the configured time zone (here UTC+14), within
+    // the run, start <= last crawled record <= end, and end - start is the total runtime.
+    let start = datetime_var(&conn, "strtmdbcrawlerstartdatetime").await;
+    let last = datetime_var(&conn, "strtmdbcrawlerdatetime").await;
+    let end = datetime_var(&conn, "strtmdbcrawlerenddatetime").await;
+    let second = chrono::Duration::seconds(1);
+    assert!(
+        run_began - second <= start && start <= last && last <= end && end <= run_ended + second,
+        "run from {run_began} to {run_ended} ({tz}): start {start}, last crawled {last}, end {end}"
+    );
+    let runtime: i64 = runtime.parse().expect("seconds");
+    assert!(
+        ((end - start).num_seconds() - runtime).abs() <= 1,
+        "start {start}, end {end}, but a total runtime of {runtime} s"
+    );
 
     let status = run_ok(&env, &["status"]);
     let text = String::from_utf8_lossy(&status.stdout);
@@ -1992,6 +2488,7 @@ async fn limit_status_and_exit_codes(backend: Backend) {
     quick.push(("TMDB_CRAWLER_REQUEST_TIMEOUT".to_owned(), "2".to_owned()));
     let failed = run(&quick, &["run", "--process", "2", "--limit", "2"]);
     assert_eq!(failed.status.code(), Some(1), "{}", describe(&failed));
+    one_error_line(&failed, "failed entities");
     assert!(
         String::from_utf8_lossy(&failed.stderr).contains("process(es) failed: 2"),
         "{}",
@@ -2014,21 +2511,61 @@ async fn limit_status_and_exit_codes(backend: Backend) {
     fake.knobs.set_fault_rate(0.0);
 
     // The exports of a list come first (reported by number), the other processes follow in
-    // the order given, not in the catalogue's (2 before 3).
-    let ordered = run_ok(&env, &["run", "--process", "3,44,43,2", "--limit", "1"]);
-    let numbers: Vec<String> = String::from_utf8_lossy(&ordered.stdout)
+    // the order given, not in the catalogue's (4 and 2 after 3).
+    let movies_before = count(&db, &conn, "T_WC_TMDB_MOVIE", None).await;
+    let ordered = run_ok(&env, &["run", "--process", "3,44,42,4,2", "--limit", "1"]);
+    let summary = String::from_utf8_lossy(&ordered.stdout);
+    let numbers: Vec<String> = summary
         .lines()
         .filter_map(|l| l.split_whitespace().next().map(str::to_owned))
         .collect();
-    assert_eq!(numbers, ["43", "44", "3", "2"], "{}", describe(&ordered));
+    assert_eq!(
+        numbers,
+        ["42", "44", "3", "4", "2"],
+        "{}",
+        describe(&ordered)
+    );
+    // `--limit 1` caps each process, not only the first: persons (40), series (2) and movies
+    // (about 40) were waiting, and each process selected one and stored at most that one.
+    for process in ["3 newpersons", "4 newseries", "2 newmovies"] {
+        let line = summary
+            .lines()
+            .find(|l| l.trim_start().starts_with(&format!("{process}:")))
+            .unwrap_or_else(|| panic!("no summary line for {process}\n{summary}"));
+        let figure = |after: &str| -> u64 {
+            line.split(", ")
+                .find_map(|part| part.strip_suffix(after))
+                .and_then(|n| n.rsplit(' ').next()?.parse().ok())
+                .unwrap_or_else(|| panic!("no {after:?} figure in {line}"))
+        };
+        assert_eq!(
+            figure(" selected"),
+            1,
+            "--limit 1 did not cap {process}: {line}"
+        );
+        assert!(
+            figure(" stored") <= 1,
+            "--limit 1 did not cap {process}: {line}"
+        );
+        let name = process.replace(' ', "");
+        let counted = var(&conn, &format!("strtmdbcrawlerprocess{name}count")).await;
+        assert_eq!(
+            counted, "1",
+            "strtmdbcrawlerprocess{name}count after --limit 1"
+        );
+    }
+    assert!(count(&db, &conn, "T_WC_TMDB_PERSON", None).await <= 1);
+    assert!(count(&db, &conn, "T_WC_TMDB_SERIE", None).await <= 1);
+    assert!(count(&db, &conn, "T_WC_TMDB_MOVIE", None).await <= movies_before + 1);
 
     // TMDb refuses the key in the middle of the work: exit 2, saying so.
     fake.knobs.set_invalid_key(true);
     let refused = run(&env, &["run", "--process", "2", "--limit", "3"]);
     assert_eq!(refused.status.code(), Some(2), "{}", describe(&refused));
+    let line = one_error_line(&refused, "refused credentials");
     assert!(
-        String::from_utf8_lossy(&refused.stderr).contains("refused the credentials"),
-        "{}",
+        line.contains("refused the credentials"),
+        "{line}\n{}",
         describe(&refused)
     );
     assert_eq!(var(&conn, RUN_LOCK).await, "", "the lock was not released");
