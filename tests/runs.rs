@@ -723,6 +723,19 @@ async fn default_scope(backend: Backend) {
         "processes executed {executed:?}: not the exports first and the change feeds last on \
          {backend:?}"
     );
+    // Each process of the run once, those whose selection was empty from the start included.
+    let mut recorded: Vec<u16> = executed
+        .split(", ")
+        .filter(|n| !n.is_empty())
+        .map(|n| n.parse().expect("a process number"))
+        .collect();
+    recorded.sort_unstable();
+    let mut expected = tmdb_crawler::process::DEFAULT_ORDER.to_vec();
+    expected.sort_unstable();
+    assert_eq!(
+        recorded, expected,
+        "processes executed {executed:?} on {backend:?}"
+    );
 
     // Every live entity of the catalogue is stored; nothing TMDb answers 34 for is.
     let kinds = [

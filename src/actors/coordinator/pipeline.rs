@@ -146,8 +146,13 @@ enum Life {
     /// Its first ids are selected; its start variables are still to write.
     Beginning(Instant),
     Running(Instant),
-    /// Every id is answered and its end recorded.
-    Finished(Instant),
+    /// Every id is answered. `announced`: its start variables were written (a lane can begin
+    /// and finish in one turn, before they are).
+    Finished {
+        started: Instant,
+        ended: Instant,
+        announced: bool,
+    },
 }
 
 /// One id process of a pipeline.
@@ -210,7 +215,16 @@ impl Lane {
     fn started(&self) -> Option<Instant> {
         match self.life {
             Life::Pending => None,
-            Life::Beginning(t) | Life::Running(t) | Life::Finished(t) => Some(t),
+            Life::Beginning(t) | Life::Running(t) | Life::Finished { started: t, .. } => Some(t),
+        }
+    }
+
+    /// Whole seconds from its first selected ids to its last answer (or to now).
+    fn seconds(&self) -> u64 {
+        match self.life {
+            Life::Pending => 0,
+            Life::Beginning(t) | Life::Running(t) => t.elapsed().as_secs(),
+            Life::Finished { started, ended, .. } => (ended - started).as_secs(),
         }
     }
 
@@ -351,10 +365,17 @@ impl Pipeline {
     fn complete_lanes(&mut self) -> Vec<usize> {
         let mut finished = Vec::new();
         for (i, lane) in self.lanes.iter_mut().enumerate() {
-            if let Life::Beginning(t) | Life::Running(t) = lane.life
-                && lane.is_complete()
-            {
-                lane.life = Life::Finished(t);
+            let (started, announced) = match lane.life {
+                Life::Beginning(t) => (t, false),
+                Life::Running(t) => (t, true),
+                Life::Pending | Life::Finished { .. } => continue,
+            };
+            if lane.is_complete() {
+                lane.life = Life::Finished {
+                    started,
+                    ended: Instant::now(),
+                    announced,
+                };
                 if lane.done < lane.report.selected {
                     lane.report.interrupted = true;
                 }
@@ -757,6 +778,14 @@ impl Pipeline {
             }
         }
         for i in finished {
+            if let Life::Finished {
+                announced: false, ..
+            } = self.lanes[i].life
+            {
+                // Began and finished in one turn: it ran all the same.
+                let number = self.lanes[i].number;
+                run.begin_process(number).await?;
+            }
             self.finish(run, i).await?;
         }
         Ok(())
@@ -812,12 +841,13 @@ impl Pipeline {
     fn reports(self, ended: Result<(), RunError>) -> (Vec<ProcessReport>, Result<(), RunError>) {
         let mut reports = Vec::new();
         for lane in self.lanes {
-            let Some(started) = lane.started() else {
+            if lane.started().is_none() {
                 tracing::info!(process = lane.number, "stop requested: not started");
                 continue;
-            };
+            }
+            let seconds = lane.seconds();
             let mut report = lane.report;
-            report.seconds = started.elapsed().as_secs();
+            report.seconds = seconds;
             reports.push(ProcessReport {
                 number: lane.number,
                 outcome: ProcessOutcome::Entities(report),
