@@ -1,6 +1,9 @@
 //! ChangesPoller against the fake TMDb server on every backend: windows, paging, the skip
 //! rules (adult, stored after the window, not-found ledger), the cursor variable, bounded
-//! concurrency, the fetch limit, failed and fatal fetches, an unreadable changes page.
+//! concurrency, the fetch limit, failed and fatal fetches, an unreadable changes page. Last, a
+//! whole run of the binary with a change feed after id processes, read through the fake
+//! server's request log: the feed's start read while the ids are fetched, one rate limiter for
+//! every requester, persons never in flight with movies or series.
 //!
 //! The cursor is the next day to poll; a poll covers the complete days before `today`, so after a
 //! full catch-up the cursor holds `today`.
@@ -887,4 +890,244 @@ async fn person_and_tv_feeds_use_their_tables_variables_and_pages() {
         assert_eq!(report.windows_completed, 1);
         assert_eq!(var(&h, var_name).await, ymd(today));
     }
+}
+
+// ------------------------------------------------------------------ a whole run
+
+/// The rate limit of the run below, in requests per second (its burst: one eighth, at least 1).
+const RUN_RATE: usize = 10;
+/// The fake server's delay before every answer in the run below: a fetch's request ends at
+/// least this long after it reached the server. Longer than the limiter's spacing, so that
+/// requests sent one after the other while the earlier is in flight arrive closer than this.
+const RUN_LATENCY: Duration = Duration::from_millis(250);
+/// Requests in flight in the run below: every id of 17, 18, 1 and 2 at once.
+const RUN_IN_FLIGHT: usize = 30;
+
+/// Small enough for a run of a few seconds at [`RUN_RATE`]; every id process of the run has
+/// ids, those of 17, 18, 1 and 2 fit in [`RUN_IN_FLIGHT`] with room for more.
+fn run_sizes() -> CatalogueSizes {
+    CatalogueSizes {
+        movies: 8,
+        series: 2,
+        seasons_per_series: 1,
+        episodes_per_season: 1,
+        persons: 8,
+        collections: 4,
+        companies: 4,
+        networks: 4,
+        keywords: 3,
+        lists: 1,
+    }
+}
+
+/// A person request (details, not the changes list) by its fake server counter key.
+fn is_person(route: &str) -> bool {
+    route.starts_with("/3/person/{id}")
+}
+
+/// A movie or series request (details, seasons; not the changes lists).
+fn is_title(route: &str) -> bool {
+    route.starts_with("/3/movie/{id}") || route.starts_with("/3/tv/{id}")
+}
+
+/// The ids of a column, each once.
+async fn column_ids(conn: &DatabaseConnection, table: &str, column: &str) -> BTreeSet<u64> {
+    let select = Query::select()
+        .column(Alias::new(column))
+        .from(Alias::new(table))
+        .to_owned();
+    conn.query_all(&select)
+        .await
+        .expect("read ids")
+        .iter()
+        .map(|r| r.try_get_by_index::<i32>(0).expect("id") as u64)
+        .collect()
+}
+
+/// `run --process 17,18,1,2,3,4,31,51` of the real binary against the fake server at
+/// [`RUN_RATE`] requests per second, [`RUN_IN_FLIGHT`] in flight, from the fake server's
+/// request log (arrival order and times; a request answers [`RUN_LATENCY`] after its arrival
+/// at the earliest):
+/// - every API request goes through one limiter: the companies, networks, collections and
+///   movies fetched at once with the change feed's first page never exceed the rate plus the
+///   burst in any second, with half a second's worth for the jitter between sending and
+///   arrival (a limiter per fetcher lets each kind go at the rate: 22 in a second when tried);
+/// - the change feed's cursor and first page are read at the start of the run, while 17, 18, 1
+///   and 2 work, and not again;
+/// - no person request overlaps a movie or series request (3 after 2, 4 after 3, 31 after 4):
+///   their arrivals are at least the latency apart;
+/// - 31 selects after 2, 3 and 4 have completed: its first request comes after their last
+///   ones, and it fetches every person the credits written by 2 and 4 name, each once (3's
+///   persons, named by those credits too, not again).
+#[actix_rt::test]
+async fn a_run_shares_one_limiter_and_reads_the_feed_while_the_ids_are_fetched_on_sqlite() {
+    let db = TestDb::create(Backend::Sqlite, "changes_run")
+        .await
+        .expect("sqlite");
+    let fake = FakeTmdb::start(FakeTmdbConfig {
+        sizes: run_sizes(),
+        ..FakeTmdbConfig::default()
+    });
+    fake.knobs.set_latency(RUN_LATENCY);
+    let conn = db.connect().await;
+    {
+        use sea_orm_migration::MigratorTrait;
+        migration::Migrator::up(&conn, None)
+            .await
+            .expect("migrate up");
+    }
+    let catalogue = fake.catalogue();
+    let new_persons: BTreeSet<u64> = catalogue
+        .export_ids(Kind::Person)
+        .into_iter()
+        .take(3)
+        .collect();
+    for (table, ids) in [
+        (
+            "T_WC_TMDB_PRODUCTION_COMPANY_ID_IMPORT",
+            catalogue.export_ids(Kind::Company),
+        ),
+        (
+            "T_WC_TMDB_TV_NETWORK_ID_IMPORT",
+            catalogue.export_ids(Kind::Network),
+        ),
+        (
+            "T_WC_TMDB_COLLECTION_ID_IMPORT",
+            catalogue.export_ids(Kind::Collection),
+        ),
+        (
+            "T_WC_TMDB_MOVIE_ID_IMPORT",
+            catalogue.export_ids(Kind::Movie),
+        ),
+        (
+            "T_WC_TMDB_PERSON_ID_IMPORT",
+            new_persons.iter().copied().collect(),
+        ),
+        (
+            "T_WC_TMDB_TV_SERIE_ID_IMPORT",
+            catalogue.export_ids(Kind::Tv),
+        ),
+    ] {
+        let mut insert = Query::insert();
+        insert
+            .into_table(Alias::new(table))
+            .columns([Alias::new("id")]);
+        for id in ids {
+            insert.values([(id as i64).into()]).expect("values");
+        }
+        conn.execute(&insert).await.expect("seed the export");
+    }
+    let today = support::first_open_day(TZ);
+    server_vars::set(
+        &conn,
+        TZ,
+        "strtmdbcrawlerchangesmoviedate",
+        &ymd(days_before(today, 2)),
+        "test",
+    )
+    .await
+    .expect("set the cursor");
+    let env: Vec<(String, String)> = [
+        ("TMDB_CRAWLER_DATABASE_URL", db.url.clone()),
+        ("TMDB_CRAWLER_API_BASE_URL", fake.base_url.clone()),
+        ("TMDB_CRAWLER_API_KEY", fake.api_key.clone()),
+        ("TMDB_CRAWLER_EXPORTS_BASE_URL", fake.exports_base_url()),
+        ("TMDB_CRAWLER_RATE_LIMIT_PER_SECOND", RUN_RATE.to_string()),
+        ("TMDB_CRAWLER_MAX_IN_FLIGHT", RUN_IN_FLIGHT.to_string()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect();
+    support::binary::run_ok(&env, &["run", "--process", "17,18,1,2,3,4,31,51"]);
+    let log = fake.request_log();
+    let routes: Vec<&str> = log.iter().map(|r| r.route.as_str()).collect();
+    let at = |f: fn(&str) -> bool| -> Vec<usize> {
+        (0..log.len()).filter(|&i| f(&log[i].route)).collect()
+    };
+
+    // One limiter: several fetchers and the feed at once, never more than the cap allows.
+    let burst = (RUN_RATE / 8).max(1);
+    assert!(
+        log.len() >= 2 * RUN_RATE,
+        "more requests than one second of the cap: {routes:?}"
+    );
+    let first_kinds: BTreeSet<&str> = routes
+        .iter()
+        .take(2 * RUN_RATE)
+        .filter_map(|r| r.split('/').nth(2))
+        .collect();
+    assert!(
+        first_kinds.len() >= 3,
+        "several fetchers share the first seconds: {routes:?}"
+    );
+    let busiest = fake.max_requests_in(Duration::from_secs(1));
+    eprintln!(
+        "{} requests in {:?}, at most {busiest} in one second: {routes:?}",
+        log.len(),
+        log[log.len() - 1].at - log[0].at
+    );
+    assert!(
+        busiest <= RUN_RATE + burst + RUN_RATE / 2,
+        "{busiest} requests in one second at {RUN_RATE}/s (burst {burst}): every fetcher and \
+         the change feed go through one limiter"
+    );
+
+    // The feed's first page: read once, while 17, 18, 1 and 2 work (before 3, which begins
+    // only once the movies have been answered and written).
+    let changes = at(|r| r == "/3/movie/changes");
+    let persons = at(is_person);
+    let titles = at(is_title);
+    assert_eq!(changes.len(), 1, "one page, read once: {routes:?}");
+    assert!(
+        changes[0] < persons[0],
+        "the change feed's first page (request {}) is read while the first id processes work \
+         (3 began with request {}): {routes:?}",
+        changes[0],
+        persons[0]
+    );
+
+    // Persons never in flight with movies or series.
+    for &p in &persons {
+        for &t in &titles {
+            let (p_at, t_at) = (log[p].at, log[t].at);
+            let apart = p_at.max(t_at) - p_at.min(t_at);
+            assert!(
+                apart >= RUN_LATENCY,
+                "person request {p} ({}) and {} request {t} arrived {apart:?} apart: one was \
+                 in flight while the other was sent: {routes:?}",
+                log[p].route,
+                log[t].route
+            );
+        }
+    }
+
+    // 31: after 2, 3 and 4, every credited person once.
+    let mut credited = column_ids(&conn, "T_WC_TMDB_PERSON_MOVIE", "ID_PERSON").await;
+    credited.extend(column_ids(&conn, "T_WC_TMDB_PERSON_SERIE", "ID_PERSON").await);
+    assert!(
+        !new_persons.is_disjoint(&credited),
+        "3's persons are named by credits too"
+    );
+    assert!(!credited.is_subset(&new_persons), "31 has persons to fetch");
+    let all: BTreeSet<u64> = credited.union(&new_persons).copied().collect();
+    assert_eq!(
+        persons.len(),
+        all.len(),
+        "every person named by the credits 2 and 4 wrote is fetched, once (31 selects only \
+         after they completed; 3's persons are not fetched again): {routes:?}"
+    );
+    let first_of_31 = persons[new_persons.len()];
+    let before: Vec<usize> = titles
+        .iter()
+        .chain(&persons[..new_persons.len()])
+        .copied()
+        .filter(|&i| i < first_of_31)
+        .collect();
+    let last_before = *before.iter().max().expect("2, 3 and 4 fetched");
+    assert!(
+        log[first_of_31].at - log[last_before].at >= RUN_LATENCY,
+        "31's first request came {:?} after the last of 2-4, which was still in flight: \
+         {routes:?}",
+        log[first_of_31].at - log[last_before].at
+    );
 }

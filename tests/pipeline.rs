@@ -1,13 +1,21 @@
 //! The id pipeline over many sizes: the real Coordinator on a migrated SQLite database whose
-//! selections return chosen numbers of ids, with fetchers that answer at once and record what
-//! they were asked. Every combination must end, and every selected id must be fetched exactly
-//! once, whatever the sizes (around the page size and far beyond it), `max_in_flight` and the
-//! page size.
+//! selections return chosen numbers of ids, with fetchers that answer a few scheduler turns
+//! later and record when each fetch began and ended. Every combination must end, and every
+//! selected id must be fetched exactly once, whatever the sizes (around the page size and far
+//! beyond it), `max_in_flight` and the page size. Beside that, the README's "Order and
+//! overlap" rules:
+//! - an id two processes select (new in the export and named by credits) is fetched once, by
+//!   the earlier process;
+//! - 31-33 select only after the earlier processes whose rows they read have completed: the
+//!   fetchers write credit rows for the last ids of 2 and 4 and for the persons those rows
+//!   name, which 31-33 can only find by selecting after those writes;
+//! - persons are fetched only after the earlier movie and series processes have completed,
+//!   and the other way round.
 
 mod support;
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
@@ -37,13 +45,33 @@ const SIZES: [u64; 8] = [0, 1, 499, 500, 501, 1_000, 1_501, 5_000];
 /// A stored movie and a stored person that credits name beside the missing ones.
 const KNOWN_MOVIE: i64 = 9_000_000;
 const KNOWN_PERSON: i64 = 9_000_001;
+/// A person, a movie and a series (one id, three kinds) two processes select: new in the
+/// export (3, 2, 4) and named by credits (31, 32, 33).
+const SHARED: i64 = 9_100_000;
+/// The last `WRITERS` ids of 2 and 4 write a credit row naming person `id + NAMED`; each person
+/// so named (fetched by 31) writes credit rows naming movie and series `id + NAMED`.
+const NAMED: i64 = 10_000_000;
+const WRITERS: u64 = 3;
 
-type Asked = Rc<RefCell<Vec<(EntityKind, u64)>>>;
+/// A fetch's beginning or end, in the order the fetchers saw them.
+#[derive(Debug, Clone, Copy)]
+struct Event {
+    process: u16,
+    kind: EntityKind,
+    id: u64,
+    begins: bool,
+}
 
-/// A fetcher that stores nothing and answers "stored" at once.
+type Log = Rc<RefCell<Vec<Event>>>;
+
+/// A fetcher that stores no entity, writes the credit rows of [`credits_written`] and answers
+/// "stored" a few scheduler turns later, so that fetches overlap as real ones do.
 struct RecordingFetcher {
     kind: EntityKind,
-    asked: Asked,
+    log: Log,
+    conn: DatabaseConnection,
+    /// The movies and series whose fetch writes a credit row.
+    writers: Rc<HashSet<(EntityKind, u64)>>,
 }
 
 impl Actor for RecordingFetcher {
@@ -51,11 +79,50 @@ impl Actor for RecordingFetcher {
 }
 
 impl Handler<Fetch> for RecordingFetcher {
-    type Result = MessageResult<Fetch>;
+    type Result = ResponseFuture<FetchOutcome>;
 
     fn handle(&mut self, msg: Fetch, _ctx: &mut Self::Context) -> Self::Result {
-        self.asked.borrow_mut().push((self.kind, msg.id));
-        MessageResult(FetchOutcome::Stored(StoredEntity::default()))
+        let process = msg
+            .context
+            .strip_prefix("process ")
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("a fetch of the pipeline names its process: {msg:?}"));
+        let (kind, id) = (self.kind, msg.id);
+        let event = move |begins| Event {
+            process,
+            kind,
+            id,
+            begins,
+        };
+        self.log.borrow_mut().push(event(true));
+        let writes = credits_written(kind, id as i64, self.writers.contains(&(kind, id)));
+        let (log, conn) = (self.log.clone(), self.conn.clone());
+        Box::pin(async move {
+            tokio::task::yield_now().await;
+            for (table, person, title) in writes {
+                let (table, mut columns, mut rows) = credits(table, &[title], Some(person), None);
+                columns.push("TIM_UPDATED");
+                rows[0].push(chrono::Utc::now().with_timezone(&TZ).naive_local().into());
+                insert_rows(&conn, table, &columns, rows).await;
+            }
+            tokio::task::yield_now().await;
+            log.borrow_mut().push(event(false));
+            FetchOutcome::Stored(StoredEntity::default())
+        })
+    }
+}
+
+/// The credit rows `(table, person, title)` the fetch of `id` writes, as a real fetch writes
+/// its entity's credits (see [`NAMED`]); `writer`: one of the last ids of 2 and 4.
+fn credits_written(kind: EntityKind, id: i64, writer: bool) -> Vec<(&'static str, i64, i64)> {
+    match kind {
+        EntityKind::Movie if writer => vec![("T_WC_TMDB_PERSON_MOVIE", id + NAMED, id)],
+        EntityKind::Series if writer => vec![("T_WC_TMDB_PERSON_SERIE", id + NAMED, id)],
+        EntityKind::Person if id >= NAMED => vec![
+            ("T_WC_TMDB_PERSON_MOVIE", id, id + NAMED),
+            ("T_WC_TMDB_PERSON_SERIE", id, id + NAMED),
+        ],
+        _ => Vec::new(),
     }
 }
 
@@ -123,9 +190,27 @@ fn stored_rows(ids: impl Iterator<Item = i64>) -> Vec<Vec<Value>> {
     .collect()
 }
 
-/// Fills the tables so that process `PROCESSES[j]` selects `sizes[j]` ids; returns the ids
-/// each kind must be asked for.
-async fn seed(conn: &DatabaseConnection, sizes: &[u64]) -> BTreeMap<EntityKind, Vec<u64>> {
+/// What a seeded pipeline must do.
+struct Expected {
+    /// The ids each kind must be asked for, each once.
+    ids: BTreeMap<EntityKind, Vec<u64>>,
+    /// How many ids each process must select (and store).
+    selected: BTreeMap<u16, u64>,
+    /// The movies and series whose fetch writes a credit row (the last `WRITERS` of 2 and 4).
+    writers: HashSet<(EntityKind, u64)>,
+}
+
+impl Expected {
+    fn add(&mut self, number: u16, id: i64) {
+        let kind = process_kind(number);
+        self.ids.entry(kind).or_default().push(id as u64);
+        *self.selected.entry(number).or_default() += 1;
+    }
+}
+
+/// Fills the tables so that process `PROCESSES[j]` selects `sizes[j]` ids, plus the
+/// [`SHARED`] ids and the ids the fetches name ([`NAMED`]); says what the pipeline must do.
+async fn seed(conn: &DatabaseConnection, sizes: &[u64]) -> Expected {
     for table in TABLES {
         clear(conn, table).await;
     }
@@ -136,14 +221,27 @@ async fn seed(conn: &DatabaseConnection, sizes: &[u64]) -> BTreeMap<EntityKind, 
         "TIM_UPDATED",
         "TIM_CREDITS_COMPLETED",
     ];
-    let mut expected: BTreeMap<EntityKind, Vec<u64>> = BTreeMap::new();
+    let mut expected = Expected {
+        ids: BTreeMap::new(),
+        selected: PROCESSES.iter().map(|&n| (n, 0)).collect(),
+        writers: HashSet::new(),
+    };
     for (&number, &size) in PROCESSES.iter().zip(sizes) {
         let ids: Vec<i64> = (0..size as i64).map(|i| id_base(number) + i).collect();
         let kind = process_kind(number);
-        expected
-            .entry(kind)
-            .or_default()
-            .extend(ids.iter().map(|&id| id as u64));
+        for &id in &ids {
+            expected.add(number, id);
+        }
+        // The last movies of 2 and series of 4 name a person in the credit rows they write,
+        // which names a movie and a series in turn: 31, then 32 and 33 select them.
+        if matches!(number, 2 | 4) {
+            for &id in ids.iter().rev().take(WRITERS as usize) {
+                expected.writers.insert((kind, id as u64));
+                expected.add(31, id + NAMED);
+                expected.add(32, id + 2 * NAMED);
+                expected.add(33, id + 2 * NAMED);
+            }
+        }
         let import = |table| {
             (
                 table,
@@ -186,6 +284,39 @@ async fn seed(conn: &DatabaseConnection, sizes: &[u64]) -> BTreeMap<EntityKind, 
         insert_rows(conn, table, &columns, stored_rows(std::iter::once(id))).await;
         insert_rows(conn, import, &["id"], vec![vec![id.into()]]).await;
     }
+    // SHARED: new in the export (3, 2, 4) and named by credits (31, 32, 33); fetched by the
+    // earlier process only (the fetchers store nothing, so the later one selects it too).
+    for (number, import, (table, columns, rows)) in [
+        (
+            3,
+            "T_WC_TMDB_PERSON_ID_IMPORT",
+            credits("T_WC_TMDB_PERSON_MOVIE", &[SHARED], None, Some(KNOWN_MOVIE)),
+        ),
+        (
+            2,
+            "T_WC_TMDB_MOVIE_ID_IMPORT",
+            credits(
+                "T_WC_TMDB_PERSON_MOVIE",
+                &[SHARED],
+                Some(KNOWN_PERSON),
+                None,
+            ),
+        ),
+        (
+            4,
+            "T_WC_TMDB_TV_SERIE_ID_IMPORT",
+            credits(
+                "T_WC_TMDB_PERSON_SERIE",
+                &[SHARED],
+                Some(KNOWN_PERSON),
+                None,
+            ),
+        ),
+    ] {
+        insert_rows(conn, import, &["id"], vec![vec![SHARED.into()]]).await;
+        insert_rows(conn, table, &columns, rows).await;
+        expected.add(number, SHARED);
+    }
     expected
 }
 
@@ -217,10 +348,12 @@ fn process_kind(number: u16) -> EntityKind {
 /// The actors of a run, with recording fetchers; the changes poller is never asked.
 async fn coordinator(
     conn: &DatabaseConnection,
-    asked: &Asked,
+    log: &Log,
+    writers: HashSet<(EntityKind, u64)>,
     max_in_flight: usize,
     page: u64,
 ) -> Addr<Coordinator> {
+    let writers = Rc::new(writers);
     let writer = DbWriter::connect(conn.clone(), TZ)
         .await
         .expect("writer")
@@ -245,7 +378,9 @@ async fn coordinator(
         .map(|kind| {
             let fetcher = RecordingFetcher {
                 kind,
-                asked: asked.clone(),
+                log: log.clone(),
+                conn: conn.clone(),
+                writers: writers.clone(),
             };
             (kind, fetcher.start().recipient())
         })
@@ -270,6 +405,115 @@ async fn coordinator(
         StopSignal::default(),
     )
     .start()
+}
+
+/// Which process fetched the ids two processes select: [`SHARED`] by 3, 2 and 4 (new in the
+/// export) and not again by 31-33 (named by credits); the ids the fetches named ([`NAMED`]),
+/// all of them, by 31-33, which find them only by selecting after those writes.
+fn assert_fetched_by(log: &[Event], expected: &BTreeMap<EntityKind, Vec<u64>>, what: &str) {
+    use EntityKind::{Movie, Person, Series};
+    for (kind, first) in [(Person, 3), (Movie, 2), (Series, 4)] {
+        let by: Vec<u16> = log
+            .iter()
+            .filter(|e| e.begins && e.kind == kind && e.id == SHARED as u64)
+            .map(|e| e.process)
+            .collect();
+        assert_eq!(
+            by,
+            [first],
+            "{what}: {kind:?} {SHARED}, selected by {first} and by a credit process, is \
+             fetched once per run, by {first}"
+        );
+    }
+    let by = |kind| match kind {
+        Person => 31,
+        Movie => 32,
+        _ => 33,
+    };
+    let named = |id: &u64| *id >= NAMED as u64;
+    let mut want: Vec<(u16, EntityKind, u64)> = expected
+        .iter()
+        .flat_map(|(&kind, ids)| {
+            ids.iter()
+                .filter(|id| named(id))
+                .map(move |&id| (by(kind), kind, id))
+        })
+        .collect();
+    let mut got: Vec<(u16, EntityKind, u64)> = log
+        .iter()
+        .filter(|e| e.begins && named(&e.id))
+        .map(|e| (e.process, e.kind, e.id))
+        .collect();
+    want.sort_unstable();
+    got.sort_unstable();
+    assert_eq!(
+        got, want,
+        "{what}: (process, kind, id) of the ids named by credit rows written in this run: \
+         31-33 select only after the earlier processes whose rows they read have completed"
+    );
+}
+
+/// The README's order of the processes, from the fetchers' log: for processes `a` before `b`,
+/// every fetch of `a` has ended before the first fetch of `b` begins when
+/// - persons and movies or series: both write the credit rows;
+/// - `b` is one of 31-33 and reads the rows `a` writes (credits: persons, movies, series; the
+///   person, movie or series table it looks for missing ids in).
+fn assert_order(log: &[Event], what: &str) {
+    use EntityKind::{Movie, Person, Series};
+    let mut first_begin: HashMap<u16, usize> = HashMap::new();
+    let mut last_end: HashMap<u16, usize> = HashMap::new();
+    let mut open: HashMap<(u16, u64), usize> = HashMap::new();
+    for (at, e) in log.iter().enumerate() {
+        if e.begins {
+            first_begin.entry(e.process).or_insert(at);
+            *open.entry((e.process, e.id)).or_default() += 1;
+        } else {
+            last_end.insert(e.process, at);
+            *open.get_mut(&(e.process, e.id)).expect("began") -= 1;
+        }
+    }
+    assert!(open.values().all(|n| *n == 0), "{what}: every fetch ended");
+    let credit_side = |k: EntityKind| match k {
+        Person => Some(true),
+        Movie | Series => Some(false),
+        _ => None,
+    };
+    let reads_rows_of = |n: u16| -> &'static [EntityKind] {
+        match n {
+            31 => &[Movie, Series, Person],
+            32 => &[Movie, Person],
+            33 => &[Series, Person],
+            _ => &[],
+        }
+    };
+    let mut checked = 0;
+    for (i, &a) in PROCESSES.iter().enumerate() {
+        for &b in &PROCESSES[i + 1..] {
+            let (ka, kb) = (process_kind(a), process_kind(b));
+            let sides = credit_side(ka)
+                .zip(credit_side(kb))
+                .is_some_and(|(x, y)| x != y);
+            let why = if sides {
+                "persons are fetched only after the earlier movie and series processes have \
+                 completed, and the other way round"
+            } else if reads_rows_of(b).contains(&ka) {
+                "31-33 select only after the earlier processes whose rows they read have \
+                 completed"
+            } else {
+                continue;
+            };
+            if let (Some(&end), Some(&begin)) = (last_end.get(&a), first_begin.get(&b)) {
+                assert!(
+                    end < begin,
+                    "{what}: a fetch of process {b} began (event {begin}) before the last of \
+                     process {a} ended (event {end}): {why}"
+                );
+                checked += 1;
+            }
+        }
+    }
+    // Every combination has fetches on both sides: the SHARED ids of 2, 3 and 4 at least.
+    assert!(checked > 0, "{what}: no pair of processes to order");
 }
 
 #[actix_rt::test]
@@ -305,8 +549,8 @@ async fn every_combination_ends_and_fetches_each_selected_id_once_on_sqlite() {
         };
         for (max_in_flight, page) in chosen {
             let expected = seed(&conn, &sizes).await;
-            let asked: Asked = Rc::default();
-            let coordinator = coordinator(&conn, &asked, max_in_flight, page).await;
+            let log: Log = Rc::default();
+            let coordinator = coordinator(&conn, &log, expected.writers, max_in_flight, page).await;
             let what = format!("sizes {sizes:?}, max_in_flight {max_in_flight}, page {page}");
             let report = tokio::time::timeout(
                 Duration::from_secs(60),
@@ -321,31 +565,37 @@ async fn every_combination_ends_and_fetches_each_selected_id_once_on_sqlite() {
             .unwrap_or_else(|_| panic!("the pipeline did not end: {what}"))
             .expect("coordinator answered")
             .unwrap_or_else(|e| panic!("{what}: {e}"));
-            for (p, &size) in report.processes.iter().zip(&sizes) {
-                let ProcessOutcome::Entities(r) = &p.outcome else {
-                    panic!("{what}: process {} reported {:?}", p.number, p.outcome);
-                };
-                assert_eq!(
-                    (r.selected, r.stored),
-                    (size, size),
-                    "{what}: process {}",
-                    p.number
-                );
-                assert!(!r.interrupted, "{what}: process {}", p.number);
-            }
+            let log = log.borrow();
+            assert_fetched_by(&log, &expected.ids, &what);
+            assert_order(&log, &what);
             let mut got: BTreeMap<EntityKind, Vec<u64>> = BTreeMap::new();
-            for (kind, id) in asked.borrow().iter() {
-                got.entry(*kind).or_default().push(*id);
+            for e in log.iter().filter(|e| e.begins) {
+                got.entry(e.kind).or_default().push(e.id);
             }
             for ids in got.values_mut() {
                 ids.sort_unstable();
             }
-            let mut want = expected;
+            let mut want = expected.ids.clone();
             want.retain(|_, ids| !ids.is_empty());
             for ids in want.values_mut() {
                 ids.sort_unstable();
             }
             assert_eq!(got, want, "{what}: ids fetched (each exactly once)");
+            for p in &report.processes {
+                let ProcessOutcome::Entities(r) = &p.outcome else {
+                    panic!("{what}: process {} reported {:?}", p.number, p.outcome);
+                };
+                let want = expected.selected[&p.number];
+                assert_eq!(
+                    (r.selected, r.stored),
+                    (want, want),
+                    "{what}: process {}",
+                    p.number
+                );
+                assert!(!r.interrupted, "{what}: process {}", p.number);
+            }
+            let numbers: Vec<u16> = report.processes.iter().map(|p| p.number).collect();
+            assert_eq!(numbers, PROCESSES, "{what}");
             runs += 1;
         }
     }
