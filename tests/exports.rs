@@ -70,22 +70,48 @@ async fn count_while<T>(db: &TestDb, table: &str, task: &tokio::task::JoinHandle
 }
 
 fn run(fake: &FakeTmdb, db: &TestDb, args: &[&str]) -> Output {
-    run_with(&fake.exports_base_url(), &db.url, args)
+    run_with(&fake.exports_base_url(), &db.url, args, &[])
 }
 
-/// `tmdb-crawler run <args>` with the exports at `exports` and the database at `url`.
-fn run_with(exports: &str, url: &str, args: &[&str]) -> Output {
+/// `tmdb-crawler run <args>` with the exports at `exports`, the database at `url`, and `extra`
+/// variables.
+fn run_with(exports: &str, url: &str, args: &[&str], extra: &[(&str, &str)]) -> Output {
     let dir = tempfile::tempdir().expect("temporary directory");
     let mut all = vec!["run"];
     all.extend_from_slice(args);
-    crawler(
-        dir.path(),
-        &all,
-        &[
-            ("TMDB_CRAWLER_DATABASE_URL", url),
-            ("TMDB_CRAWLER_EXPORTS_BASE_URL", exports),
-        ],
-    )
+    let mut env = vec![
+        ("TMDB_CRAWLER_DATABASE_URL", url),
+        ("TMDB_CRAWLER_EXPORTS_BASE_URL", exports),
+    ];
+    env.extend_from_slice(extra);
+    crawler(dir.path(), &all, &env)
+}
+
+/// `(runs, spilled_bytes)` of the crawler's "export sorted by id" log line, if any.
+fn sort_spill(stderr: &str) -> Option<(u64, u64)> {
+    let line = stderr.lines().find(|l| l.contains("export sorted by id"))?;
+    let field = |name: &str| {
+        line.split_whitespace()
+            .find_map(|f| f.strip_prefix(name))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| panic!("no {name} in {line}"))
+    };
+    Some((field("runs="), field("spilled_bytes=")))
+}
+
+/// The bytes README's sort spills for these export lines: 5 a line, 8 more with a popularity,
+/// 2 plus the name's UTF-8 bytes (cut at 200 characters) with a name.
+fn spill_size(lines: &[serde_json::Value]) -> u64 {
+    lines
+        .iter()
+        .map(|line| {
+            let popularity = if line["popularity"].is_number() { 8 } else { 0 };
+            let name = line["name"]
+                .as_str()
+                .map_or(0, |n| 2 + n.chars().take(200).collect::<String>().len());
+            (5 + popularity + name) as u64
+        })
+        .sum()
 }
 
 fn quoted(backend: Backend, name: &str) -> String {
@@ -149,6 +175,20 @@ fn expected_texts_of(
 
 /// The export file at `url` as served (downloaded and gunzipped here): id -> text.
 fn served_texts(url: &str, column: &str) -> BTreeMap<i64, Option<String>> {
+    let mut out = BTreeMap::new();
+    for value in served_lines(url) {
+        let id = value["id"].as_i64().expect("id");
+        assert!(
+            out.insert(id, value[column].as_str().map(str::to_owned))
+                .is_none(),
+            "id {id} twice in the file"
+        );
+    }
+    out
+}
+
+/// The export file at `url` as served (downloaded and gunzipped here), line by line.
+fn served_lines(url: &str) -> Vec<serde_json::Value> {
     let url = url.to_owned();
     let gz = std::thread::spawn(move || {
         actix_rt::System::new().block_on(async move {
@@ -167,17 +207,11 @@ fn served_texts(url: &str, column: &str) -> BTreeMap<i64, Option<String>> {
     })
     .join()
     .expect("download thread");
-    let mut out = BTreeMap::new();
-    for line in fake_tmdb::gunzip_lines(&gz).expect("a gzip file") {
-        let value: serde_json::Value = serde_json::from_str(&line).expect("export line");
-        let id = value["id"].as_i64().expect("id");
-        assert!(
-            out.insert(id, value[column].as_str().map(str::to_owned))
-                .is_none(),
-            "id {id} twice in the file"
-        );
-    }
-    out
+    fake_tmdb::gunzip_lines(&gz)
+        .expect("a gzip file")
+        .iter()
+        .map(|line| serde_json::from_str(line).expect("export line"))
+        .collect()
 }
 
 fn date(text: &str) -> chrono::NaiveDate {
@@ -524,12 +558,21 @@ async fn scenario(backend: Backend) {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    // Each kind records the day it holds and when it was imported.
-    assert_imported_between(
-        &kind_vars(&db, "importdate").await,
-        &started,
-        &crawler_now(),
-    );
+    // Each kind records the day it holds, when it was imported, and when its load began and
+    // ended: within the run, the start before the end.
+    let ended = crawler_now();
+    assert_imported_between(&kind_vars(&db, "importdate").await, &started, &ended);
+    let starts = kind_vars(&db, "startdate").await;
+    let ends = kind_vars(&db, "enddate").await;
+    assert_imported_between(&starts, &started, &ended);
+    assert_imported_between(&ends, &started, &ended);
+    for (kind, start) in &starts {
+        assert!(
+            start <= &ends[kind],
+            "{kind:?}: started {start:?}, ended {:?}",
+            ends[kind]
+        );
+    }
     for (kind, day) in kind_vars(&db, "exportdate").await {
         assert_eq!(day.as_deref(), Some("2026-11-20"), "{kind:?}");
     }
@@ -746,7 +789,13 @@ async fn scenario(backend: Backend) {
     // (absent, or older than the day asked): nothing is downloaded, nothing changes.
     let persons = table_texts(&db, "T_WC_TMDB_PERSON_ID_IMPORT", "name").await;
     let person_imported = server_var(&db, &kind_var(FakeKind::Person, "importdate")).await;
-    for (global, day) in [(None, "2026-11-25"), (Some("2026-11-01"), "2026-11-28")] {
+    // (the global date before, the day asked, the global date after)
+    let cases = [
+        (None, "2026-11-25", "2026-11-28"),
+        (Some("2026-11-01"), "2026-11-28", "2026-11-28"),
+        (Some("2026-12-01"), "2026-11-28", "2026-12-01"),
+    ];
+    for (global, day, global_after) in cases {
         set_server_var(&db, "strtmdbcrawlertmdbidimportdate", global).await;
         let before = fake.requests_to("/p/exports");
         let out = run(&fake, &db, &["--process", "42", "--export-date", day]);
@@ -776,12 +825,12 @@ async fn scenario(backend: Backend) {
             person_imported
         );
         assert!(table_texts(&db, "T_WC_TMDB_PERSON_ID_IMPORT", "name").await == persons);
-        // The global date is the newest day every kind holds: never older, never back.
+        // The global date is the newest day every kind holds, and never goes back.
         assert_eq!(
             server_var(&db, "strtmdbcrawlertmdbidimportdate")
                 .await
                 .as_deref(),
-            Some("2026-11-28"),
+            Some(global_after),
             "{day} with the global date {global:?}"
         );
     }
@@ -794,14 +843,36 @@ async fn scenario(backend: Backend) {
         .await
         .len();
     fake.knobs.set_export_size(FakeKind::Person, Some(250_000));
+    let person_args = ["--process", "42", "--export-date", "2026-11-28", "--force"];
+    // The sort's runs go to TMPDIR (an anonymous file each, so none is ever left there).
+    let spill_dir = tempfile::tempdir().expect("a TMPDIR for the sort");
+    let spill_path = spill_dir.path().to_str().expect("a UTF-8 path").to_owned();
+    if backend == Backend::MySql {
+        let missing = format!("{spill_path}/missing");
+        let refused = run_with(
+            &fake.exports_base_url(),
+            &db.url,
+            &person_args,
+            &[("TMPDIR", &missing)],
+        );
+        let stdout = String::from_utf8_lossy(&refused.stdout);
+        assert_eq!(refused.status.code(), Some(1), "{stdout}");
+        assert!(
+            stdout.contains("temporary sort file"),
+            "a TMPDIR that does not exist: {stdout}"
+        );
+        assert_eq!(
+            table_texts(&db, "T_WC_TMDB_PERSON_ID_IMPORT", "name")
+                .await
+                .len(),
+            old_count,
+            "a failed sort changed the person import"
+        );
+    }
     let importing = {
-        let (exports, url) = (fake.exports_base_url(), db.url.clone());
+        let (exports, url, tmp) = (fake.exports_base_url(), db.url.clone(), spill_path.clone());
         tokio::task::spawn_blocking(move || {
-            run_with(
-                &exports,
-                &url,
-                &["--process", "42", "--export-date", "2026-11-28", "--force"],
-            )
+            run_with(&exports, &url, &person_args, &[("TMPDIR", tmp.as_str())])
         })
     };
     let counts = count_while(&db, "T_WC_TMDB_PERSON_ID_IMPORT", &importing).await;
@@ -823,11 +894,21 @@ async fn scenario(backend: Backend) {
     );
     let stored = table_texts(&db, "T_WC_TMDB_PERSON_ID_IMPORT", "name").await;
     assert_eq!(stored.len(), 250_000);
-    let served = served_texts(
-        &fake.export_url(FakeKind::Person, date("2026-11-28")),
-        "name",
-    );
+    let url = fake.export_url(FakeKind::Person, date("2026-11-28"));
+    let served = served_texts(&url, "name");
     assert_eq!(served.len(), 250_000);
+    // MariaDB loads by id: the crawler sorted the file in three runs on disk, of the size the
+    // README gives, and left nothing in TMPDIR. The others load as filed, without sorting.
+    let spill = sort_spill(&String::from_utf8_lossy(&out.stderr));
+    if backend == Backend::MySql {
+        assert_eq!(spill, Some((3, spill_size(&served_lines(&url)))));
+    } else {
+        assert_eq!(spill, None, "{backend:?} sorted the file");
+    }
+    let left: Vec<_> = std::fs::read_dir(spill_dir.path())
+        .expect("the TMPDIR")
+        .collect();
+    assert!(left.is_empty(), "files left in TMPDIR: {left:?}");
     assert!(
         stored == served,
         "the large shuffled person import differs from the file served"

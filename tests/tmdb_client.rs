@@ -204,6 +204,38 @@ async fn at_ten_percent_faults_every_request_ends_ok_or_reported() {
     assert!(fake.total_requests() > n as u64, "no fault was injected");
 }
 
+/// README, "TMDb access": 5xx, resets and truncated or non-JSON bodies are tried up to 5 times
+/// in all: a request that meets the fault every time ends after exactly 5 requests.
+#[actix_rt::test]
+async fn each_transient_fault_is_tried_five_times_in_all() {
+    let fake = server(|c| c.knobs.set_fault_rate(1.0));
+    let h = client(&fake, key_auth(), 200, 10, |s| {
+        s.request_timeout = Duration::from_secs(2);
+        s.backoff_base = Duration::from_millis(5);
+        s.backoff_max = Duration::from_millis(20);
+    });
+    let id = fake.catalogue().movie_ids()[0];
+    for kind in [
+        FaultKind::ServerError,
+        FaultKind::BadGateway,
+        FaultKind::ConnectionReset,
+        FaultKind::TruncatedJson,
+        FaultKind::IncompleteBody,
+    ] {
+        fake.knobs.set_fault_kinds(&[kind]);
+        fake.reset_counters();
+        let result = h
+            .client
+            .get::<serde_json::Value>(&TmdbRequest::new(format!("/3/movie/{id}")))
+            .await;
+        assert!(
+            matches!(result, Err(TmdbError::RetriesExhausted { attempts: 5, .. })),
+            "{kind:?}: {result:?}"
+        );
+        assert_eq!(fake.total_requests(), 5, "{kind:?}");
+    }
+}
+
 #[actix_rt::test]
 async fn status_34_is_not_found_after_one_request() {
     let fake = server(|_| {});
