@@ -2526,7 +2526,22 @@ async fn limit_status_and_exit_codes(backend: Backend) {
     // The exports of a list come first (reported by number), the other processes follow in
     // the order given, not in the catalogue's (4 and 2 after 3).
     let movies_before = count(&db, &conn, "T_WC_TMDB_MOVIE", None).await;
-    let ordered = run_ok(&env, &["run", "--process", "3,44,42,4,2", "--limit", "1"]);
+    // The movie feed has days to read (its cursor three days back).
+    let three_days_ago = chrono::Utc::now().with_timezone(&tz).date_naive() - chrono::Days::new(3);
+    server_vars::set(
+        &conn,
+        tz,
+        "strtmdbcrawlerchangesmoviedate",
+        &three_days_ago.to_string(),
+        "seeded by the test",
+    )
+    .await
+    .expect("seed the changes cursor");
+    let requests_before = fake.request_log().len();
+    let ordered = run_ok(
+        &env,
+        &["run", "--process", "3,44,42,4,2,51", "--limit", "1"],
+    );
     let summary = String::from_utf8_lossy(&ordered.stdout);
     let numbers: Vec<String> = summary
         .lines()
@@ -2534,9 +2549,19 @@ async fn limit_status_and_exit_codes(backend: Backend) {
         .collect();
     assert_eq!(
         numbers,
-        ["42", "44", "3", "4", "2"],
+        ["42", "44", "3", "4", "2", "51"],
         "{}",
         describe(&ordered)
+    );
+    // With a limit the change feed is not read ahead: its first request comes after process
+    // 2's movie, not at the start of the run.
+    let log = fake.request_log().split_off(requests_before);
+    let first = |route: &str| log.iter().position(|r| r.route == route);
+    let (movie, changes) = (first("/3/movie/{id}"), first("/3/movie/changes"));
+    assert!(
+        matches!((movie, changes), (Some(m), Some(c)) if m < c),
+        "movie request at {movie:?}, changes request at {changes:?}: {:?}",
+        log.iter().map(|r| r.route.as_str()).collect::<Vec<_>>()
     );
     // `--limit 1` caps each process, not only the first: persons (40), series (2) and movies
     // (about 40) were waiting, and each process selected one and stored at most that one.
