@@ -522,4 +522,20 @@ mod tests {
             ]
         );
     }
+
+    #[test]
+    fn the_default_scope_is_one_pipeline_then_the_three_feeds() {
+        let steps: Vec<Vec<u16>> = plan_steps(crate::process::DEFAULT_ORDER)
+            .iter()
+            .map(step_numbers)
+            .collect();
+        let feeds = [51, 52, 53];
+        let ids: Vec<u16> = crate::process::DEFAULT_ORDER
+            .iter()
+            .copied()
+            .filter(|n| !(41..=47).contains(n) && !feeds.contains(n))
+            .collect();
+        assert!(ids.len() > 10, "{ids:?}");
+        assert_eq!(steps, vec![ids, vec![51], vec![52], vec![53]]);
+    }
 }
