@@ -4,8 +4,8 @@ mod support;
 
 use std::process::Output;
 
-use support::crawler;
 use support::db::{Backend, TestDb};
+use support::{crawler, one_error_line};
 
 fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
@@ -18,29 +18,6 @@ fn stdout(out: &Output) -> String {
 fn run(args: &[&str], env: &[(&str, &str)]) -> Output {
     let dir = tempfile::tempdir().expect("temporary directory");
     crawler(dir.path(), args, env)
-}
-
-/// A log line starts with its timestamp (tracing's RFC 3339 time).
-fn is_log_line(line: &str) -> bool {
-    line.split_whitespace()
-        .next()
-        .is_some_and(|t| chrono::DateTime::parse_from_rfc3339(t).is_ok())
-}
-
-/// The error of a failed command: the one line of stderr besides the log, `error: ...`
-/// (README, "Exit codes").
-fn one_error_line(out: &Output, what: &str) -> String {
-    let err = stderr(out);
-    let others: Vec<&str> = err
-        .lines()
-        .filter(|l| !l.trim().is_empty() && !is_log_line(l))
-        .collect();
-    assert!(
-        others.len() == 1 && others[0].starts_with("error: "),
-        "{what}: not one `error: ` line besides the log: {others:#?}\nstderr:\n{err}"
-    );
-    assert!(!err.contains("panicked"), "{what}: {err}");
-    others[0].to_owned()
 }
 
 #[test]

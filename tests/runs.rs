@@ -31,9 +31,9 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Statement, Value,
 };
 use support::binary::{command, describe, run, run_ok, tail};
-use support::crawler_ok;
 use support::db::{Backend, TestDb};
 use support::rows::quoted;
+use support::{crawler_ok, one_error_line};
 use tmdb_crawler::records::EntityKind;
 use tmdb_crawler::store::server_vars;
 
@@ -266,30 +266,6 @@ async fn datetime_var(conn: &DatabaseConnection, name: &str) -> NaiveDateTime {
     let text = var(conn, name).await;
     NaiveDateTime::parse_from_str(&text, "%Y-%m-%d %H:%M:%S")
         .unwrap_or_else(|e| panic!("{name} = {text:?} is not YYYY-MM-DD HH:MM:SS: {e}"))
-}
-
-/// A log line starts with its timestamp (tracing's RFC 3339 time).
-fn is_log_line(line: &str) -> bool {
-    line.split_whitespace()
-        .next()
-        .is_some_and(|t| chrono::DateTime::parse_from_rfc3339(t).is_ok())
-}
-
-/// The one line of stderr that is not a log line: an error is one line, `error: ...` (README,
-/// "Exit codes"); log lines around it are allowed.
-fn one_error_line(out: &std::process::Output, what: &str) -> String {
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    let others: Vec<&str> = stderr
-        .lines()
-        .filter(|l| !l.trim().is_empty() && !is_log_line(l))
-        .collect();
-    assert!(
-        others.len() == 1 && others[0].starts_with("error: "),
-        "{what}: stderr holds {} lines besides the log, not one `error: ` line: {others:#?}\n{}",
-        others.len(),
-        describe(out)
-    );
-    others[0].to_owned()
 }
 
 /// Waits until `count(table) >= at_least` while `crawler` runs; the count reached.

@@ -45,3 +45,27 @@ pub fn first_open_day(tz: chrono_tz::Tz) -> chrono::NaiveDate {
     let now = chrono::Utc::now();
     std::cmp::min(now.with_timezone(&tz).date_naive(), now.date_naive())
 }
+
+/// A log line starts with its timestamp (tracing's RFC 3339 time).
+pub fn is_log_line(line: &str) -> bool {
+    line.split_whitespace()
+        .next()
+        .is_some_and(|t| chrono::DateTime::parse_from_rfc3339(t).is_ok())
+}
+
+/// The error of a failed command: the one line of stderr besides the log, `error: ...`
+/// (README, "Exit codes"), and no panic.
+pub fn one_error_line(out: &Output, what: &str) -> String {
+    let err = String::from_utf8_lossy(&out.stderr);
+    let others: Vec<&str> = err
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !is_log_line(l))
+        .collect();
+    assert!(
+        others.len() == 1 && others[0].starts_with("error: "),
+        "{what}: {} lines besides the log, not one `error: ` line: {others:#?}\nstderr:\n{err}",
+        others.len()
+    );
+    assert!(!err.contains("panicked"), "{what}: {err}");
+    others[0].to_owned()
+}
