@@ -598,7 +598,7 @@ async fn scenario(backend: Backend) {
         // `popularity_2` of the person import.
         let conn = db.connect().await;
         let actual = support::mysql_schema::read(&conn, &db.name).await;
-        let reference = support::mysql_schema::reference();
+        let reference = support::mysql_schema::current();
         for (_, table, _, _) in KINDS {
             let mut expected = reference[table].indexes.clone();
             if table == "T_WC_TMDB_PERSON_ID_IMPORT" {

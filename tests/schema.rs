@@ -12,77 +12,95 @@ use support::{crawler, crawler_ok, mysql_schema};
 const MIGRATION: &str = "m20250701_000001_create_reference_schema";
 /// The not-found ledger `T_WC_TMDB_ID_NOT_FOUND` (2026-08 schema).
 const LEDGER_MIGRATION: &str = "m20260801_000001_create_id_not_found";
+/// The 2026-08 schema.
+const SCHEMA_MIGRATION: &str = "m20260802_000001_schema_2026_08";
 /// Every migration, in order.
-const MIGRATIONS: [&str; 2] = [MIGRATION, LEDGER_MIGRATION];
+const MIGRATIONS: [&str; 3] = [MIGRATION, LEDGER_MIGRATION, SCHEMA_MIGRATION];
 const LEDGER: &str = "T_WC_TMDB_ID_NOT_FOUND";
 
-fn reference_table_names() -> Vec<String> {
-    mysql_schema::reference().keys().cloned().collect()
+/// The 92 tables of the 2026-08 schema, sorted.
+fn current_table_names() -> Vec<String> {
+    mysql_schema::current().keys().cloned().collect()
 }
 
-/// The tables later migrations add, as the 2026-08 schema has them (MariaDB information_schema).
-fn additions() -> BTreeMap<String, mysql_schema::Table> {
-    #[derive(serde::Deserialize)]
-    struct Additions {
-        tables: BTreeMap<String, mysql_schema::Table>,
-    }
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/schema-2026-08-additions.json"
-    );
-    let text = std::fs::read_to_string(path).expect("read 2026-08 additions");
-    let additions: Additions = serde_json::from_str(&text).expect("parse 2026-08 additions");
-    additions.tables
-}
-
-/// Every table the Migrator builds: the reference's and the additions', sorted.
-fn all_table_names() -> Vec<String> {
-    let mut names = reference_table_names();
-    names.extend(additions().into_keys());
-    names.sort();
-    names
-}
-
-/// The differences we document (README, "Schema"): everything else must equal the reference,
-/// plus the added tables exactly as the 2026-08 schema has them.
-fn reference_with_documented_differences() -> BTreeMap<String, mysql_schema::Table> {
-    let mut reference = mysql_schema::reference();
+/// The 2026-08 schema with the one difference we document (README, "Schema").
+fn current_with_documented_differences() -> BTreeMap<String, mysql_schema::Table> {
+    let mut current = mysql_schema::current();
     // Server variables are written inside the entity transactions: InnoDB, not MyISAM.
-    if let Some(t) = reference.get_mut("T_WC_SERVER_VARIABLE") {
+    if let Some(t) = current.get_mut("T_WC_SERVER_VARIABLE") {
         t.engine = "InnoDB".to_owned();
     }
-    for (name, table) in additions() {
-        assert!(
-            reference.insert(name.clone(), table).is_none(),
-            "{name} is already a reference table"
-        );
+    current
+}
+
+/// A declared column as information_schema shows it: name, type, nullable, default, extra.
+fn declared_column(c: &migration::schema::ColumnDef) -> mysql_schema::Column {
+    use migration::schema::Default;
+    let extra = if c.auto_increment {
+        "auto_increment"
+    } else if c.generated.is_some() {
+        "STORED GENERATED"
+    } else if c.on_update_now {
+        "on update current_timestamp()"
+    } else {
+        ""
+    };
+    mysql_schema::Column {
+        name: c.name.to_owned(),
+        ty: c.ty.mysql(),
+        nullable: c.nullable,
+        extra: extra.to_owned(),
+        default: match c.default {
+            None => "NULL",
+            Some(Default::Zero) => "0",
+            Some(Default::Now) => "current_timestamp()",
+        }
+        .to_owned(),
     }
-    reference
 }
 
 #[test]
-fn the_fixtures_list_the_tables_the_migrator_declares() {
-    let declared: Vec<String> = {
-        let mut names: Vec<String> = migration::tables().map(|t| t.name.to_owned()).collect();
-        names.sort();
-        names
-    };
-    assert_eq!(declared, all_table_names());
-    let ledger = additions()
-        .remove(LEDGER)
-        .expect("ledger in the 2026-08 fixture");
-    let def = migration::reference_table(LEDGER).expect("ledger declared");
-    let columns: Vec<(&str, String, bool)> = ledger
-        .columns
+fn the_migrator_declares_the_2026_08_schema_exactly() {
+    let fixture = mysql_schema::current();
+    let declared: BTreeMap<String, mysql_schema::Table> = migration::schema_2026_08::TABLES
         .iter()
-        .map(|c| (c.name.as_str(), c.ty.clone(), c.nullable))
+        .map(|t| {
+            let indexes = t
+                .indexes
+                .iter()
+                .map(|i| {
+                    let columns = i
+                        .parts
+                        .iter()
+                        .map(|p| match p.prefix {
+                            Some(n) => format!("{}({n})", p.column),
+                            None => p.column.to_owned(),
+                        })
+                        .collect();
+                    let index = mysql_schema::Index {
+                        columns,
+                        unique: i.unique,
+                    };
+                    (i.name.to_owned(), index)
+                })
+                .collect();
+            let table = mysql_schema::Table {
+                engine: fixture[t.name].engine.clone(),
+                collation: t.collation.mysql().to_owned(),
+                columns: t.columns.iter().map(declared_column).collect(),
+                primary_key: t.primary_key.iter().map(|c| (*c).to_owned()).collect(),
+                indexes,
+            };
+            (t.name.to_owned(), table)
+        })
         .collect();
-    let declared: Vec<(&str, String, bool)> = def
-        .columns
-        .iter()
-        .map(|c| (c.name, c.ty.mysql(), c.nullable))
-        .collect();
-    assert_eq!(columns, declared);
+    let diffs = mysql_schema::differences(&fixture, &declared);
+    assert!(
+        diffs.is_empty(),
+        "declared != 2026-08:\n{}",
+        diffs.join("\n")
+    );
+    assert_eq!(declared.len(), 92);
 }
 
 /// Runs the DDL scripts of `sql/` the way an operator would pipe them into the client.
@@ -115,20 +133,20 @@ async fn load_sql_scripts(db: &TestDb) {
     not(tmdbc_test_mysql),
     ignore = "needs TMDB_CRAWLER_TEST_MYSQL_URL (a MariaDB server)"
 )]
-async fn migrate_up_on_mariadb_builds_the_reference_schema() {
+async fn migrate_up_on_mariadb_builds_the_2026_08_schema() {
     let Some(db) = TestDb::create(Backend::MySql, "ref").await else {
         return;
     };
     crawler_ok(&db.url, &["migrate", "up"]);
     let conn = db.connect().await;
     let actual = mysql_schema::read(&conn, &db.name).await;
-    let diffs = mysql_schema::differences(&reference_with_documented_differences(), &actual);
+    let diffs = mysql_schema::differences(&current_with_documented_differences(), &actual);
     assert!(diffs.is_empty(), "schema differs:\n{}", diffs.join("\n"));
-    // The 62 reference tables (919 columns, 751 indexes) and the not-found ledger.
-    assert_eq!(actual.len(), 63);
+    // None of the 7 tables 2026-08 dropped.
+    assert_eq!(actual.len(), 92);
     let columns: usize = actual.values().map(|t| t.columns.len()).sum();
     let indexes: usize = actual.values().map(|t| t.indexes.len()).sum();
-    assert_eq!((columns, indexes), (919 + 15, 751 + 2));
+    assert_eq!((columns, indexes), (1390, 1124));
     let ledger = &actual[LEDGER];
     assert_eq!(ledger.primary_key, ["ID_ROW"]);
     assert_eq!(
@@ -157,7 +175,7 @@ async fn sql_scripts_build_the_same_schema_as_the_migrator_on_mariadb() {
     load_sql_scripts(&by_scripts).await;
     let a = mysql_schema::read(&by_migrator.connect().await, &by_migrator.name).await;
     let b = mysql_schema::read(&by_scripts.connect().await, &by_scripts.name).await;
-    assert_eq!(a.len(), 63);
+    assert_eq!(a.len(), 92);
     let diffs = mysql_schema::differences(&a, &b);
     assert!(
         diffs.is_empty(),
@@ -349,7 +367,7 @@ async fn adopting_a_database_built_by_the_sql_scripts_keeps_every_row_on_mariadb
     insert_sample_rows(&db).await;
     let before = dump_rows(&db).await;
     let schema_before = mysql_schema::read(&db.connect().await, &db.name).await;
-    assert_eq!(schema_before.len(), 63);
+    assert_eq!(schema_before.len(), 92);
     assert_eq!(migration_status(&db).await, first_applied(0));
 
     crawler_ok(&db.url, &["migrate", "up"]);
@@ -392,16 +410,30 @@ async fn adopts_existing_tables(backend: Backend) {
     crawler_ok(&db.url, &["migrate", "up"]);
 
     assert!(migration_applied(&db).await);
-    assert_eq!(db.table_names().await, all_table_names());
+    assert_eq!(db.table_names().await, current_table_names());
     assert_eq!(dump_rows_except(&db, "T_WC_TMDB_LIST_TYPE").await, before);
     assert_eq!(before[LEDGER].len(), 1);
 }
 
 /// Like `dump_rows`, without the table `skip`.
 async fn dump_rows_except(db: &TestDb, skip: &str) -> BTreeMap<String, Vec<String>> {
+    dump_rows_of(db, skip, migration::schema_2026_08::TABLES).await
+}
+
+/// Every row of each table of `defs` the database holds (but `skip`), over the columns `defs`
+/// gives it, rendered as text, in a stable order.
+async fn dump_rows_of(
+    db: &TestDb,
+    skip: &str,
+    defs: &[migration::schema::TableDef],
+) -> BTreeMap<String, Vec<String>> {
+    let present = db.table_names().await;
     let conn = db.connect().await;
     let mut out = BTreeMap::new();
-    for table in migration::tables().filter(|t| t.name != skip) {
+    for table in defs
+        .iter()
+        .filter(|t| t.name != skip && present.iter().any(|p| p == t.name))
+    {
         let sql = match db.backend {
             Backend::MySql => format!("SELECT * FROM `{}`", table.name),
             _ => format!("SELECT * FROM \"{}\"", table.name),
@@ -451,8 +483,8 @@ async fn adopts_existing_tables_on_postgres() {
     adopts_existing_tables(Backend::Postgres).await;
 }
 
-/// up creates the 63 tables with exact names; each down (confirmed) rolls back the last
-/// migration and removes its tables; up again rebuilds.
+/// up creates the 92 tables with exact names; each down (confirmed) rolls back the last
+/// migration; up again rebuilds; fresh empties.
 async fn down_up_round_trip(backend: Backend) {
     let Some(db) = TestDb::create(backend, "roundtrip").await else {
         return;
@@ -460,7 +492,7 @@ async fn down_up_round_trip(backend: Backend) {
     assert_eq!(migration_status(&db).await, first_applied(0));
 
     crawler_ok(&db.url, &["migrate", "up"]);
-    assert_eq!(db.table_names().await, all_table_names());
+    assert_eq!(db.table_names().await, current_table_names());
     let mysql_before = if backend == Backend::MySql {
         Some(mysql_schema::read(&db.connect().await, &db.name).await)
     } else {
@@ -468,17 +500,31 @@ async fn down_up_round_trip(backend: Backend) {
     };
     assert!(migration_applied(&db).await);
 
-    // The last migration first: only the ledger goes.
+    // The 2026-08 migration first: its new tables go, and the columns it added to the older
+    // ones; the ledger is the previous migration's.
     crawler_ok(&db.url, &["migrate", "down", "--yes"]);
-    assert_eq!(db.table_names().await, reference_table_names());
-    assert_eq!(migration_status(&db).await, first_applied(1));
+    let older: Vec<String> = {
+        let mut names: Vec<String> = migration::reference_2025_07::TABLES
+            .iter()
+            .map(|t| t.name.to_owned())
+            .filter(|n| current_table_names().contains(n))
+            .chain([LEDGER.to_owned()])
+            .collect();
+        names.sort();
+        names
+    };
+    assert_eq!(db.table_names().await, older);
+    assert_eq!(migration_status(&db).await, first_applied(2));
+    let movie_columns = db.tables_with_column("TIM_VIDEOS_COMPLETED").await;
+    assert!(movie_columns.is_empty(), "{movie_columns:?}");
 
+    crawler_ok(&db.url, &["migrate", "down", "--yes"]);
     crawler_ok(&db.url, &["migrate", "down", "--yes"]);
     assert_eq!(db.table_names().await, Vec::<String>::new());
     assert_eq!(migration_status(&db).await, first_applied(0));
 
     crawler_ok(&db.url, &["migrate", "up"]);
-    assert_eq!(db.table_names().await, all_table_names());
+    assert_eq!(db.table_names().await, current_table_names());
     assert!(migration_applied(&db).await);
     if let Some(before) = mysql_before {
         let after = mysql_schema::read(&db.connect().await, &db.name).await;
@@ -487,10 +533,10 @@ async fn down_up_round_trip(backend: Backend) {
 
     insert_sample_rows(&db).await;
     crawler_ok(&db.url, &["migrate", "fresh", "--yes"]);
-    assert_eq!(db.table_names().await, all_table_names());
+    assert_eq!(db.table_names().await, current_table_names());
     assert!(migration_applied(&db).await);
     let rows = dump_rows(&db).await;
-    assert_eq!(rows.len(), 63);
+    assert_eq!(rows.len(), 92);
     assert!(rows.values().all(|r| r.is_empty()), "fresh kept rows");
 }
 
@@ -524,7 +570,7 @@ async fn exact_column_names(backend: Backend) {
     };
     crawler_ok(&db.url, &["migrate", "up"]);
     let conn = db.connect().await;
-    for table in migration::tables() {
+    for table in migration::schema_2026_08::TABLES {
         let sql = match backend {
             Backend::Postgres => format!("SELECT * FROM \"{}\" LIMIT 0", table.name),
             Backend::MySql => format!("SELECT * FROM `{}` LIMIT 0", table.name),
@@ -547,7 +593,7 @@ async fn exact_column_names(backend: Backend) {
             _ => conn
                 .query_all_raw(Statement::from_sql_and_values(
                     DbBackend::Sqlite,
-                    "SELECT name AS n FROM pragma_table_info(?) ORDER BY cid",
+                    "SELECT name AS n FROM pragma_table_xinfo(?) ORDER BY cid",
                     [table.name.into()],
                 ))
                 .await
@@ -687,21 +733,85 @@ async fn ledger_rejects_a_duplicate_entity_on_postgres() {
     ledger_rejects_a_duplicate_entity(Backend::Postgres).await;
 }
 
-/// A database on the 2025-07 schema where the later Python crawler created the ledger at startup
-/// (`CREATE TABLE IF NOT EXISTS`, with rows): `migrate up` adopts it as it is and records the
-/// ledger migration.
-async fn adopts_a_ledger_created_by_the_python_crawler(backend: Backend) {
-    let Some(db) = TestDb::create(backend, "adoptledger").await else {
-        return;
-    };
-    crawler_ok(&db.url, &["migrate", "up"]);
-    crawler_ok(&db.url, &["migrate", "down", "--yes"]);
-    assert_eq!(migration_status(&db).await, first_applied(1));
-    assert_eq!(db.table_names().await, reference_table_names());
-
+/// Rows that put the upgrade to the test: a language code too long for 2026-08's
+/// `varchar(2)`, one that fits, a raw-JSON column and a table 2026-08 dropped, and two rows
+/// that contradict a unique key 2026-08 added.
+async fn insert_upgrade_rows(db: &TestDb) {
     let conn = db.connect().await;
+    let backend = db.db_backend();
+    let q = |name: &str| match backend {
+        DbBackend::MySql => format!("`{name}`"),
+        _ => format!("\"{name}\""),
+    };
+    let ph = |i: usize| match backend {
+        DbBackend::Postgres => format!("${i}"),
+        _ => "?".to_owned(),
+    };
+    let insert = |table: &str, columns: &[&str]| {
+        format!(
+            "INSERT INTO {} ({}) VALUES ({})",
+            q(table),
+            columns.iter().map(|c| q(c)).collect::<Vec<_>>().join(", "),
+            (1..=columns.len()).map(ph).collect::<Vec<_>>().join(", ")
+        )
+    };
+    let statements: Vec<(String, Vec<sea_orm::Value>)> = vec![
+        (
+            insert("T_WC_TMDB_MOVIE_IMAGE", &["ID_MOVIE", "LANG", "IMAGE_PATH"]),
+            vec![550.into(), "pt-BR".into(), "/a.jpg".into()],
+        ),
+        (
+            insert(
+                "T_WC_TMDB_SERIE",
+                &["ID_SERIE", "ORIGINAL_LANGUAGE", "API_RESULT"],
+            ),
+            vec![1399.into(), "en".into(), r#"{"id":1399}"#.into()],
+        ),
+        (
+            insert(
+                "T_WC_WIKIDATA_MOVIE",
+                &["ID_MOVIE", "ID_WIKIDATA", "ID_IMDB"],
+            ),
+            vec![550.into(), "Q190050".into(), "tt0137523".into()],
+        ),
+        (
+            insert(
+                "T_WC_WIKIPEDIA_PAGE_LANG_SECTION",
+                &["ID_WIKIDATA", "LANG", "DISPLAY_ORDER"],
+            ),
+            vec!["Q190050".into(), "fr".into(), 1.into()],
+        ),
+        (
+            insert(
+                "T_WC_WIKIPEDIA_PAGE_LANG_SECTION",
+                &["ID_WIKIDATA", "LANG", "DISPLAY_ORDER"],
+            ),
+            vec!["Q190050".into(), "fr".into(), 1.into()],
+        ),
+    ];
+    for (sql, values) in statements {
+        conn.execute_raw(Statement::from_sql_and_values(backend, &sql, values))
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    }
+    conn.close().await.ok();
+}
+
+/// The 2025-07 tables, as the earlier migration built them, and the ledger as the later Python
+/// crawler creates it at startup.
+async fn build_2025_07_database(db: &TestDb, backend: Backend) {
+    let conn = db.connect().await;
+    let b = db.db_backend();
+    for table in migration::reference_2025_07::TABLES {
+        conn.execute(&table.create_statement(b))
+            .await
+            .expect("create a 2025-07 table");
+        for index in table.index_statements(b) {
+            conn.execute(&index).await.expect("create a 2025-07 index");
+        }
+    }
     // As the Python crawler writes it on MariaDB; elsewhere a hand-made table without the
-    // retry index, which adoption must not add.
+    // retry index.
     let ddl = match backend {
         Backend::MySql => {
             "CREATE TABLE IF NOT EXISTS `T_WC_TMDB_ID_NOT_FOUND` (
@@ -751,46 +861,159 @@ async fn adopts_a_ledger_created_by_the_python_crawler(backend: Backend) {
     conn.execute_unprepared(ddl)
         .await
         .expect("create the ledger");
-    insert_ledger_row(&conn, db.db_backend(), "serie", 1399)
+    insert_ledger_row(&conn, b, "serie", 1399)
         .await
         .expect("ledger row");
     conn.close().await.ok();
-    let rows_before = dump_rows(&db).await;
-    let mysql_before = if backend == Backend::MySql {
-        Some(mysql_schema::read(&db.connect().await, &db.name).await)
-    } else {
-        None
+}
+
+/// A database at 2025-07 holding rows (the Python scripts' tables, the ledger the later Python
+/// crawler made): `migrate up` reaches the 2026-08 schema and keeps every row and every value;
+/// what 2026-08 dropped stays; a narrowing or unique key the rows contradict is left out.
+async fn upgrades_a_2025_07_database_keeping_every_row(backend: Backend) {
+    let Some(db) = TestDb::create(backend, "upgrade").await else {
+        return;
     };
+    build_2025_07_database(&db, backend).await;
+    insert_sample_rows(&db).await;
+    insert_upgrade_rows(&db).await;
+    let mut old_defs: Vec<migration::schema::TableDef> =
+        migration::reference_2025_07::TABLES.to_vec();
+    old_defs.push(migration::schema_2026_08::T_WC_TMDB_ID_NOT_FOUND);
+    let before = dump_rows_of(&db, "", &old_defs).await;
+    assert_eq!(before.len(), 63);
 
     crawler_ok(&db.url, &["migrate", "up"]);
 
     assert!(migration_applied(&db).await);
-    assert_eq!(db.table_names().await, all_table_names());
-    assert_eq!(dump_rows(&db).await, rows_before, "rows changed");
-    assert_eq!(rows_before[LEDGER].len(), 1);
-    if let Some(before) = mysql_before {
-        let after = mysql_schema::read(&db.connect().await, &db.name).await;
-        assert!(mysql_schema::differences(&before, &after).is_empty());
-        let diffs = mysql_schema::differences(&reference_with_documented_differences(), &after);
-        assert!(diffs.is_empty(), "schema differs:\n{}", diffs.join("\n"));
-    }
-    if backend == Backend::Sqlite {
-        let conn = db.connect().await;
-        let retry_index = conn
-            .query_all_raw(Statement::from_string(
-                DbBackend::Sqlite,
-                "SELECT name FROM sqlite_master WHERE type = 'index' \
-                 AND name LIKE '%IDX_TMDB_ID_NOT_FOUND_RETRY'",
-            ))
+    let mut expected_tables: Vec<String> = current_table_names();
+    expected_tables.extend(migration::dropped_in_2026_08().map(|t| t.name.to_owned()));
+    expected_tables.sort();
+    assert_eq!(db.table_names().await, expected_tables);
+    assert_eq!(
+        dump_rows_of(&db, "", &old_defs).await,
+        before,
+        "rows changed"
+    );
+    assert_eq!(before[LEDGER].len(), 2);
+    assert_eq!(before["T_WC_WIKIDATA_MOVIE"].len(), 1);
+    // Every 2026-08 column is there, on every table.
+    let conn = db.connect().await;
+    for table in migration::schema_2026_08::TABLES {
+        let q = |n: &str| match backend {
+            Backend::MySql => format!("`{n}`"),
+            _ => format!("\"{n}\""),
+        };
+        let columns: Vec<String> = table.columns.iter().map(|c| q(c.name)).collect();
+        let sql = format!(
+            "SELECT {} FROM {} LIMIT 0",
+            columns.join(", "),
+            q(table.name)
+        );
+        conn.execute_unprepared(&sql)
             .await
-            .expect("indexes");
-        assert!(retry_index.is_empty(), "adoption altered the table");
+            .unwrap_or_else(|e| panic!("{}: {e}", table.name));
+    }
+    conn.close().await.ok();
+    let refused = |diffs: &[String]| {
+        diffs
+            .iter()
+            .any(|d| d.contains("T_WC_TMDB_MOVIE_IMAGE") && d.contains("varchar(20)"))
+    };
+    match backend {
+        Backend::MySql => {
+            let diffs = upgraded_differences(&db).await;
+            assert_eq!(diffs.len(), 2, "{diffs:#?}");
+            assert!(refused(&diffs), "{diffs:#?}");
+            assert!(
+                diffs
+                    .iter()
+                    .any(|d| d.contains("UQ_ID_WIKIDATA_LANG_DISPLAY_ORDER")),
+                "{diffs:#?}"
+            );
+        }
+        Backend::Postgres => {
+            let lengths = postgres_varchar_lengths(&db).await;
+            assert_eq!(
+                lengths["T_WC_TMDB_MOVIE_IMAGE.LANG"], 20,
+                "refused narrowing"
+            );
+            assert_eq!(lengths["T_WC_TMDB_COLLECTION_IMAGE.LANG"], 2);
+            assert_eq!(lengths["T_WC_TMDB_SERIE.ORIGINAL_LANGUAGE"], 2);
+            assert_eq!(lengths["T_WC_TMDB_SERIE.COUNTRIES"], 200);
+        }
+        Backend::Sqlite => {}
+    }
+    // The retry index a hand-made ledger lacked is added (all backends).
+    let indexes = db.index_names().await;
+    assert!(
+        indexes
+            .iter()
+            .any(|i| i.ends_with("IDX_TMDB_ID_NOT_FOUND_RETRY")),
+        "{indexes:?}"
+    );
+    if backend != Backend::MySql {
+        let section =
+            migration::reference_table("T_WC_WIKIPEDIA_PAGE_LANG_SECTION").expect("section table");
+        let unique = section
+            .indexes
+            .iter()
+            .find(|i| i.name == "UQ_ID_WIKIDATA_LANG_DISPLAY_ORDER")
+            .expect("unique key");
+        let name = section.index_name(unique, db.db_backend());
+        assert!(
+            !indexes.contains(&name),
+            "a unique key the rows contradict was built"
+        );
     }
 }
 
+/// The upgraded MariaDB schema against 2026-08, once what an upgrade keeps on purpose is set
+/// aside: the dropped tables, columns and indexes (still there with their rows) and the 2025-07
+/// collation.
+async fn upgraded_differences(db: &TestDb) -> Vec<String> {
+    let current = current_with_documented_differences();
+    let actual = mysql_schema::read(&db.connect().await, &db.name).await;
+    let kept: BTreeMap<String, mysql_schema::Table> = actual
+        .into_iter()
+        .filter_map(|(name, mut table)| {
+            let want = current.get(&name)?;
+            table
+                .columns
+                .retain(|c| want.columns.iter().any(|w| w.name == c.name));
+            table.indexes.retain(|n, _| want.indexes.contains_key(n));
+            table.collation = want.collation.clone();
+            Some((name, table))
+        })
+        .collect();
+    mysql_schema::differences(&current, &kept)
+}
+
+/// `table.column` → varchar length, on PostgreSQL.
+async fn postgres_varchar_lengths(db: &TestDb) -> BTreeMap<String, i64> {
+    let conn = db.connect().await;
+    let rows = conn
+        .query_all_raw(Statement::from_string(
+            DbBackend::Postgres,
+            "SELECT table_name::text || '.' || column_name::text AS n, \
+             CAST(character_maximum_length AS BIGINT) AS l FROM information_schema.columns \
+             WHERE table_schema = 'public' AND character_maximum_length IS NOT NULL",
+        ))
+        .await
+        .expect("columns");
+    rows.iter()
+        .map(|r| {
+            (
+                r.try_get("", "n").expect("n"),
+                r.try_get("", "l").expect("l"),
+            )
+        })
+        .collect()
+}
+
 #[tokio::test]
-async fn adopts_a_ledger_created_by_the_python_crawler_on_sqlite() {
-    adopts_a_ledger_created_by_the_python_crawler(Backend::Sqlite).await;
+async fn upgrades_a_2025_07_database_keeping_every_row_on_sqlite() {
+    upgrades_a_2025_07_database_keeping_every_row(Backend::Sqlite).await;
 }
 
 #[tokio::test]
@@ -798,8 +1021,8 @@ async fn adopts_a_ledger_created_by_the_python_crawler_on_sqlite() {
     not(tmdbc_test_mysql),
     ignore = "needs TMDB_CRAWLER_TEST_MYSQL_URL (a MariaDB server)"
 )]
-async fn adopts_a_ledger_created_by_the_python_crawler_on_mariadb() {
-    adopts_a_ledger_created_by_the_python_crawler(Backend::MySql).await;
+async fn upgrades_a_2025_07_database_keeping_every_row_on_mariadb() {
+    upgrades_a_2025_07_database_keeping_every_row(Backend::MySql).await;
 }
 
 #[tokio::test]
@@ -807,8 +1030,8 @@ async fn adopts_a_ledger_created_by_the_python_crawler_on_mariadb() {
     not(tmdbc_test_postgres),
     ignore = "needs TMDB_CRAWLER_TEST_POSTGRES_URL (a PostgreSQL server)"
 )]
-async fn adopts_a_ledger_created_by_the_python_crawler_on_postgres() {
-    adopts_a_ledger_created_by_the_python_crawler(Backend::Postgres).await;
+async fn upgrades_a_2025_07_database_keeping_every_row_on_postgres() {
+    upgrades_a_2025_07_database_keeping_every_row(Backend::Postgres).await;
 }
 
 /// Upper-case string literals outside tests in the code that talks to the database, with the
@@ -868,7 +1091,9 @@ const NOT_SCHEMA_NAMES: [(&str, &str); 2] = [
 #[test]
 fn every_table_and_column_the_code_names_exists_in_the_reference_schema() {
     let mut names: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
-    for table in migration::tables() {
+    // The 2026-08 schema, and the 2025-07 tables and columns it dropped (still written where
+    // a database has them).
+    for table in migration::tables().chain(migration::reference_2025_07::TABLES) {
         names.insert(table.name);
         names.extend(table.columns.iter().map(|c| c.name));
     }

@@ -1,8 +1,9 @@
-//! Creates the 62 tables of the Python crawler's reference schema, or adopts them.
+//! The Python crawler's 2025-07 reference schema (62 tables), adopted where it exists.
 //!
-//! Existing databases were built by the Python crawler's SQL scripts and hold production rows:
-//! a table that already exists is left exactly as it is (no ALTER, no row touched), so `up`
-//! only creates what is missing and then records the migration as applied.
+//! This migration used to create the 62 tables. Since the 2026-08 migration builds every current
+//! table itself (and brings 2025-07 tables up to date), `up` creates nothing: a new database
+//! never gets the 7 tables 2026-08 dropped nor the columns it dropped, and an existing one is left
+//! exactly as it is (no ALTER, no row touched). `down` drops the 2025-07 tables that exist.
 
 use sea_orm_migration::prelude::*;
 
@@ -14,25 +15,13 @@ pub struct Migration;
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        let backend = manager.get_database_backend();
         let mut adopted = 0usize;
         for table in TABLES {
             if manager.has_table(table.name).await? {
                 adopted += 1;
-                continue;
-            }
-            manager
-                .create_table(table.create_statement(backend))
-                .await?;
-            for index in table.index_statements(backend) {
-                manager.create_index(index).await?;
             }
         }
-        tracing::info!(
-            created = TABLES.len() - adopted,
-            adopted,
-            "reference schema in place"
-        );
+        tracing::info!(adopted, "2025-07 reference tables in place");
         Ok(())
     }
 

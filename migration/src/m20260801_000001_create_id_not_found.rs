@@ -6,7 +6,7 @@
 
 use sea_orm_migration::prelude::*;
 
-use crate::additions_2026_08::T_WC_TMDB_ID_NOT_FOUND as TABLE;
+use crate::schema_2026_08::T_WC_TMDB_ID_NOT_FOUND as TABLE;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;

@@ -5,12 +5,13 @@
 //! types, nullability, keys and index names are exactly the reference; tests compare it with
 //! `tests/fixtures/schema-2025-07.json`. Edit only through a new migration.
 
-use crate::schema::{SqlFile, TableDef, Type::*, ai, col, idx, p, pre, req};
+use crate::schema::{Collation, SqlFile, TableDef, Type::*, ai, col, idx, p, pre, req};
 
 pub const TABLES: &[TableDef] = &[
     TableDef {
         name: "T_WC_SERVER_VARIABLE",
         file: SqlFile::ServerVariable,
+        collation: Collation::GeneralCi,
         primary_key: &["ID_SERVER_VARIABLE"],
         columns: &[
             ai("ID_SERVER_VARIABLE", Int(5)),
@@ -46,6 +47,7 @@ pub const TABLES: &[TableDef] = &[
     TableDef {
         name: "T_WC_TMDB_COLLECTION",
         file: SqlFile::Tmdb,
+        collation: Collation::GeneralCi,
         primary_key: &["ID_COLLECTION"],
         columns: &[
             req("ID_COLLECTION", Int(11)),
@@ -91,6 +93,7 @@ pub const TABLES: &[TableDef] = &[
     TableDef {
         name: "T_WC_TMDB_COLLECTION_ID_IMPORT",
         file: SqlFile::Tmdb,
+        collation: Collation::GeneralCi,
         primary_key: &["id"],
         columns: &[req("id", Int(11)), col("name", Varchar(250))],
         indexes: &[idx("name", &[p("name")])],
@@ -98,6 +101,7 @@ pub const TABLES: &[TableDef] = &[
     TableDef {
         name: "T_WC_TMDB_COLLECTION_IMAGE",
         file: SqlFile::Tmdb,
+        collation: Collation::GeneralCi,
         primary_key: &["ID_ROW"],
         columns: &[
             ai("ID_ROW", Int(11)),
@@ -140,6 +144,7 @@ pub const TABLES: &[TableDef] = &[
     TableDef {
         name: "T_WC_TMDB_COLLECTION_LANG",
         file: SqlFile::Tmdb,
+        collation: Collation::GeneralCi,
         primary_key: &[],
         columns: &[
             req("ID_COLLECTION", Int(11)),
@@ -179,6 +184,7 @@ pub const TABLES: &[TableDef] = &[
     TableDef {
         name: "T_WC_TMDB_COMPANY",
         file: SqlFile::Tmdb,
+        collation: Collation::GeneralCi,
         primary_key: &["ID_COMPANY"],
         columns: &[
             req("ID_COMPANY", Int(11)),
@@ -228,6 +234,7 @@ pub const TABLES: &[TableDef] = &[
     TableDef {
         name: "T_WC_TMDB_COMPANY_IMAGE",
         file: SqlFile::Tmdb,
+        collation: Collation::GeneralCi,
         primary_key: &["ID_ROW"],
         columns: &[
             ai("ID_ROW", Int(11)),
@@ -270,6 +277,7 @@ pub const TABLES: &[TableDef] = &[
     TableDef {
         name: "T_WC_TMDB_GENRE",
         file: SqlFile::Tmdb,
+        collation: Collation::GeneralCi,
         primary_key: &["id"],
         columns: &[req("id", Int(11)), col("name", Varchar(250))],
         indexes: &[idx("name", &[p("name")])],
@@ -277,6 +285,7 @@ pub const TABLES: &[TableDef] = &[
     TableDef {
         name: "T_WC_TMDB_GENRE_LANG",
         file: SqlFile::Tmdb,
+        collation: Collation::GeneralCi,
         primary_key: &["ID_ROW"],
         columns: &[
             ai("ID_ROW", Int(11)),
@@ -293,6 +302,7 @@ pub const TABLES: &[TableDef] = &[
     TableDef {
         name: "T_WC_TMDB_KEYWORD_ID_IMPORT",
         file: SqlFile::Tmdb,
+        collation: Collation::GeneralCi,
         primary_key: &["id"],
         columns: &[
             req("id", Int(11)),
@@ -307,6 +317,7 @@ pub const TABLES: &[TableDef] = &[
     TableDef {
         name: "T_WC_TMDB_KEYWORD_ID_IMPORT_LANG",
         file: SqlFile::Tmdb,
+        collation: Collation::GeneralCi,
         primary_key: &["ID_ROW"],
         columns: &[
             ai("ID_ROW", Int(11)),
@@ -324,6 +335,7 @@ pub const TABLES: &[TableDef] = &[
     TableDef {
         name: "T_WC_TMDB_LANG_LANG",
         file: SqlFile::Tmdb,
+        collation: Collation::GeneralCi,
         primary_key: &[],
         columns: &[
             col("LANG", Varchar(10)),
@@ -353,6 +365,7 @@ pub const TABLES: &[TableDef] = &[
     TableDef {
         name: "T_WC_TMDB_LIST",
         file: SqlFile::Tmdb,
+        collation: Collation::GeneralCi,
         primary_key: &["ID_LIST"],
         columns: &[
             req("ID_LIST", Int(11)),
@@ -401,6 +414,7 @@ pub const TABLES: &[TableDef] = &[
     TableDef {
         name: "T_WC_TMDB_LIST_LANG",
         file: SqlFile::Tmdb,
+        collation: Collation::GeneralCi,
         primary_key: &["ID_ROW"],
         columns: &[
             ai("ID_ROW", Int(11)),
@@ -431,6 +445,7 @@ pub const TABLES: &[TableDef] = &[
     TableDef {
         name: "T_WC_TMDB_LIST_TYPE",
         file: SqlFile::Tmdb,
+        collation: Collation::GeneralCi,
         primary_key: &["ID_LIST_TYPE"],
         columns: &[
             ai("ID_LIST_TYPE", Int(5)),
@@ -462,6 +477,7 @@ pub const TABLES: &[TableDef] = &[
     TableDef {
         name: "T_WC_TMDB_MOVIE",
         file: SqlFile::Tmdb,
+        collation: Collation::GeneralCi,
         primary_key: &["ID_MOVIE"],
         columns: &[
             req("ID_MOVIE", Int(11)),
@@ -584,6 +600,7 @@ pub const TABLES: &[TableDef] = &[
     TableDef {
         name: "T_WC_TMDB_MOVIE_COMPANY",
         file: SqlFile::Tmdb,
+        collation: Collation::GeneralCi,
         primary_key: &["ID_ROW"],
         columns: &[
             ai("ID_ROW", Int(11)),
@@ -612,6 +629,7 @@ pub const TABLES: &[TableDef] = &[
     TableDef {
         name: "T_WC_TMDB_MOVIE_GENRE",
         file: SqlFile::Tmdb,
+        collation: Collation::GeneralCi,
         primary_key: &["ID_ROW"],
         columns: &[
             ai("ID_ROW", Int(11)),
@@ -640,6 +658,7 @@ pub const TABLES: &[TableDef] = &[
     TableDef {
         name: "T_WC_TMDB_MOVIE_ID_IMPORT",
         file: SqlFile::Tmdb,
+        collation: Collation::GeneralCi,
         primary_key: &["id"],
         columns: &[
             col("adult", TinyInt(1)),
@@ -653,6 +672,7 @@ pub const TABLES: &[TableDef] = &[
     TableDef {
         name: "T_WC_TMDB_MOVIE_IMAGE",
         file: SqlFile::Tmdb,
+        collation: Collation::GeneralCi,
         primary_key: &["ID_ROW"],
         columns: &[
             ai("ID_ROW", Int(11)),
@@ -695,6 +715,7 @@ pub const TABLES: &[TableDef] = &[
     TableDef {
         name: "T_WC_TMDB_MOVIE_KEYWORD",
         file: SqlFile::Tmdb,
+        collation: Collation::GeneralCi,
         primary_key: &["ID_ROW"],
         columns: &[
             ai("ID_ROW", Int(11)),
@@ -723,6 +744,7 @@ pub const TABLES: &[TableDef] = &[
     TableDef {
         name: "T_WC_TMDB_MOVIE_LANG",
         file: SqlFile::Tmdb,
+        collation: Collation::GeneralCi,
         primary_key: &["ID_ROW"],
         columns: &[
             ai("ID_ROW", Int(11)),
@@ -769,6 +791,7 @@ pub const TABLES: &[TableDef] = &[
     TableDef {
         name: "T_WC_TMDB_MOVIE_LANG_META",
         file: SqlFile::Tmdb,
+        collation: Collation::GeneralCi,
         primary_key: &["ID_ROW"],
         columns: &[
             ai("ID_ROW", Int(11)),
@@ -840,6 +863,7 @@ pub const TABLES: &[TableDef] = &[
     TableDef {
         name: "T_WC_TMDB_MOVIE_LEMME",
         file: SqlFile::Tmdb,
+        collation: Collation::GeneralCi,
         primary_key: &["ID_ROW"],
         columns: &[
             ai("ID_ROW", Int(11)),
@@ -870,6 +894,7 @@ pub const TABLES: &[TableDef] = &[
     TableDef {
         name: "T_WC_TMDB_MOVIE_LIST",
         file: SqlFile::Tmdb,
+        collation: Collation::GeneralCi,
         primary_key: &["ID_TMDB_MOVIE_LIST"],
         columns: &[
             ai("ID_TMDB_MOVIE_LIST", Int(11)),
@@ -901,6 +926,7 @@ pub const TABLES: &[TableDef] = &[
     TableDef {
         name: "T_WC_TMDB_MOVIE_PRODUCTION_COUNTRY",
         file: SqlFile::Tmdb,
+        collation: Collation::GeneralCi,
         primary_key: &["ID_ROW"],
         columns: &[
             ai("ID_ROW", Int(11)),
@@ -929,6 +955,7 @@ pub const TABLES: &[TableDef] = &[
     TableDef {
         name: "T_WC_TMDB_MOVIE_SPOKEN_LANGUAGE",
         file: SqlFile::Tmdb,
+        collation: Collation::GeneralCi,
         primary_key: &["ID_ROW"],
         columns: &[
             ai("ID_ROW", Int(11)),
@@ -957,6 +984,7 @@ pub const TABLES: &[TableDef] = &[
     TableDef {
         name: "T_WC_TMDB_MOVIE_TITLE",
         file: SqlFile::Tmdb,
+        collation: Collation::GeneralCi,
         primary_key: &["ID_MOVIE_TITLE"],
         columns: &[
             ai("ID_MOVIE_TITLE", Int(11)),
@@ -989,6 +1017,7 @@ pub const TABLES: &[TableDef] = &[
     TableDef {
         name: "T_WC_TMDB_MOVIE_UPDATE",
         file: SqlFile::Tmdb,
+        collation: Collation::GeneralCi,
         primary_key: &["ID_MOVIE"],
         columns: &[
             req("ID_MOVIE", Int(11)),
@@ -1015,6 +1044,7 @@ pub const TABLES: &[TableDef] = &[
     TableDef {
         name: "T_WC_TMDB_NETWORK",
         file: SqlFile::Tmdb,
+        collation: Collation::GeneralCi,
         primary_key: &["ID_NETWORK"],
         columns: &[
             req("ID_NETWORK", Int(11)),
@@ -1059,6 +1089,7 @@ pub const TABLES: &[TableDef] = &[
     TableDef {
         name: "T_WC_TMDB_NETWORK_IMAGE",
         file: SqlFile::Tmdb,
+        collation: Collation::GeneralCi,
         primary_key: &["ID_ROW"],
         columns: &[
             ai("ID_ROW", Int(11)),
@@ -1101,6 +1132,7 @@ pub const TABLES: &[TableDef] = &[
     TableDef {
         name: "T_WC_TMDB_PERSON",
         file: SqlFile::Tmdb,
+        collation: Collation::GeneralCi,
         primary_key: &["ID_PERSON"],
         columns: &[
             req("ID_PERSON", Int(11)),
@@ -1180,6 +1212,7 @@ pub const TABLES: &[TableDef] = &[
     TableDef {
         name: "T_WC_TMDB_PERSON_ID_IMPORT",
         file: SqlFile::Tmdb,
+        collation: Collation::GeneralCi,
         primary_key: &["id"],
         columns: &[
             req("id", Int(11)),
@@ -1195,6 +1228,7 @@ pub const TABLES: &[TableDef] = &[
     TableDef {
         name: "T_WC_TMDB_PERSON_IMAGE",
         file: SqlFile::Tmdb,
+        collation: Collation::GeneralCi,
         primary_key: &["ID_ROW"],
         columns: &[
             ai("ID_ROW", Int(11)),
@@ -1237,6 +1271,7 @@ pub const TABLES: &[TableDef] = &[
     TableDef {
         name: "T_WC_TMDB_PERSON_MOVIE",
         file: SqlFile::Tmdb,
+        collation: Collation::GeneralCi,
         primary_key: &["ID_TMDB_PERSON_MOVIE"],
         columns: &[
             ai("ID_TMDB_PERSON_MOVIE", Int(11)),
@@ -1278,6 +1313,7 @@ pub const TABLES: &[TableDef] = &[
     TableDef {
         name: "T_WC_TMDB_PERSON_SEARCH",
         file: SqlFile::Tmdb,
+        collation: Collation::GeneralCi,
         primary_key: &["ID_ROW"],
         columns: &[
             ai("ID_ROW", Int(11)),
@@ -1306,6 +1342,7 @@ pub const TABLES: &[TableDef] = &[
     TableDef {
         name: "T_WC_TMDB_PERSON_SERIE",
         file: SqlFile::Tmdb,
+        collation: Collation::GeneralCi,
         primary_key: &["ID_TMDB_PERSON_SERIE"],
         columns: &[
             ai("ID_TMDB_PERSON_SERIE", Int(11)),
@@ -1347,6 +1384,7 @@ pub const TABLES: &[TableDef] = &[
     TableDef {
         name: "T_WC_TMDB_PERSON_UPDATE",
         file: SqlFile::Tmdb,
+        collation: Collation::GeneralCi,
         primary_key: &["ID_PERSON"],
         columns: &[
             req("ID_PERSON", Int(11)),
@@ -1373,6 +1411,7 @@ pub const TABLES: &[TableDef] = &[
     TableDef {
         name: "T_WC_TMDB_PLEX_MEDIA",
         file: SqlFile::Tmdb,
+        collation: Collation::GeneralCi,
         primary_key: &["ID_PLEX_MEDIA"],
         columns: &[
             req("ID_PLEX_MEDIA", Int(11)),
@@ -1430,6 +1469,7 @@ pub const TABLES: &[TableDef] = &[
     TableDef {
         name: "T_WC_TMDB_PLEX_MEDIA_PART",
         file: SqlFile::Tmdb,
+        collation: Collation::GeneralCi,
         primary_key: &["ID_PLEX_MEDIA_PART"],
         columns: &[
             req("ID_PLEX_MEDIA_PART", Int(11)),
@@ -1474,6 +1514,7 @@ pub const TABLES: &[TableDef] = &[
     TableDef {
         name: "T_WC_TMDB_PLEX_MOVIE",
         file: SqlFile::Tmdb,
+        collation: Collation::GeneralCi,
         primary_key: &["ID_PLEX_MOVIE"],
         columns: &[
             req("ID_PLEX_MOVIE", Int(11)),
@@ -1545,6 +1586,7 @@ pub const TABLES: &[TableDef] = &[
     TableDef {
         name: "T_WC_TMDB_PRODUCTION_COMPANY_ID_IMPORT",
         file: SqlFile::Tmdb,
+        collation: Collation::GeneralCi,
         primary_key: &["id"],
         columns: &[req("id", Int(11)), col("name", Varchar(250))],
         indexes: &[idx("name", &[p("name")])],
@@ -1552,6 +1594,7 @@ pub const TABLES: &[TableDef] = &[
     TableDef {
         name: "T_WC_TMDB_SERIE",
         file: SqlFile::Tmdb,
+        collation: Collation::GeneralCi,
         primary_key: &["ID_SERIE"],
         columns: &[
             req("ID_SERIE", Int(11)),
@@ -1644,6 +1687,7 @@ pub const TABLES: &[TableDef] = &[
     TableDef {
         name: "T_WC_TMDB_SERIE_COMPANY",
         file: SqlFile::Tmdb,
+        collation: Collation::GeneralCi,
         primary_key: &["ID_ROW"],
         columns: &[
             ai("ID_ROW", Int(11)),
@@ -1672,6 +1716,7 @@ pub const TABLES: &[TableDef] = &[
     TableDef {
         name: "T_WC_TMDB_SERIE_GENRE",
         file: SqlFile::Tmdb,
+        collation: Collation::GeneralCi,
         primary_key: &["ID_ROW"],
         columns: &[
             ai("ID_ROW", Int(11)),
@@ -1700,6 +1745,7 @@ pub const TABLES: &[TableDef] = &[
     TableDef {
         name: "T_WC_TMDB_SERIE_IMAGE",
         file: SqlFile::Tmdb,
+        collation: Collation::GeneralCi,
         primary_key: &["ID_ROW"],
         columns: &[
             ai("ID_ROW", Int(11)),
@@ -1742,6 +1788,7 @@ pub const TABLES: &[TableDef] = &[
     TableDef {
         name: "T_WC_TMDB_SERIE_KEYWORD",
         file: SqlFile::Tmdb,
+        collation: Collation::GeneralCi,
         primary_key: &["ID_ROW"],
         columns: &[
             ai("ID_ROW", Int(11)),
@@ -1770,6 +1817,7 @@ pub const TABLES: &[TableDef] = &[
     TableDef {
         name: "T_WC_TMDB_SERIE_LANG",
         file: SqlFile::Tmdb,
+        collation: Collation::GeneralCi,
         primary_key: &["ID_ROW"],
         columns: &[
             ai("ID_ROW", Int(11)),
@@ -1811,6 +1859,7 @@ pub const TABLES: &[TableDef] = &[
     TableDef {
         name: "T_WC_TMDB_SERIE_LIST",
         file: SqlFile::Tmdb,
+        collation: Collation::GeneralCi,
         primary_key: &["ID_TMDB_SERIE_LIST"],
         columns: &[
             ai("ID_TMDB_SERIE_LIST", Int(11)),
@@ -1842,6 +1891,7 @@ pub const TABLES: &[TableDef] = &[
     TableDef {
         name: "T_WC_TMDB_SERIE_NETWORK",
         file: SqlFile::Tmdb,
+        collation: Collation::GeneralCi,
         primary_key: &["ID_ROW"],
         columns: &[
             ai("ID_ROW", Int(11)),
@@ -1870,6 +1920,7 @@ pub const TABLES: &[TableDef] = &[
     TableDef {
         name: "T_WC_TMDB_SERIE_PRODUCTION_COUNTRY",
         file: SqlFile::Tmdb,
+        collation: Collation::GeneralCi,
         primary_key: &["ID_ROW"],
         columns: &[
             ai("ID_ROW", Int(11)),
@@ -1898,6 +1949,7 @@ pub const TABLES: &[TableDef] = &[
     TableDef {
         name: "T_WC_TMDB_SERIE_SPOKEN_LANGUAGE",
         file: SqlFile::Tmdb,
+        collation: Collation::GeneralCi,
         primary_key: &["ID_ROW"],
         columns: &[
             ai("ID_ROW", Int(11)),
@@ -1926,6 +1978,7 @@ pub const TABLES: &[TableDef] = &[
     TableDef {
         name: "T_WC_TMDB_SPACY_LEMME",
         file: SqlFile::Tmdb,
+        collation: Collation::GeneralCi,
         primary_key: &["ID_LEMME"],
         columns: &[
             ai("ID_LEMME", Int(11)),
@@ -1956,6 +2009,7 @@ pub const TABLES: &[TableDef] = &[
     TableDef {
         name: "T_WC_TMDB_TV_NETWORK_ID_IMPORT",
         file: SqlFile::Tmdb,
+        collation: Collation::GeneralCi,
         primary_key: &["id"],
         columns: &[req("id", Int(11)), col("name", Varchar(250))],
         indexes: &[idx("name", &[p("name")])],
@@ -1963,6 +2017,7 @@ pub const TABLES: &[TableDef] = &[
     TableDef {
         name: "T_WC_TMDB_TV_SERIE_ID_IMPORT",
         file: SqlFile::Tmdb,
+        collation: Collation::GeneralCi,
         primary_key: &["id"],
         columns: &[
             req("id", Int(11)),
@@ -1974,6 +2029,7 @@ pub const TABLES: &[TableDef] = &[
     TableDef {
         name: "T_WC_WIKIDATA_ITEM",
         file: SqlFile::Wikidata,
+        collation: Collation::GeneralCi,
         primary_key: &["ID_ROW"],
         columns: &[
             ai("ID_ROW", Int(11)),
@@ -2009,6 +2065,7 @@ pub const TABLES: &[TableDef] = &[
     TableDef {
         name: "T_WC_WIKIDATA_ITEM_PROPERTY",
         file: SqlFile::Wikidata,
+        collation: Collation::GeneralCi,
         primary_key: &["ID_ROW"],
         columns: &[
             ai("ID_ROW", Int(11)),
@@ -2039,6 +2096,7 @@ pub const TABLES: &[TableDef] = &[
     TableDef {
         name: "T_WC_WIKIDATA_MOVIE",
         file: SqlFile::Wikidata,
+        collation: Collation::GeneralCi,
         primary_key: &["ID_WIKIDATA"],
         columns: &[
             req("ID_WIKIDATA", Varchar(50)),
@@ -2082,6 +2140,7 @@ pub const TABLES: &[TableDef] = &[
     TableDef {
         name: "T_WC_WIKIDATA_PERSON",
         file: SqlFile::Wikidata,
+        collation: Collation::GeneralCi,
         primary_key: &["ID_WIKIDATA"],
         columns: &[
             req("ID_WIKIDATA", Varchar(50)),
@@ -2122,6 +2181,7 @@ pub const TABLES: &[TableDef] = &[
     TableDef {
         name: "T_WC_WIKIDATA_PROPERTY",
         file: SqlFile::Wikidata,
+        collation: Collation::GeneralCi,
         primary_key: &["ID_PROPERTY"],
         columns: &[
             req("ID_PROPERTY", Varchar(50)),
@@ -2149,6 +2209,7 @@ pub const TABLES: &[TableDef] = &[
     TableDef {
         name: "T_WC_WIKIDATA_SERIE",
         file: SqlFile::Wikidata,
+        collation: Collation::GeneralCi,
         primary_key: &["ID_WIKIDATA"],
         columns: &[
             req("ID_WIKIDATA", Varchar(50)),
@@ -2194,6 +2255,7 @@ pub const TABLES: &[TableDef] = &[
     TableDef {
         name: "T_WC_WIKIPEDIA_PAGE_LANG_SECTION",
         file: SqlFile::Wikipedia,
+        collation: Collation::GeneralCi,
         primary_key: &["ID_ROW"],
         columns: &[
             ai("ID_ROW", Int(11)),

@@ -1,6 +1,6 @@
 //! A declarative description of tables, rendered with sea-query for each backend.
 //!
-//! The schema is data (`reference_2025_07.rs`, `additions_2026_08.rs`); this module turns one
+//! The schema is data (`reference_2025_07.rs`, `schema_2026_08.rs`); this module turns one
 //! `TableDef` into the statements a backend needs. MariaDB/MySQL get the reference types verbatim
 //! (`int(11)`, `varchar(250)`, `mediumtext`, ...) so information_schema matches the Python
 //! crawler's databases. PostgreSQL and SQLite get the closest native types and the same table
@@ -17,6 +17,7 @@ pub enum Type {
     /// `tinyint(1)`: the boolean flags of the daily exports.
     TinyInt(u8),
     Varchar(u16),
+    Text,
     MediumText,
     LongText,
     Date,
@@ -32,6 +33,7 @@ impl Type {
             Type::BigInt(w) => format!("bigint({w})"),
             Type::TinyInt(w) => format!("tinyint({w})"),
             Type::Varchar(n) => format!("varchar({n})"),
+            Type::Text => "text".to_owned(),
             Type::MediumText => "mediumtext".to_owned(),
             Type::LongText => "longtext".to_owned(),
             Type::Date => "date".to_owned(),
@@ -50,10 +52,47 @@ impl Type {
             // The exports' `adult`/`video` flags are booleans; MariaDB's tinyint(1) is its boolean.
             Type::TinyInt(_) => ColumnType::Boolean,
             Type::Varchar(n) => ColumnType::String(StringLen::N(u32::from(n))),
-            Type::MediumText | Type::LongText => ColumnType::Text,
+            Type::Text | Type::MediumText | Type::LongText => ColumnType::Text,
             Type::Date => ColumnType::Date,
             Type::DateTime => ColumnType::DateTime,
             Type::Double => ColumnType::Double,
+        }
+    }
+}
+
+/// A column default other than `NULL` (the reference's default for every nullable column).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Default {
+    /// `DEFAULT 0` (`false` for PostgreSQL's booleans).
+    Zero,
+    /// `DEFAULT current_timestamp()`.
+    Now,
+}
+
+/// A STORED GENERATED column, computed from another column of the row. The 2026-08 dump shows
+/// that three columns are generated but not their expressions; these are ours, the same on
+/// every backend.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Generated {
+    /// `lower(trim(column))`: the name as searched.
+    Norm(&'static str),
+    /// `lower(trim(column))` without spaces, hyphens and dots: a matching key.
+    Key(&'static str),
+}
+
+impl Generated {
+    /// The expression, with the source column quoted for `backend`.
+    pub fn expression(self, backend: DbBackend) -> String {
+        let quote = |c: &str| match backend {
+            DbBackend::MySql => format!("`{c}`"),
+            _ => format!("\"{c}\""),
+        };
+        match self {
+            Generated::Norm(c) => format!("lower(trim({}))", quote(c)),
+            Generated::Key(c) => format!(
+                "replace(replace(replace(lower(trim({})), ' ', ''), '-', ''), '.', '')",
+                quote(c)
+            ),
         }
     }
 }
@@ -64,6 +103,10 @@ pub struct ColumnDef {
     pub ty: Type,
     pub nullable: bool,
     pub auto_increment: bool,
+    pub default: Option<Default>,
+    /// MariaDB's `ON UPDATE current_timestamp()` (the other backends have no such clause).
+    pub on_update_now: bool,
+    pub generated: Option<Generated>,
 }
 
 /// A nullable column (`DEFAULT NULL`), the reference's default.
@@ -73,26 +116,133 @@ pub const fn col(name: &'static str, ty: Type) -> ColumnDef {
         ty,
         nullable: true,
         auto_increment: false,
+        default: None,
+        on_update_now: false,
+        generated: None,
     }
 }
 
 /// A `NOT NULL` column.
 pub const fn req(name: &'static str, ty: Type) -> ColumnDef {
     ColumnDef {
-        name,
-        ty,
         nullable: false,
-        auto_increment: false,
+        ..col(name, ty)
     }
 }
 
 /// A `NOT NULL AUTO_INCREMENT` column; always the table's single-column primary key.
 pub const fn ai(name: &'static str, ty: Type) -> ColumnDef {
     ColumnDef {
-        name,
-        ty,
         nullable: false,
         auto_increment: true,
+        ..col(name, ty)
+    }
+}
+
+impl ColumnDef {
+    /// The column as sea-query builds it for `backend`; `with_key` keeps AUTO_INCREMENT,
+    /// `inline_pk` makes it SQLite's inline `INTEGER PRIMARY KEY`.
+    pub fn sea_column(
+        &self,
+        backend: DbBackend,
+        with_key: bool,
+        inline_pk: bool,
+    ) -> sea_orm_migration::prelude::ColumnDef {
+        let mut def = sea_orm_migration::prelude::ColumnDef::new_with_type(
+            Alias::new(self.name),
+            self.ty.column_type(backend),
+        );
+        // MariaDB refuses NULL / NOT NULL on a generated column (it is always nullable).
+        let mysql_generated = self.generated.is_some() && backend == DbBackend::MySql;
+        if self.nullable && !mysql_generated {
+            def.null();
+        } else if !self.nullable {
+            def.not_null();
+        }
+        if self.auto_increment && with_key {
+            def.auto_increment();
+            if inline_pk {
+                def.primary_key();
+            }
+        }
+        self.add_default_and_extra(&mut def, backend);
+        def
+    }
+
+    /// The column's definition in MariaDB's own words, for `ALTER TABLE … ADD COLUMN` /
+    /// `MODIFY COLUMN` (sea-query has no `AFTER`). Only our identifiers and types appear.
+    pub fn mysql_definition(&self) -> String {
+        let mut out = format!("`{}` {}", self.name, self.ty.mysql());
+        if let Some(generated) = self.generated {
+            out.push_str(&format!(
+                " GENERATED ALWAYS AS ({}) STORED",
+                generated.expression(DbBackend::MySql)
+            ));
+            return out;
+        }
+        out.push_str(if self.nullable { " NULL" } else { " NOT NULL" });
+        match self.default {
+            Some(Default::Zero) => out.push_str(" DEFAULT 0"),
+            Some(Default::Now) => out.push_str(" DEFAULT current_timestamp()"),
+            None => {}
+        }
+        if self.on_update_now {
+            out.push_str(" ON UPDATE current_timestamp()");
+        }
+        if self.auto_increment {
+            out.push_str(" AUTO_INCREMENT");
+        }
+        out
+    }
+
+    /// The column's `DEFAULT`, `ON UPDATE` and `GENERATED` clauses for `backend`.
+    fn add_default_and_extra(
+        &self,
+        def: &mut sea_orm_migration::prelude::ColumnDef,
+        backend: DbBackend,
+    ) {
+        match (self.default, self.ty, backend) {
+            (None, _, _) => {}
+            (Some(Default::Zero), Type::TinyInt(_), DbBackend::Postgres | DbBackend::Sqlite) => {
+                def.default(false);
+            }
+            (Some(Default::Zero), _, _) => {
+                def.default(0);
+            }
+            (Some(Default::Now), _, _) => {
+                def.default(Expr::current_timestamp());
+            }
+        }
+        if self.on_update_now && backend == DbBackend::MySql {
+            def.extra("ON UPDATE current_timestamp()");
+        }
+        if let Some(generated) = self.generated {
+            def.extra(format!(
+                "GENERATED ALWAYS AS ({}) STORED",
+                generated.expression(backend)
+            ));
+        }
+    }
+
+    pub const fn default(self, default: Default) -> ColumnDef {
+        ColumnDef {
+            default: Some(default),
+            ..self
+        }
+    }
+
+    pub const fn on_update_now(self) -> ColumnDef {
+        ColumnDef {
+            on_update_now: true,
+            ..self
+        }
+    }
+
+    pub const fn generated(self, generated: Generated) -> ColumnDef {
+        ColumnDef {
+            generated: Some(generated),
+            ..self
+        }
     }
 }
 
@@ -171,10 +321,29 @@ impl SqlFile {
     }
 }
 
+/// A table's collation on MariaDB/MySQL (the charset is always utf8mb4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Collation {
+    /// The 2025-07 reference's, kept by the 2026-08 ledger and server variables.
+    GeneralCi,
+    /// Every other table of the 2026-08 schema.
+    UnicodeCi,
+}
+
+impl Collation {
+    pub fn mysql(self) -> &'static str {
+        match self {
+            Collation::GeneralCi => "utf8mb4_general_ci",
+            Collation::UnicodeCi => "utf8mb4_unicode_ci",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy)]
 pub struct TableDef {
     pub name: &'static str,
     pub file: SqlFile,
+    pub collation: Collation,
     /// Empty for the two reference tables without a primary key.
     pub primary_key: &'static [&'static str],
     pub columns: &'static [ColumnDef],
@@ -188,15 +357,26 @@ pub const POSTGRES_MAX_PREFIX_CHARS: u32 = 600;
 /// `T_WC_SERVER_VARIABLE` was MyISAM; we use InnoDB because its writes must be transactional.
 pub const MYSQL_ENGINE: &str = "InnoDB";
 pub const MYSQL_CHARSET: &str = "utf8mb4";
-pub const MYSQL_COLLATION: &str = "utf8mb4_general_ci";
 
 impl TableDef {
     /// Index names are per table on MariaDB but per schema on PostgreSQL and SQLite, where
     /// the reference's names (`DELETED`, `ID_MOVIE`, ...) repeat across tables.
+    /// PostgreSQL keeps 63 bytes of a name: a longer one is cut and given a hash of the whole,
+    /// so two long names never meet.
     pub fn index_name(&self, index: &IndexDef, backend: DbBackend) -> String {
         match backend {
             DbBackend::MySql => index.name.to_owned(),
-            _ => format!("{}__{}", self.name, index.name),
+            _ => {
+                let name = format!("{}__{}", self.name, index.name);
+                if name.len() <= 63 {
+                    return name;
+                }
+                // FNV-1a: stable across builds and platforms, unlike std's hasher.
+                let hash = name.bytes().fold(0x811c_9dc5_u32, |h, b| {
+                    (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+                });
+                format!("{}_{hash:08x}", &name[..54])
+            }
         }
     }
 
@@ -242,21 +422,7 @@ impl TableDef {
             && self.columns.iter().any(|c| c.auto_increment)
             && self.primary_key.len() == 1;
         for column in self.columns {
-            let mut def = sea_orm_migration::prelude::ColumnDef::new_with_type(
-                Alias::new(column.name),
-                column.ty.column_type(backend),
-            );
-            if column.nullable {
-                def.null();
-            } else {
-                def.not_null();
-            }
-            if column.auto_increment && with_key {
-                def.auto_increment();
-                if inline_pk {
-                    def.primary_key();
-                }
-            }
+            let mut def = column.sea_column(backend, with_key, inline_pk);
             table.col(&mut def);
         }
         if with_key && !self.primary_key.is_empty() && !inline_pk {
@@ -276,7 +442,7 @@ impl TableDef {
             table
                 .engine(MYSQL_ENGINE)
                 .character_set(MYSQL_CHARSET)
-                .collate(MYSQL_COLLATION);
+                .collate(self.collation.mysql());
         }
         table.to_owned()
     }
@@ -375,24 +541,16 @@ impl TableDef {
     }
 
     fn mysql_index_clauses(&self) -> Vec<String> {
-        self.distinct_indexes()
-            .map(|index| {
-                let parts: Vec<String> = index
-                    .parts
-                    .iter()
-                    .map(|part| match part.prefix {
-                        Some(prefix) => format!("`{}`({prefix})", part.column),
-                        None => format!("`{}`", part.column),
-                    })
-                    .collect();
-                format!(
-                    "ADD {}INDEX `{}` ({})",
-                    if index.unique { "UNIQUE " } else { "" },
-                    index.name,
-                    parts.join(", ")
-                )
-            })
-            .collect()
+        self.distinct_indexes().map(mysql_index_clause).collect()
+    }
+
+    /// `CREATE [UNIQUE] INDEX` of one of this table's indexes, on the table itself.
+    pub fn create_index_statement(
+        &self,
+        index: &IndexDef,
+        backend: DbBackend,
+    ) -> IndexCreateStatement {
+        self.index_statement(index, backend, self.name)
     }
 
     fn index_statement(
@@ -440,6 +598,24 @@ impl TableDef {
     }
 }
 
+/// `ADD [UNIQUE] INDEX `name` (`col`, `col`(prefix))` for MariaDB's `ALTER TABLE`.
+pub fn mysql_index_clause(index: &IndexDef) -> String {
+    let parts: Vec<String> = index
+        .parts
+        .iter()
+        .map(|part| match part.prefix {
+            Some(prefix) => format!("`{}`({prefix})", part.column),
+            None => format!("`{}`", part.column),
+        })
+        .collect();
+    format!(
+        "ADD {}INDEX `{}` ({})",
+        if index.unique { "UNIQUE " } else { "" },
+        index.name,
+        parts.join(", ")
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::HashSet;
@@ -452,6 +628,28 @@ mod tests {
         let columns: usize = TABLES.iter().map(|t| t.columns.len()).sum();
         let indexes: usize = TABLES.iter().map(|t| t.indexes.len()).sum();
         assert_eq!((TABLES.len(), columns, indexes), (62, 919, 751));
+    }
+
+    #[test]
+    fn the_2026_08_schema_has_92_tables_1390_columns_1124_indexes() {
+        let tables = crate::schema_2026_08::TABLES;
+        let columns: usize = tables.iter().map(|t| t.columns.len()).sum();
+        let indexes: usize = tables.iter().map(|t| t.indexes.len()).sum();
+        assert_eq!((tables.len(), columns, indexes), (92, 1390, 1124));
+        let dropped: Vec<&str> = crate::dropped_in_2026_08().map(|t| t.name).collect();
+        assert_eq!(
+            dropped,
+            [
+                "T_WC_TMDB_MOVIE_LANG_META",
+                "T_WC_WIKIDATA_ITEM",
+                "T_WC_WIKIDATA_ITEM_PROPERTY",
+                "T_WC_WIKIDATA_MOVIE",
+                "T_WC_WIKIDATA_PERSON",
+                "T_WC_WIKIDATA_PROPERTY",
+                "T_WC_WIKIDATA_SERIE"
+            ]
+        );
+        assert_eq!(crate::tables().count(), 99);
     }
 
     #[test]
@@ -565,7 +763,7 @@ mod tests {
 
     #[test]
     fn the_id_not_found_ledger_has_15_columns_and_a_unique_key() {
-        let ledger = &crate::additions_2026_08::T_WC_TMDB_ID_NOT_FOUND;
+        let ledger = &crate::schema_2026_08::T_WC_TMDB_ID_NOT_FOUND;
         assert_eq!(ledger.columns.len(), 15);
         assert_eq!(ledger.primary_key, &["ID_ROW"]);
         let mysql = ledger

@@ -142,6 +142,33 @@ impl TestDb {
         }
     }
 
+    /// Every index name of this database (`T__NAME` on PostgreSQL and SQLite; MariaDB's are
+    /// per table), sorted.
+    pub async fn index_names(&self) -> Vec<String> {
+        let db = self.connect().await;
+        let sql = match self.backend {
+            Backend::Sqlite => "SELECT name AS n FROM sqlite_master WHERE type = 'index'",
+            Backend::MySql => {
+                "SELECT DISTINCT INDEX_NAME AS n FROM information_schema.STATISTICS \
+                 WHERE TABLE_SCHEMA = DATABASE()"
+            }
+            Backend::Postgres => {
+                "SELECT indexname::text AS n FROM pg_indexes WHERE schemaname = current_schema()"
+            }
+        };
+        let rows = db
+            .query_all_raw(Statement::from_string(self.db_backend(), sql))
+            .await
+            .expect("read the indexes");
+        let mut out: Vec<String> = rows
+            .iter()
+            .map(|r| r.try_get::<String>("", "n").expect("an index name"))
+            .collect();
+        out.sort();
+        db.close().await.ok();
+        out
+    }
+
     /// The tables of this database that have a column named exactly `column`, sorted.
     pub async fn tables_with_column(&self, column: &str) -> Vec<String> {
         let db = self.connect().await;

@@ -39,14 +39,26 @@ struct Reference {
     tables: BTreeMap<String, Table>,
 }
 
+/// The 2025-07 schema of the Python crawler.
 pub fn reference() -> BTreeMap<String, Table> {
-    let path = concat!(
+    load(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/tests/fixtures/schema-2025-07.json"
-    );
-    let text = std::fs::read_to_string(path).expect("read reference schema");
-    let reference: Reference = serde_json::from_str(&text).expect("parse reference schema");
-    reference.tables
+    ))
+}
+
+/// The 2026-08 schema of the Python crawler: what `migrate up` builds.
+pub fn current() -> BTreeMap<String, Table> {
+    load(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/schema-2026-08.json"
+    ))
+}
+
+fn load(path: &str) -> BTreeMap<String, Table> {
+    let text = std::fs::read_to_string(path).expect("read schema fixture");
+    let schema: Reference = serde_json::from_str(&text).expect("parse schema fixture");
+    schema.tables
 }
 
 async fn rows(db: &DatabaseConnection, sql: &str, schema: &str) -> Vec<sea_orm::QueryResult> {
