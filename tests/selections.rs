@@ -264,6 +264,26 @@ async fn seed(conn: &DatabaseConnection) {
     ] {
         movie(conn, id, &[("ID_IMDB", v(imdb)), ("ID_WIKIDATA", v(qid))]).await;
     }
+    // 2026-08 has no Wikidata movie table: the Wikidata crawler writes T_WC_WIKIDATA_MOVIE_V1.
+    conn.execute(
+        &sea_orm::sea_query::Table::create()
+            .table(sea_orm::sea_query::Alias::new("T_WC_WIKIDATA_MOVIE_V1"))
+            .col(
+                sea_orm::sea_query::ColumnDef::new(sea_orm::sea_query::Alias::new("ID_WIKIDATA"))
+                    .string_len(50),
+            )
+            .col(
+                sea_orm::sea_query::ColumnDef::new(sea_orm::sea_query::Alias::new("ID_MOVIE"))
+                    .integer(),
+            )
+            .col(
+                sea_orm::sea_query::ColumnDef::new(sea_orm::sea_query::Alias::new("ID_IMDB"))
+                    .string_len(50),
+            )
+            .to_owned(),
+    )
+    .await
+    .expect("create the Wikidata movie table");
     for (qid, movie_id, imdb) in [
         ("Q401", 401, "tt0401"),
         ("Q402a", 402, "tt0402"),
@@ -275,7 +295,7 @@ async fn seed(conn: &DatabaseConnection) {
     ] {
         insert(
             conn,
-            "T_WC_WIKIDATA_MOVIE",
+            "T_WC_WIKIDATA_MOVIE_V1",
             &[
                 ("ID_WIKIDATA", v(qid)),
                 ("ID_MOVIE", v(movie_id)),
@@ -388,12 +408,16 @@ async fn selections_on(backend: Backend) {
     }
     seed(&conn).await;
     let schema = SchemaFlags::probe(&conn).await.expect("probe");
+    // 2026-08 dropped `T_WC_TMDB_PERSON.CRAWLER_VERSION`.
+    assert!(schema.ledger && !schema.person_crawler_version);
+    let wikidata = schema.wikidata_movies.expect("the Wikidata movie table");
+    assert_eq!(wikidata.table, "T_WC_WIKIDATA_MOVIE_V1");
+    // On MariaDB the table above has the server's default collation, not the movies'
+    // utf8mb4_unicode_ci: 23 must compare across the two.
     assert_eq!(
-        schema,
-        SchemaFlags {
-            ledger: true,
-            person_crawler_version: true
-        }
+        wikidata.collate.is_some(),
+        backend == Backend::MySql,
+        "{wikidata:?}"
     );
     let p = params(schema);
 
@@ -649,7 +673,6 @@ async fn selections_on(backend: Backend) {
     .expect("drop ledger");
     let schema = SchemaFlags::probe(&conn).await.expect("probe");
     assert!(!schema.ledger);
-    assert!(schema.person_crawler_version);
     let p = params(schema);
     assert_eq!(
         read_only(&conn, 13, &p).await,

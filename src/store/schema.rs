@@ -14,6 +14,8 @@ pub const LEDGER_TABLE: &str = "T_WC_TMDB_ID_NOT_FOUND";
 #[derive(Debug, Clone, Default)]
 pub struct LiveSchema {
     tables: HashMap<String, HashMap<String, Option<usize>>>,
+    /// MariaDB/MySQL: `(table, column)` → collation of each text column.
+    collations: HashMap<(String, String), String>,
 }
 
 impl LiveSchema {
@@ -22,8 +24,8 @@ impl LiveSchema {
         let backend = db.get_database_backend();
         let sql = match backend {
             DbBackend::MySql => {
-                "SELECT TABLE_NAME, COLUMN_NAME, COLUMN_TYPE FROM information_schema.COLUMNS \
-                 WHERE TABLE_SCHEMA = DATABASE()"
+                "SELECT TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, COLLATION_NAME \
+                 FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE()"
             }
             DbBackend::Postgres => {
                 "SELECT table_name::text, column_name::text, \
@@ -39,17 +41,32 @@ impl LiveSchema {
         let rows = db
             .query_all_raw(Statement::from_string(backend, sql))
             .await?;
-        let mut tables: HashMap<String, HashMap<String, Option<usize>>> = HashMap::new();
+        let mut schema = LiveSchema::default();
         for row in rows {
             let table: String = row.try_get_by_index(0)?;
             let column: String = row.try_get_by_index(1)?;
             let ty: String = row.try_get_by_index(2)?;
-            tables
+            if backend == DbBackend::MySql
+                && let Some(collation) = row.try_get_by_index::<Option<String>>(3)?
+            {
+                schema
+                    .collations
+                    .insert((table.clone(), column.clone()), collation);
+            }
+            schema
+                .tables
                 .entry(table)
                 .or_default()
                 .insert(column, varchar_length(&ty));
         }
-        Ok(LiveSchema { tables })
+        Ok(schema)
+    }
+
+    /// The collation of a text column on MariaDB/MySQL; `None` elsewhere.
+    pub fn collation(&self, table: &str, column: &str) -> Option<&str> {
+        self.collations
+            .get(&(table.to_owned(), column.to_owned()))
+            .map(String::as_str)
     }
 
     pub fn has_table(&self, table: &str) -> bool {
@@ -85,13 +102,45 @@ pub struct SchemaFlags {
     /// `T_WC_TMDB_PERSON.CRAWLER_VERSION` exists (dropped by the 2026-08 schema): without it
     /// process 8 selects nothing.
     pub person_crawler_version: bool,
+    /// The Wikidata movie table process 23 reads: `T_WC_WIKIDATA_MOVIE_V1` (written by the
+    /// Wikidata crawler since 2026) when it exists, else the 2025-07 `T_WC_WIKIDATA_MOVIE`;
+    /// `None` when neither does (2026-08 dropped the latter): 23 then selects nothing.
+    pub wikidata_movies: Option<WikidataMovies>,
 }
+
+/// The Wikidata movie table of process 23, and how to compare its text with the movies'.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WikidataMovies {
+    pub table: &'static str,
+    /// MariaDB refuses `=` between two columns of different collations ("illegal mix"): a
+    /// database upgraded from 2025-07 keeps `utf8mb4_general_ci` movies while the Wikidata
+    /// crawler's table may be `utf8mb4_unicode_ci`. Then the movie side is compared in the
+    /// Wikidata table's collation, which keeps that table's index usable.
+    pub collate: Option<&'static str>,
+}
+
+/// The tables process 23 can read, in order of preference; each needs `ID_IMDB` and
+/// `ID_WIKIDATA`.
+pub const WIKIDATA_MOVIE_TABLES: [&str; 2] = ["T_WC_WIKIDATA_MOVIE_V1", "T_WC_WIKIDATA_MOVIE"];
+
+/// Collations a `COLLATE` clause may name; anything else is never written into SQL.
+const KNOWN_COLLATIONS: [&str; 8] = [
+    "utf8mb4_general_ci",
+    "utf8mb4_unicode_ci",
+    "utf8mb4_unicode_520_ci",
+    "utf8mb4_bin",
+    "utf8mb4_0900_ai_ci",
+    "utf8mb3_general_ci",
+    "utf8mb3_unicode_ci",
+    "latin1_swedish_ci",
+];
 
 impl SchemaFlags {
     pub fn of(schema: &LiveSchema) -> SchemaFlags {
         SchemaFlags {
             ledger: schema.has_column(LEDGER_TABLE, "TIM_RETRY_AFTER"),
             person_crawler_version: schema.has_column("T_WC_TMDB_PERSON", "CRAWLER_VERSION"),
+            wikidata_movies: wikidata_movies(schema),
         }
     }
 
@@ -99,6 +148,20 @@ impl SchemaFlags {
     pub async fn probe<C: ConnectionTrait>(db: &C) -> Result<SchemaFlags, DbErr> {
         Ok(SchemaFlags::of(&LiveSchema::load(db).await?))
     }
+}
+
+fn wikidata_movies(schema: &LiveSchema) -> Option<WikidataMovies> {
+    let table = WIKIDATA_MOVIE_TABLES
+        .into_iter()
+        .find(|t| schema.has_column(t, "ID_IMDB") && schema.has_column(t, "ID_WIKIDATA"))?;
+    let theirs = schema.collation(table, "ID_IMDB");
+    let collate = match (theirs, schema.collation("T_WC_TMDB_MOVIE", "ID_IMDB")) {
+        (Some(theirs), Some(ours)) if theirs != ours => {
+            KNOWN_COLLATIONS.into_iter().find(|known| *known == theirs)
+        }
+        _ => None,
+    };
+    Some(WikidataMovies { table, collate })
 }
 
 #[cfg(test)]

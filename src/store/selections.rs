@@ -49,7 +49,7 @@ use sea_orm::{ConnectionTrait, DbErr, QueryResult, Value};
 
 use crate::process::Cap;
 use crate::records::EntityKind;
-use crate::store::schema::{LEDGER_TABLE, SchemaFlags};
+use crate::store::schema::{LEDGER_TABLE, SchemaFlags, WikidataMovies};
 
 /// The Python crawler's per-run limit (`LIMIT 20000`) of processes 1-4, 11, 12, 17 and 18.
 pub const DEFAULT_NEW_MAX_PER_RUN: u32 = 20_000;
@@ -245,6 +245,43 @@ fn correlated(
         .from(Alias::new(table))
         .cond_where(cond)
         .to_owned()
+}
+
+/// 23: stored movies whose `ID_WIKIDATA` is NULL or empty and whose `tt…` IMDb id the
+/// Wikidata table knows under another (or any) Wikidata id.
+fn wikidata_fix(wikidata: WikidataMovies) -> Shape {
+    let movie = "T_WC_TMDB_MOVIE";
+    let w = wikidata.table;
+    let movie_side = |column: &str| -> Expr {
+        let outer = Expr::col((Alias::new(movie), Alias::new(column)));
+        match wikidata.collate {
+            // Set on MariaDB/MySQL only, whose placeholder `?` marks the operand; the name is
+            // one of `KNOWN_COLLATIONS`, never data.
+            Some(collation) => Expr::cust_with_expr(format!("? COLLATE {collation}"), outer),
+            None => outer,
+        }
+    };
+    let matching_item = Query::select()
+        .column((Alias::new(w), Alias::new("ID_IMDB")))
+        .from(Alias::new(w))
+        .cond_where(
+            Cond::all()
+                .add(col(w, "ID_IMDB").eq(movie_side("ID_IMDB")))
+                .add(col(w, "ID_IMDB").like("tt%"))
+                .add(
+                    col(movie, "ID_WIKIDATA")
+                        .is_null()
+                        .or(col(w, "ID_WIKIDATA").eq(movie_side("ID_WIKIDATA")).not()),
+                ),
+        )
+        .to_owned();
+    let movie_qid = col(movie, "ID_WIKIDATA");
+    Shape::ById(vec![stored(
+        EntityKind::Movie,
+        Cond::all()
+            .add(movie_qid.clone().is_null().or(movie_qid.eq("")))
+            .add(Expr::exists(matching_item)),
+    )])
 }
 
 /// 1-4, 17, 18: ids of the export missing from the entity table. "Present" means a live row
@@ -453,29 +490,7 @@ fn plan(process: u16, params: &SelectionParams) -> Option<Plan> {
             false,
         )]),
         22 | 24 | 25 | 26 | 27 => refresh(kind, params),
-        23 => {
-            let wikidata = "T_WC_WIKIDATA_MOVIE";
-            let movie_qid = col(movie, "ID_WIKIDATA");
-            let matching_item = correlated(
-                wikidata,
-                "ID_IMDB",
-                (movie, "ID_IMDB"),
-                [
-                    col(wikidata, "ID_IMDB").like("tt%"),
-                    col(movie, "ID_WIKIDATA")
-                        .is_null()
-                        .or(col(wikidata, "ID_WIKIDATA")
-                            .equals((Alias::new(movie), Alias::new("ID_WIKIDATA")))
-                            .not()),
-                ],
-            );
-            Shape::ById(vec![stored(
-                K::Movie,
-                Cond::all()
-                    .add(movie_qid.clone().is_null().or(movie_qid.eq("")))
-                    .add(Expr::exists(matching_item)),
-            )])
-        }
+        23 => wikidata_fix(params.schema.wikidata_movies?),
         31 => Shape::ById(vec![
             missing("T_WC_TMDB_PERSON_MOVIE", "ID_PERSON", K::Person),
             missing("T_WC_TMDB_PERSON_SERIE", "ID_PERSON", K::Person),
@@ -845,6 +860,10 @@ mod tests {
             schema: SchemaFlags {
                 ledger: true,
                 person_crawler_version: true,
+                wikidata_movies: Some(WikidataMovies {
+                    table: "T_WC_WIKIDATA_MOVIE_V1",
+                    collate: None,
+                }),
             },
         }
     }
@@ -916,6 +935,31 @@ mod tests {
         assert!(plan(8, &p).is_some());
         p.schema.person_crawler_version = false;
         assert!(plan(8, &p).is_none());
+    }
+
+    #[test]
+    fn process_23_reads_the_wikidata_table_the_database_has_or_selects_nothing() {
+        let mut p = params();
+        assert!(
+            first_statement(23, &p)
+                .sql
+                .contains("`T_WC_WIKIDATA_MOVIE_V1`")
+        );
+        p.schema.wikidata_movies = Some(WikidataMovies {
+            table: "T_WC_WIKIDATA_MOVIE",
+            collate: Some("utf8mb4_unicode_ci"),
+        });
+        let sql = first_statement(23, &p).sql;
+        assert!(
+            sql.contains("`T_WC_WIKIDATA_MOVIE`") && !sql.contains("_V1"),
+            "{sql}"
+        );
+        assert!(
+            sql.contains("= (`T_WC_TMDB_MOVIE`.`ID_IMDB` COLLATE utf8mb4_unicode_ci)"),
+            "{sql}"
+        );
+        p.schema.wikidata_movies = None;
+        assert!(plan(23, &p).is_none());
     }
 
     #[test]
