@@ -244,8 +244,8 @@ async fn down_and_fresh_refuse_without_yes_and_keep_the_tables() {
         assert!(stderr(&out).contains("--yes"), "{}", stderr(&out));
         one_error_line(&out, action);
     }
-    // The 62 tables of the 2025-07 schema and the not-found ledger.
-    assert_eq!(db.table_names().await.len(), 63);
+    // The 92 tables of the 2026-08 schema.
+    assert_eq!(db.table_names().await.len(), 92);
 }
 
 #[test]
