@@ -797,8 +797,9 @@ fn person_payload(fake: &FakeTmdb, id: u64) -> Json {
 
 fn person_main(p: &Json) -> Row {
     use chrono::Datelike;
+    // an unknown date and its parts are NULL, not 0.
     let part = |d: Option<chrono::NaiveDate>, f: fn(&chrono::NaiveDate) -> i64| {
-        Cell::I(d.as_ref().map_or(0, f))
+        d.as_ref().map_or(Cell::Null, |d| Cell::I(f(d)))
     };
     let datetime =
         |d: Option<chrono::NaiveDate>| d.map_or(Cell::Null, |d| Cell::D(format!("{d} 00:00:00")));

@@ -6,8 +6,8 @@ use chrono::{Datelike, NaiveDate, NaiveTime};
 
 use super::{
     Cells, ChildSet, Completed, CreditRow, EntityKind, EntityRecord, MainRow, MappingOptions,
-    credit_set, double, flag, id32, image_set, int, non_empty, opt_int, opt_text, or_empty,
-    pipe_list, text,
+    credit_set, double, flag, id32, image_set, non_empty, opt_int, opt_text, or_empty, pipe_list,
+    text,
 };
 use crate::tmdb::payload::{Person, PersonCredit, PersonCredits};
 
@@ -104,23 +104,22 @@ pub fn record(person: &Person, options: &MappingOptions) -> EntityRecord {
 const BIRTH_PARTS: [&str; 3] = ["BIRTH_DAY", "BIRTH_MONTH", "BIRTH_YEAR"];
 const DEATH_PARTS: [&str; 3] = ["DEATH_DAY", "DEATH_MONTH", "DEATH_YEAR"];
 
-/// `column` as `YYYY-MM-DD 00:00:00` when the date is known (omitted otherwise), then its day,
-/// month and year parts, 0 when unknown.
+/// `column` as `YYYY-MM-DD 00:00:00`, then its day, month and year parts; all NULL when the
+/// date is unknown (R-08: the 2026 Python crawler stores NULL, not 0, and clears a date TMDb
+/// no longer gives).
 fn push_date(
     cells: &mut Cells,
     date: Option<NaiveDate>,
     column: &'static str,
     [day, month, year]: [&'static str; 3],
 ) {
-    if let Some(date) = date {
-        cells.push((
-            column,
-            sea_orm::Value::ChronoDateTime(Some(date.and_time(NaiveTime::MIN))),
-        ));
-    }
-    cells.push((day, int(date.map_or(0, |d| d.day()))));
-    cells.push((month, int(date.map_or(0, |d| d.month()))));
-    cells.push((year, int(date.map_or(0, |d| d.year()))));
+    cells.push((
+        column,
+        sea_orm::Value::ChronoDateTime(date.map(|d| d.and_time(NaiveTime::MIN))),
+    ));
+    cells.push((day, opt_int(date.map(|d| i64::from(d.day())))));
+    cells.push((month, opt_int(date.map(|d| i64::from(d.month())))));
+    cells.push((year, opt_int(date.map(|d| i64::from(d.year())))));
 }
 
 /// The person side of the credit tables, from `combined_credits`: `media_type` "movie" →
@@ -201,7 +200,7 @@ fn media_is_tv(credit: &PersonCredit) -> Option<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::records::Stale;
+    use crate::records::{Stale, int};
     use crate::tmdb::payload::parse;
     use sea_orm::Value;
 
@@ -356,11 +355,11 @@ mod tests {
         );
         let main = rec.main.as_ref().expect("main row");
         let c = &main.cells;
-        // deathday "" (2014): DEATHDAY omitted, parts 0.
-        assert!(find(c, "DEATHDAY").is_none());
-        assert_eq!(cell(c, "DEATH_DAY"), &int(0));
-        assert_eq!(cell(c, "DEATH_MONTH"), &int(0));
-        assert_eq!(cell(c, "DEATH_YEAR"), &int(0));
+        // deathday "" (2014): DEATHDAY and its parts NULL.
+        assert_eq!(cell(c, "DEATHDAY"), &Value::ChronoDateTime(None));
+        assert_eq!(cell(c, "DEATH_DAY"), &Value::Int(None));
+        assert_eq!(cell(c, "DEATH_MONTH"), &Value::Int(None));
+        assert_eq!(cell(c, "DEATH_YEAR"), &Value::Int(None));
         assert_eq!(cell(c, "BIRTHDAY"), &datetime(1955, 3, 17));
         assert_eq!(cell(c, "ALSO_KNOWN_AS"), &text("|"));
         assert_eq!(cell(c, "HOMEPAGE_URL"), &text(""));
@@ -411,8 +410,8 @@ mod tests {
         assert_eq!(cell(c, "NAME"), &text("Brad Pitt"));
         assert_eq!(cell(c, "BIRTHDAY"), &datetime(1963, 12, 18));
         assert_eq!(cell(c, "BIRTH_YEAR"), &int(1963));
-        assert!(find(c, "DEATHDAY").is_none());
-        assert_eq!(cell(c, "DEATH_YEAR"), &int(0));
+        assert_eq!(cell(c, "DEATHDAY"), &Value::ChronoDateTime(None));
+        assert_eq!(cell(c, "DEATH_YEAR"), &Value::Int(None));
         assert_eq!(cell(c, "HOMEPAGE_URL"), &Value::String(None));
         assert_eq!(cell(c, "PLACE_OF_BIRTH"), &text("Shawnee, Oklahoma, USA"));
         // external_ids present without wikidata_id.
@@ -428,7 +427,7 @@ mod tests {
     }
 
     #[test]
-    fn null_place_of_birth_is_the_string_none_and_unknown_dates_are_zero() {
+    fn null_place_of_birth_is_the_string_none_and_unknown_dates_are_null() {
         let rec = record(
             &sample("openapi-latest-4064343.json"),
             &MappingOptions::default(),
@@ -442,10 +441,10 @@ mod tests {
         assert_eq!(cell(c, "BIOGRAPHY"), &text(""));
         assert_eq!(cell(c, "GENDER"), &int(0));
         assert_eq!(cell(c, "PROFILE_PATH"), &Value::String(None));
-        for omitted in ["BIRTHDAY", "DEATHDAY"] {
-            assert!(find(c, omitted).is_none(), "{omitted} written");
+        for date in ["BIRTHDAY", "DEATHDAY"] {
+            assert_eq!(cell(c, date), &Value::ChronoDateTime(None), "{date}");
         }
-        for zero in [
+        for unknown in [
             "BIRTH_DAY",
             "BIRTH_MONTH",
             "BIRTH_YEAR",
@@ -453,7 +452,7 @@ mod tests {
             "DEATH_MONTH",
             "DEATH_YEAR",
         ] {
-            assert_eq!(cell(c, zero), &int(0), "{zero}");
+            assert_eq!(cell(c, unknown), &Value::Int(None), "{unknown}");
         }
         assert!(main.completed.is_empty());
         assert!(rec.children.is_empty());
