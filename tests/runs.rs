@@ -2426,8 +2426,32 @@ async fn limit_status_and_exit_codes(backend: Backend) {
         var(&conn, "strtmdbcrawlerprocess2newmoviescount").await,
         "7"
     );
-    let runtime = var(&conn, "strtmdbcrawlertotalruntime").await;
-    assert!(runtime.parse::<u64>().is_ok(), "total runtime {runtime:?}");
+    // As the 2026 Python crawler writes them: words, seconds, and what the run before left.
+    let seconds: u64 = var(&conn, "strtmdbcrawlertotalruntimeseconds")
+        .await
+        .parse()
+        .expect("total runtime seconds");
+    assert_eq!(
+        var(&conn, "strtmdbcrawlertotalruntime").await,
+        format!(
+            "0 hours, {} minutes, {} seconds",
+            seconds / 60,
+            seconds % 60
+        )
+    );
+    assert_eq!(
+        var(&conn, "strtmdbcrawlertotalruntimeprevious").await,
+        "",
+        "the first run has no previous one"
+    );
+    // The ledger's counters: on this first run every row is new and still holds its id back.
+    let ledger_rows = count(&db, &conn, "T_WC_TMDB_ID_NOT_FOUND", None).await;
+    for name in [
+        "strtmdbcrawleridnotfoundnewcount",
+        "strtmdbcrawleridnotfoundactivecount",
+    ] {
+        assert_eq!(var(&conn, name).await, ledger_rows.to_string(), "{name}");
+    }
     for name in [
         "strtmdbcrawlerdatetime",
         "strtmdbcrawlerenddatetime",
@@ -2447,7 +2471,7 @@ async fn limit_status_and_exit_codes(backend: Backend) {
         run_began - second <= start && start <= last && last <= end && end <= run_ended + second,
         "run from {run_began} to {run_ended} ({tz}): start {start}, last crawled {last}, end {end}"
     );
-    let runtime: i64 = runtime.parse().expect("seconds");
+    let runtime = i64::try_from(seconds).expect("seconds");
     assert!(
         ((end - start).num_seconds() - runtime).abs() <= 1,
         "start {start}, end {end}, but a total runtime of {runtime} s"

@@ -703,6 +703,35 @@ pub async fn ledger_counts(
     Ok(Some((total, waiting)))
 }
 
+/// For the end of a run: the ledger's rows first recorded since `since`, and those holding an
+/// id back at `now`; `None` without the ledger table.
+pub async fn ledger_run_counts<C: ConnectionTrait>(
+    db: &C,
+    since: NaiveDateTime,
+    now: NaiveDateTime,
+) -> Result<Option<(i64, i64)>, DbErr> {
+    if !LiveSchema::load(db)
+        .await?
+        .has_column(LEDGER_TABLE, "TIM_FIRST_SEEN")
+    {
+        return Ok(None);
+    }
+    let count = |column: &str, after: NaiveDateTime, inclusive: bool| {
+        let mut q = Query::select();
+        let c = Expr::col(col(column));
+        q.expr(Expr::col(col("ID_ROW")).count())
+            .from(col(LEDGER_TABLE))
+            .and_where(if inclusive { c.gte(after) } else { c.gt(after) });
+        q
+    };
+    let read = |row: Option<QueryResult>| -> Result<i64, DbErr> {
+        row.map_or(Ok(0), |r| r.try_get_by_index::<i64>(0))
+    };
+    let new = read(db.query_one(&count("TIM_FIRST_SEEN", since, true)).await?)?;
+    let active = read(db.query_one(&count("TIM_RETRY_AFTER", now, false)).await?)?;
+    Ok(Some((new, active)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -35,8 +35,19 @@ pub async fn get<C: ConnectionTrait>(db: &C, name: &str) -> Result<Option<String
     Ok(row.map(|r| r.var_value.unwrap_or_default()))
 }
 
-/// Sets `name` to `value` (cut to the column's 255 characters), with `long_desc` as the
-/// human-readable explanation.
+/// Sets `name` to `value` (longer than the column's 255 characters: its first 252 and `...`, as
+/// the 2026 Python crawler stores it), with `long_desc` as the human-readable explanation.
+/// `VAR_VALUE` is `varchar(255)`: a longer value keeps 252 characters and ends with `...`, so a
+/// reader sees that it was cut.
+pub fn fit_value(value: &str) -> String {
+    if value.chars().count() <= 255 {
+        return value.to_owned();
+    }
+    let mut cut: String = value.chars().take(252).collect();
+    cut.push_str("...");
+    cut
+}
+
 pub async fn set<C: ConnectionTrait>(
     db: &C,
     tz: Tz,
@@ -45,7 +56,7 @@ pub async fn set<C: ConnectionTrait>(
     long_desc: &str,
 ) -> Result<(), DbErr> {
     let now = local_now(tz);
-    let value: String = value.chars().take(255).collect();
+    let value = fit_value(value);
     // Look first: MariaDB reports 0 affected rows for an UPDATE that changes nothing.
     let exists = sv::Entity::find()
         .filter(sv::Column::Deleted.eq(0))
@@ -106,4 +117,20 @@ pub async fn all_with_prefix<C: ConnectionTrait>(
             )
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_value_over_255_characters_keeps_252_and_an_ellipsis() {
+        assert_eq!(fit_value("1, 2, 3"), "1, 2, 3");
+        let exact = "é".repeat(255);
+        assert_eq!(fit_value(&exact), exact);
+        let long = format!("{}xyz", "é".repeat(255));
+        let fitted = fit_value(&long);
+        assert_eq!(fitted.chars().count(), 255);
+        assert!(fitted.starts_with(&"é".repeat(252)) && fitted.ends_with("..."));
+    }
 }

@@ -18,7 +18,7 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use actix::prelude::*;
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 use chrono_tz::Tz;
 use sea_orm::DatabaseConnection;
 
@@ -31,6 +31,7 @@ use crate::actors::writer::{DbWriter, SetServerVariables};
 use crate::process::{self, ChangesKind, Workflow};
 use crate::records::EntityKind;
 use crate::shutdown::StopSignal;
+use crate::store;
 use crate::store::imports::ExportKind;
 use crate::store::retry::{self, RetryPolicy};
 use crate::store::server_vars::{self, format_datetime, local_now};
@@ -43,7 +44,15 @@ pub const VAR_START: &str = "strtmdbcrawlerstartdatetime";
 pub const VAR_END: &str = "strtmdbcrawlerenddatetime";
 pub const VAR_CURRENT: &str = "strtmdbcrawlercurrentprocess";
 pub const VAR_LAST_CRAWLED: &str = "strtmdbcrawlerdatetime";
+/// `RUNNING` during a run, then its length in words ("12 hours, 38 minutes, 10 seconds").
 pub const VAR_RUNTIME: &str = "strtmdbcrawlertotalruntime";
+pub const VAR_RUNTIME_SECONDS: &str = "strtmdbcrawlertotalruntimeseconds";
+pub const VAR_RUNTIME_PREVIOUS: &str = "strtmdbcrawlertotalruntimeprevious";
+/// Ids the not-found ledger first recorded during the last run, and ids it holds back now.
+pub const VAR_LEDGER_NEW: &str = "strtmdbcrawleridnotfoundnewcount";
+pub const VAR_LEDGER_ACTIVE: &str = "strtmdbcrawleridnotfoundactivecount";
+/// What `…totalruntime` holds while a run is going on.
+pub const RUNTIME_RUNNING: &str = "RUNNING";
 
 /// Ids read from a selection at a time.
 pub const SELECTION_PAGE: u64 = 500;
@@ -272,6 +281,7 @@ impl Run {
     async fn execute(mut self, msg: RunProcesses) -> Result<RunReport, RunError> {
         self.check(&msg.processes)?;
         let started = Instant::now();
+        let started_at = local_now(self.settings.timezone);
         self.record_start().await?;
         let date = msg.export_date.unwrap_or_else(|| {
             local_now(self.settings.timezone).date() - chrono::Duration::days(1)
@@ -303,7 +313,7 @@ impl Run {
                 })
         );
         if !database_gone {
-            self.record_end(started).await?;
+            self.record_end(started, started_at).await?;
         }
         ended.map(|()| report)
     }
@@ -323,12 +333,19 @@ impl Run {
 
     async fn record_start(&self) -> Result<(), RunError> {
         let previous = self.get(VAR_EXECUTED).await?;
+        let previous_runtime = self.get(VAR_RUNTIME).await?;
         self.set(vec![
             var(
                 VAR_EXECUTED_PREVIOUS,
                 &previous,
                 "Processes executed by the previous run",
             ),
+            var(
+                VAR_RUNTIME_PREVIOUS,
+                &previous_runtime,
+                "Length of the previous run",
+            ),
+            var(VAR_RUNTIME, RUNTIME_RUNNING, "Length of the last run"),
             var(
                 VAR_EXECUTED,
                 "",
@@ -339,17 +356,45 @@ impl Run {
         .await
     }
 
-    async fn record_end(&self, started: Instant) -> Result<(), RunError> {
-        self.set(vec![
+    async fn record_end(
+        &self,
+        started: Instant,
+        started_at: NaiveDateTime,
+    ) -> Result<(), RunError> {
+        let seconds = started.elapsed().as_secs();
+        let mut vars = vec![
             var(VAR_CURRENT, "", "Process running now"),
             var(VAR_END, &self.now(), "End of the last run"),
             var(
                 VAR_RUNTIME,
-                &started.elapsed().as_secs().to_string(),
+                &runtime_words(seconds),
+                "Length of the last run",
+            ),
+            var(
+                VAR_RUNTIME_SECONDS,
+                &seconds.to_string(),
                 "Seconds the last run took",
             ),
-        ])
+        ];
+        let now = local_now(self.settings.timezone);
+        let counts = retry::retry(RetryPolicy::configured(), "count the ledger", || {
+            store::entities::ledger_run_counts(&self.db, started_at, now)
+        })
         .await
+        .map_err(|e| RunError::Db(e.to_string()))?;
+        if let Some((new, active)) = counts {
+            vars.push(var(
+                VAR_LEDGER_NEW,
+                &new.to_string(),
+                "Ids TMDb answered 'not found' for the first time in the last run",
+            ));
+            vars.push(var(
+                VAR_LEDGER_ACTIVE,
+                &active.to_string(),
+                "Ids the not-found ledger holds back now",
+            ));
+        }
+        self.set(vars).await
     }
 
     /// The id pipelines and change feeds, in order; a fatal error, a stall or a database
@@ -500,9 +545,22 @@ fn var(name: &str, value: &str, description: &str) -> (String, String, String) {
     (name.to_owned(), value.to_owned(), description.to_owned())
 }
 
+/// A run's length as the Python crawler wrote it: "12 hours, 38 minutes, 10 seconds".
+pub fn runtime_words(seconds: u64) -> String {
+    let (hours, minutes, seconds) = (seconds / 3600, seconds / 60 % 60, seconds % 60);
+    format!("{hours} hours, {minutes} minutes, {seconds} seconds")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_runtime_is_written_in_hours_minutes_and_seconds() {
+        assert_eq!(runtime_words(45_490), "12 hours, 38 minutes, 10 seconds");
+        assert_eq!(runtime_words(59), "0 hours, 0 minutes, 59 seconds");
+        assert_eq!(runtime_words(3_600), "1 hours, 0 minutes, 0 seconds");
+    }
 
     #[test]
     fn consecutive_id_processes_form_one_pipeline_and_feeds_stand_alone() {
