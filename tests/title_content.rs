@@ -881,3 +881,86 @@ async fn deletes_leave_no_row_of_the_deleted_title_on_mariadb() {
 async fn deletes_leave_no_row_of_the_deleted_title_on_postgres() {
     deletes_on(Backend::Postgres).await;
 }
+
+// ---- older schema -------------------------------------------------------------------------
+
+/// On a database without one of the 2026-08 tables (a 2025-07 schema not migrated yet), a
+/// movie is still stored: that set is skipped and its stamp not written, the others are; and a
+/// delete skips the missing table.
+async fn older_schema_on(backend: Backend) {
+    let Some(db) = TestDb::create(backend, "titleolder").await else {
+        return;
+    };
+    let fake = FakeTmdb::start(FakeTmdbConfig::default());
+    let (id, m) = full_movie(&fake);
+    let conn = crawl(&fake, &db).await.conn;
+    let drop_table = format!(
+        "DROP TABLE {}",
+        quoted(backend, "T_WC_TMDB_MOVIE_RELEASE_DATE")
+    );
+    conn.execute_unprepared(&drop_table)
+        .await
+        .expect("drop the release-date table");
+    // A writer started now reads the schema without it.
+    let crawl = crawl(&fake, &db).await;
+    let fetcher = MovieFetcher::new(crawl.ctx.clone()).start();
+    fetch(&fetcher, id).await;
+    let got = stamps(
+        &db,
+        &crawl.conn,
+        "T_WC_TMDB_MOVIE",
+        "ID_MOVIE",
+        id,
+        &MOVIE_STAMPS,
+    )
+    .await;
+    assert_eq!(got[0], None, "no release-date stamp without its table");
+    assert!(got[1].is_some() && got[2].is_some(), "{got:?}");
+    assert_rows(
+        &db,
+        &crawl.conn,
+        "T_WC_TMDB_MOVIE_WATCH_PROVIDER",
+        "ID_MOVIE",
+        id as i64,
+        watch_providers(&m),
+    )
+    .await;
+    crawl
+        .ctx
+        .writer
+        .send(DeleteEntity {
+            kind: EntityKind::Movie,
+            id: id as i32,
+        })
+        .await
+        .expect("writer answers")
+        .expect("the delete skips the missing table");
+    assert_eq!(
+        count(&db, &crawl.conn, "T_WC_TMDB_MOVIE", "ID_MOVIE", id).await,
+        0
+    );
+    drop(db);
+}
+
+#[actix_rt::test]
+async fn an_older_schema_skips_the_missing_tables_on_sqlite() {
+    older_schema_on(Backend::Sqlite).await;
+}
+
+#[actix_rt::test]
+#[cfg_attr(
+    not(tmdbc_test_mysql),
+    ignore = "needs TMDB_CRAWLER_TEST_MYSQL_URL (a MariaDB server)"
+)]
+async fn an_older_schema_skips_the_missing_tables_on_mariadb() {
+    older_schema_on(Backend::MySql).await;
+}
+
+#[actix_rt::test]
+#[cfg_attr(
+    not(tmdbc_test_postgres),
+    ignore = "needs TMDB_CRAWLER_TEST_POSTGRES_URL (a PostgreSQL server)"
+)]
+async fn an_older_schema_skips_the_missing_tables_on_postgres() {
+    older_schema_on(Backend::Postgres).await;
+}
