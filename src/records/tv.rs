@@ -453,7 +453,7 @@ mod tests {
         let first = series.similar.as_ref().map(|p| p.results[0].id);
         assert_eq!(
             cell(&similar.rows[0], "ID_SERIE_SIMILAR"),
-            &int(first.map_or(0, |id| id32(id)))
+            &int(first.map_or(0, id32))
         );
         assert_eq!(
             child(&rec, "T_WC_TMDB_SERIE_RECOMMENDATION").rows.len(),
