@@ -806,10 +806,13 @@ impl Catalogue {
                 } else {
                     r.below(9).min(movies.saturating_sub(1))
                 };
+                // Like TMDb, a deleted movie is nobody's neighbour.
                 let items: Vec<Value> = (0..n)
-                    .map(|_| {
+                    .filter_map(|_| {
                         let j = (i + 1 + r.below(movies.max(2) - 1)) % movies;
-                        Value::Object(self.movie_item(j, req, name == "recommendations"))
+                        (!self.deleted_index(Kind::Movie, j)).then(|| {
+                            Value::Object(self.movie_item(j, req, name == "recommendations"))
+                        })
                     })
                     .collect();
                 let total = if n == 0 { 0 } else { n + r.below(200) };
@@ -1617,9 +1620,10 @@ impl Catalogue {
                     r.below(6).min(series.saturating_sub(1))
                 };
                 let items: Vec<Value> = (0..n)
-                    .map(|_| {
+                    .filter_map(|_| {
                         let k = (j + 1 + r.below(series.max(2) - 1)) % series;
-                        Value::Object(self.tv_item(k, req, name == "recommendations"))
+                        (!self.deleted_index(Kind::Tv, k))
+                            .then(|| Value::Object(self.tv_item(k, req, name == "recommendations")))
                     })
                     .collect();
                 let total = if n == 0 { 0 } else { n + r.below(100) };
