@@ -369,7 +369,7 @@ mod tests {
     #[test]
     fn a_malformed_release_block_keeps_the_rest_of_the_movie() {
         let body = br#"{"id": 9, "title": "x",
-            "release_dates": {"results": [{"iso_3166_1": "FR", "release_dates": [{"release_date": "2001-01-01T00:00:00.000Z", "type": "3"}]}]},
+            "release_dates": {"results": [{"iso_3166_1": "FR", "release_dates": [{"release_date": "2001-01-01T00:00:00.000Z", "type": "theatrical"}]}]},
             "watch/providers": {"results": {}},
             "similar": {"page": 1, "results": []}}"#;
         let movie: Movie = parse(body).expect("parses");

@@ -36,6 +36,12 @@ pub enum Malformed {
     VideoWithoutId,
 }
 
+/// An integer as the forgiving parse reads it (`3`, `3.0`, `"3"`), so a body whose numbers come
+/// as strings validates like the same body with numbers.
+fn integer(value: &Value) -> Option<i64> {
+    super::de::opt_i64(value.clone()).ok().flatten()
+}
+
 /// A non-empty JSON string.
 fn has_text(value: Option<&Value>) -> bool {
     value.and_then(Value::as_str).is_some_and(|s| !s.is_empty())
@@ -46,7 +52,8 @@ fn has_text(value: Option<&Value>) -> bool {
 pub const PROVIDER_BUCKETS: [&str; 5] = ["flatrate", "free", "ads", "rent", "buy"];
 
 /// `{results: [{iso_3166_1, release_dates: [{release_date, type, ...}]}]}`: every country has
-/// a code, every release a date and an integer type (S4).
+/// a code, every release a date and an integer type (S4; an integer sent as a string counts,
+/// as everywhere in the payloads).
 pub fn release_dates_problem(body: &Value) -> Option<Malformed> {
     let Some(countries) = body.get("results").and_then(Value::as_array) else {
         return Some(Malformed::ResultsNotList);
@@ -68,10 +75,7 @@ pub fn release_dates_problem(body: &Value) -> Option<Malformed> {
             if !has_text(release.get("release_date")) {
                 return Some(Malformed::ReleaseWithoutDate);
             }
-            if !release
-                .get("type")
-                .is_some_and(|t| t.is_i64() || t.is_u64())
-            {
+            if release.get("type").and_then(integer).is_none() {
                 return Some(Malformed::ReleaseTypeNotInteger);
             }
         }
@@ -106,8 +110,8 @@ pub fn watch_providers_problem(body: &Value) -> Option<Malformed> {
                 Some(_) => return Some(Malformed::BucketNotList),
             };
             for provider in providers {
-                let id = provider.get("provider_id").and_then(Value::as_u64);
-                if id.is_none_or(|id| id == 0) {
+                let id = provider.get("provider_id").and_then(integer);
+                if id.is_none_or(|id| id <= 0) {
                     return Some(Malformed::ProviderWithoutId);
                 }
             }
@@ -169,6 +173,14 @@ mod tests {
         );
         assert_eq!(
             release_dates_problem(&release(json!("1999-11-10T00:00:00.000Z"), json!("3"))),
+            None
+        );
+        assert_eq!(
+            release_dates_problem(&release(json!("1999-11-10T00:00:00.000Z"), json!("three"))),
+            Some(Malformed::ReleaseTypeNotInteger)
+        );
+        assert_eq!(
+            release_dates_problem(&release(json!("1999-11-10T00:00:00.000Z"), Value::Null)),
             Some(Malformed::ReleaseTypeNotInteger)
         );
         assert_eq!(
@@ -202,6 +214,10 @@ mod tests {
         assert_eq!(
             watch_providers_problem(&json!({"results": {"FR": {"rent": [{"provider_id": 0}]}}})),
             Some(Malformed::ProviderWithoutId)
+        );
+        assert_eq!(
+            watch_providers_problem(&json!({"results": {"FR": {"rent": [{"provider_id": "8"}]}}})),
+            None
         );
         assert_eq!(
             watch_providers_problem(&json!({"results": {"FR": {"ads": [{"provider_name": "x"}]}}})),
