@@ -468,6 +468,7 @@ fn req(language: Option<&str>) -> Req {
     Req {
         language: language.map(str::to_owned),
         image_languages: Some(image_languages()),
+        video_languages: Some(image_languages()),
     }
 }
 
@@ -1240,7 +1241,7 @@ fn list_pages(fake: &FakeTmdb, id: u64) -> Vec<Json> {
     let l = index(fake, Kind::List, id);
     let req = Req {
         language: Some("en-US".to_owned()),
-        image_languages: None,
+        ..Req::default()
     };
     let first = fake.catalogue().list_json(l, 1, &req);
     let total = first["total_pages"].as_u64().unwrap_or(1).max(1);

@@ -323,6 +323,7 @@ fn movie_payload(fake: &FakeTmdb, id: u64) -> Json {
     let req = Req {
         language: Some("en".to_owned()),
         image_languages: Some(vec!["en".into(), "fr".into(), "null".into()]),
+        video_languages: Some(vec!["en".into(), "fr".into(), "null".into()]),
     };
     catalogue.movie_json(
         index,

@@ -5,7 +5,9 @@
 //! 2. hostile values (4-byte characters over the column length, NUL, quotes and backslashes,
 //!    an over-long cast character, a bare `{id}` body) are stored cut, cleaned or as sent;
 //! 3. child sets are authoritative: what a refresh no longer returns is deleted, except
-//!    keywords (never) and an empty genre list ("unknown"), and only for that movie.
+//!    keywords (never) and an empty genre list ("unknown"), and only for that movie;
+//! 4. the real title-level appends of 2026-08 (release dates, providers, neighbours, videos,
+//!    alternative titles) validate and fill their tables row for row.
 
 mod support;
 
@@ -823,4 +825,167 @@ async fn child_sets_are_authoritative_on_mariadb() {
 )]
 async fn child_sets_are_authoritative_on_postgres() {
     authoritative_on(Backend::Postgres).await;
+}
+
+// ---- 4. the real title-level appends of 2026-08 ----------------------------------------------
+
+/// Rows a real watch-provider block gives: one per provider of each known bucket.
+fn provider_rows(block: &Json) -> usize {
+    block["results"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .map(|(_, country)| {
+            ["flatrate", "free", "ads", "rent", "buy"]
+                .iter()
+                .map(|b| json_len(&country[*b]))
+                .sum::<usize>()
+        })
+        .sum()
+}
+
+fn distinct_ids(page: &Json) -> usize {
+    let mut ids: Vec<i64> = page["results"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|m| m["id"].as_i64())
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids.len()
+}
+
+/// Fight Club's real standalone bodies (release dates, providers, neighbours, videos,
+/// alternative titles) as the appends of its details body, and Game of Thrones with its real
+/// appends: every block validates, every row is written, a second write changes nothing.
+async fn title_appends_on(backend: Backend) {
+    let Some(env) = env(backend, "titleappends").await else {
+        return;
+    };
+    let mut details: Json = serde_json::from_slice(&read_sample("movie/jdrouet-550-details.json"))
+        .expect("details are JSON");
+    let blocks = [
+        ("release_dates", "jdrouet-550-release-dates.json"),
+        ("watch/providers", "jdrouet-550-watch-providers.json"),
+        ("similar", "jdrouet-550-similar.json"),
+        ("recommendations", "jdrouet-550-recommendations.json"),
+        ("videos", "jdrouet-550-videos.json"),
+        ("alternative_titles", "jdrouet-550-alternative-titles.json"),
+    ];
+    for (append, file) in blocks {
+        details[append] = serde_json::from_slice(&read_sample(&format!("movie/{file}")))
+            .unwrap_or_else(|e| panic!("{file}: {e}"));
+    }
+    let movie: Movie = serde_json::from_value(details.clone()).expect("Fight Club parses");
+    assert_eq!(movie.release_dates.as_ref().and_then(|r| r.malformed), None);
+    assert_eq!(
+        movie.watch_providers.as_ref().and_then(|w| w.malformed),
+        None
+    );
+    assert_eq!(movie.videos.as_ref().and_then(|v| v.malformed), None);
+    let first = write(&env, movie_record(&movie), "Fight Club").await;
+    let again = write(&env, movie_record(&movie), "Fight Club again").await;
+    assert_eq!(
+        (again.inserted, again.deleted, again.updated),
+        (0, 0, 1),
+        "{backend:?}: an unchanged refresh changes no row (first {first:?})"
+    );
+    let releases: usize = details["release_dates"]["results"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|c| json_len(&c["release_dates"]))
+        .sum();
+    let expected = [
+        ("T_WC_TMDB_MOVIE_RELEASE_DATE", releases),
+        (
+            "T_WC_TMDB_MOVIE_WATCH_PROVIDER",
+            provider_rows(&details["watch/providers"]),
+        ),
+        ("T_WC_TMDB_MOVIE_SIMILAR", distinct_ids(&details["similar"])),
+        (
+            "T_WC_TMDB_MOVIE_RECOMMENDATION",
+            distinct_ids(&details["recommendations"]),
+        ),
+        (
+            "T_WC_TMDB_MOVIE_VIDEO",
+            json_len(&details["videos"]["results"]),
+        ),
+        (
+            "T_WC_TMDB_MOVIE_TITLE",
+            json_len(&details["alternative_titles"]["titles"]),
+        ),
+    ];
+    for (table, rows) in expected {
+        assert!(rows > 0, "the sample fills {table}");
+        assert_eq!(
+            count(&env, table, "ID_MOVIE", 550).await,
+            rows,
+            "{table} rows of Fight Club on {backend:?}"
+        );
+    }
+
+    let bytes = read_sample("tv/ceg-1399-details-append-all.json");
+    let j: Json = serde_json::from_slice(&bytes).expect("JSON");
+    let record = map_sample(EntityKind::Series, &bytes).expect("Game of Thrones maps");
+    write(&env, record.clone(), "Game of Thrones").await;
+    let again = write(&env, record, "Game of Thrones again").await;
+    assert_eq!((again.inserted, again.deleted, again.updated), (0, 0, 1));
+    let expected = [
+        (
+            "T_WC_TMDB_SERIE_WATCH_PROVIDER",
+            provider_rows(&j["watch/providers"]),
+        ),
+        ("T_WC_TMDB_SERIE_SIMILAR", distinct_ids(&j["similar"])),
+        (
+            "T_WC_TMDB_SERIE_RECOMMENDATION",
+            distinct_ids(&j["recommendations"]),
+        ),
+        ("T_WC_TMDB_SERIE_VIDEO", json_len(&j["videos"]["results"])),
+    ];
+    for (table, rows) in expected {
+        assert!(rows > 0, "the sample fills {table}");
+        assert_eq!(
+            count(&env, table, "ID_SERIE", 1399).await,
+            rows,
+            "{table} rows of Game of Thrones on {backend:?}"
+        );
+    }
+    assert_eq!(
+        one(
+            &env,
+            "T_WC_TMDB_SERIE",
+            "ID_SERIE",
+            1399,
+            "ID_TVDB",
+            Hint::Int
+        )
+        .await,
+        Cell::json_int(&j["external_ids"]["tvdb_id"])
+    );
+    drop(env);
+}
+
+#[actix_rt::test]
+async fn real_title_level_appends_write_on_sqlite() {
+    title_appends_on(Backend::Sqlite).await;
+}
+
+#[actix_rt::test]
+#[cfg_attr(
+    not(tmdbc_test_mysql),
+    ignore = "needs TMDB_CRAWLER_TEST_MYSQL_URL (a MariaDB server)"
+)]
+async fn real_title_level_appends_write_on_mariadb() {
+    title_appends_on(Backend::MySql).await;
+}
+
+#[actix_rt::test]
+#[cfg_attr(
+    not(tmdbc_test_postgres),
+    ignore = "needs TMDB_CRAWLER_TEST_POSTGRES_URL (a PostgreSQL server)"
+)]
+async fn real_title_level_appends_write_on_postgres() {
+    title_appends_on(Backend::Postgres).await;
 }

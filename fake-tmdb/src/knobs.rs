@@ -70,6 +70,19 @@ impl FaultKind {
     }
 }
 
+/// A broken or emptied snapshot block (`release_dates`, `watch/providers`, `videos`,
+/// `similar`, `recommendations`), in the details appends and the standalone endpoints alike.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SnapshotFault {
+    /// A well-formed block with nothing in it (`results: []`, `{}` for providers).
+    Empty,
+    /// `results` of the wrong JSON type (an object for lists, a list for providers).
+    WrongContainer,
+    /// One more entry lacking what identifies it: a release without `type`, a provider
+    /// without `provider_id`, a video or a neighbour without `id`.
+    EntryWithoutKey,
+}
+
 /// The order of the lines of the export files.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum ExportOrder {
@@ -128,6 +141,7 @@ struct KnobState {
     fault_counter: AtomicU64,
     exports: Mutex<ExportKnobs>,
     changes_steps: Mutex<HashMap<Kind, u64>>,
+    snapshot_faults: Mutex<HashMap<String, SnapshotFault>>,
 }
 
 impl Default for KnobState {
@@ -144,6 +158,7 @@ impl Default for KnobState {
             fault_counter: AtomicU64::new(0),
             exports: Mutex::new(ExportKnobs::default()),
             changes_steps: Mutex::new(HashMap::new()),
+            snapshot_faults: Mutex::new(HashMap::new()),
         }
     }
 }
@@ -402,5 +417,29 @@ impl Knobs {
             .expect("fake TMDb changes knobs lock poisoned")
             .get(&kind)
             .copied()
+    }
+
+    // ----- snapshot blocks -----
+
+    /// Serves the `append` block (`"release_dates"`, `"watch/providers"`, `"videos"`,
+    /// `"similar"`, `"recommendations"`) of every movie and series broken or emptied as
+    /// `fault` says; `None` restores the normal block.
+    pub fn set_snapshot_fault(&self, append: &str, fault: Option<SnapshotFault>) {
+        let mut faults = self.snapshot_faults();
+        match fault {
+            Some(fault) => faults.insert(append.to_owned(), fault),
+            None => faults.remove(append),
+        };
+    }
+
+    pub fn snapshot_fault(&self, append: &str) -> Option<SnapshotFault> {
+        self.snapshot_faults().get(append).copied()
+    }
+
+    fn snapshot_faults(&self) -> MutexGuard<'_, HashMap<String, SnapshotFault>> {
+        self.inner
+            .snapshot_faults
+            .lock()
+            .expect("fake TMDb snapshot knobs lock poisoned")
     }
 }

@@ -26,7 +26,10 @@
 //!   truncated gzip, invalid JSON line, duplicate ids, empty), `set_export_size(kind,
 //!   Some(lines))`, `set_export_date_missing(date, true)`, `set_latest_export_date(Some(d))`,
 //!   `set_exports_exclude_deleted(true)`;
-//! * changes feeds: `set_changes_step(kind, Some(n))`: one id in n listed per day (default 10).
+//! * changes feeds: `set_changes_step(kind, Some(n))`: one id in n listed per day (default 10);
+//! * snapshot blocks: `set_snapshot_fault("release_dates", Some(SnapshotFault::…))` serves a
+//!   movie's or series' release dates, providers, videos or neighbours empty, with `results`
+//!   of the wrong type, or with an entry lacking its key (appends and standalone endpoints).
 //!
 //! Observations: `requests_to`, `route_counts`, `request_times`, `request_log` (arrival, route
 //! and 429 flag of every request), `max_requests_in`; `reset_counters` clears them.
@@ -49,10 +52,10 @@ use chrono::NaiveDate;
 
 pub use catalogue::{Catalogue, CatalogueSizes, Kind, Lookup, Titles};
 pub use exports::{ExportKind, gunzip_lines};
-pub use knobs::{ExportFault, ExportOrder, FaultKind, Knobs};
+pub use knobs::{ExportFault, ExportOrder, FaultKind, Knobs, SnapshotFault};
 pub use payloads::{
     COLLECTION_APPENDS, COMPANY_APPENDS, MOVIE_APPENDS, PERSON_APPENDS, Req, SEASON_APPENDS,
-    TV_APPENDS,
+    SNAPSHOT_APPENDS, TV_APPENDS, apply_snapshot_fault,
 };
 pub use server::{MAX_APPENDS, MAX_CHANGES_DAYS, RequestRecord, route_key};
 

@@ -10,6 +10,7 @@ use serde_json::{Map, Value, json};
 use super::catalogue::{
     ADJECTIVES, Catalogue, Credit, Kind, MOVIE_GENRES, NOUNS, TV_GENRES, Titles, f,
 };
+use super::knobs::SnapshotFault;
 use super::rng::Rng;
 
 /// Request options that shape a body.
@@ -19,6 +20,8 @@ pub struct Req {
     pub language: Option<String>,
     /// `include_image_language` values ("null" matches images without language).
     pub image_languages: Option<Vec<String>>,
+    /// `include_video_language` values, read like `include_image_language`.
+    pub video_languages: Option<Vec<String>>,
 }
 
 impl Req {
@@ -34,7 +37,16 @@ impl Req {
     }
 
     fn keep_image(&self, iso: Option<&str>) -> bool {
-        match (&self.image_languages, &self.language) {
+        self.keep(&self.image_languages, iso)
+    }
+
+    /// Videos: those of the `include_video_language` list, else of `language`, else all.
+    fn keep_video(&self, iso: Option<&str>) -> bool {
+        self.keep(&self.video_languages, iso)
+    }
+
+    fn keep(&self, included: &Option<Vec<String>>, iso: Option<&str>) -> bool {
+        match (included, &self.language) {
             (Some(list), _) => list.iter().any(|l| match iso {
                 None => l == "null",
                 Some(code) => l == code,
@@ -683,7 +695,7 @@ impl Catalogue {
                     "posters": self.image_list(&mut r, n, 0.667, req, &[Some("en"), Some("fr"), None, Some("xx"), Some("de")]),
                 })
             }
-            "videos" => self.videos(Kind::Movie, i, sparse),
+            "videos" => self.videos(Kind::Movie, i, sparse, req),
             "external_ids" => {
                 let mut r = self.rng(Kind::Movie, i, f::EXTERNAL);
                 json!({
@@ -794,10 +806,13 @@ impl Catalogue {
                 } else {
                     r.below(9).min(movies.saturating_sub(1))
                 };
+                // Like TMDb, a deleted movie is nobody's neighbour.
                 let items: Vec<Value> = (0..n)
-                    .map(|_| {
+                    .filter_map(|_| {
                         let j = (i + 1 + r.below(movies.max(2) - 1)) % movies;
-                        Value::Object(self.movie_item(j, req, name == "recommendations"))
+                        (!self.deleted_index(Kind::Movie, j)).then(|| {
+                            Value::Object(self.movie_item(j, req, name == "recommendations"))
+                        })
                     })
                     .collect();
                 let total = if n == 0 { 0 } else { n + r.below(200) };
@@ -836,14 +851,15 @@ impl Catalogue {
             .collect()
     }
 
-    fn videos(&self, kind: Kind, i: u64, sparse: bool) -> Value {
+    fn videos(&self, kind: Kind, i: u64, sparse: bool, req: &Req) -> Value {
         let mut r = self.rng(kind, i, f::VIDEOS);
         let n = if sparse { 0 } else { r.below(4) };
         let results: Vec<Value> = (0..n)
-            .map(|k| {
+            .filter_map(|k| {
                 let published = date(&mut r, 2008, 2025);
-                json!({
-                    "iso_639_1": if k == 2 { "fr" } else { "en" },
+                let iso = if k == 2 { "fr" } else { "en" };
+                let video = json!({
+                    "iso_639_1": iso,
                     "iso_3166_1": if k == 2 { "FR" } else { "US" },
                     "name": (["Official Trailer", "Teaser \"Final\"", "Bande-annonce VF 🎬"][k as usize % 3]),
                     "key": format!("{:011x}", r.next_u64() & 0xFFF_FFFF_FFFF),
@@ -857,7 +873,8 @@ impl Catalogue {
                         format!("{}T04:36:14.000Z", ymd(published))
                     },
                     "id": r.hex24(),
-                })
+                });
+                req.keep_video(Some(iso)).then_some(video)
             })
             .collect();
         json!({ "results": results })
@@ -884,10 +901,13 @@ impl Catalogue {
                     if r.chance(1, 2) {
                         continue;
                     }
+                    // A provider appears once per bucket, as on TMDb.
                     let n = 1 + r.below(3);
+                    let first = r.below(PROVIDERS.len() as u64);
                     let list: Vec<Value> = (0..n)
-                        .map(|_| {
-                            let (pid, pname, logo) = *r.pick(PROVIDERS);
+                        .map(|k| {
+                            let (pid, pname, logo) =
+                                PROVIDERS[((first + k) % PROVIDERS.len() as u64) as usize];
                             json!({"logo_path": logo, "provider_id": pid, "provider_name": pname, "display_priority": r.below(60)})
                         })
                         .collect();
@@ -1537,7 +1557,7 @@ impl Catalogue {
                     "posters": self.image_list(&mut r, n, 0.667, req, &[Some("fr"), Some("en"), None]),
                 })
             }
-            "videos" => self.videos(Kind::Tv, j, brand_new),
+            "videos" => self.videos(Kind::Tv, j, brand_new, req),
             "external_ids" => {
                 let mut r = self.rng(Kind::Tv, j, f::EXTERNAL);
                 json!({
@@ -1600,9 +1620,10 @@ impl Catalogue {
                     r.below(6).min(series.saturating_sub(1))
                 };
                 let items: Vec<Value> = (0..n)
-                    .map(|_| {
+                    .filter_map(|_| {
                         let k = (j + 1 + r.below(series.max(2) - 1)) % series;
-                        Value::Object(self.tv_item(k, req, name == "recommendations"))
+                        (!self.deleted_index(Kind::Tv, k))
+                            .then(|| Value::Object(self.tv_item(k, req, name == "recommendations")))
                     })
                     .collect();
                 let total = if n == 0 { 0 } else { n + r.below(100) };
@@ -1959,4 +1980,52 @@ pub fn genres_json(tv: bool, req: &Req) -> Value {
         .map(|(id, en, fr)| json!({"id": id, "name": if req.french() { fr } else { en }}))
         .collect();
     json!({ "genres": genres })
+}
+
+/// The appends [`SnapshotFault`]s apply to.
+pub const SNAPSHOT_APPENDS: &[&str] = &[
+    "release_dates",
+    "watch/providers",
+    "videos",
+    "similar",
+    "recommendations",
+];
+
+/// Breaks or empties one snapshot block in place (see [`SnapshotFault`]).
+pub fn apply_snapshot_fault(block: &mut Value, append: &str, fault: SnapshotFault) {
+    let providers = append == "watch/providers";
+    let Some(body) = block.as_object_mut() else {
+        return;
+    };
+    match fault {
+        SnapshotFault::Empty => {
+            let empty = if providers { json!({}) } else { json!([]) };
+            body.insert("results".into(), empty);
+            if body.contains_key("total_results") {
+                body.insert("total_results".into(), json!(0));
+                body.insert("total_pages".into(), json!(0));
+            }
+        }
+        SnapshotFault::WrongContainer => {
+            let wrong = if providers { json!([]) } else { json!({}) };
+            body.insert("results".into(), wrong);
+        }
+        SnapshotFault::EntryWithoutKey => match body.get_mut("results") {
+            Some(Value::Object(countries)) => {
+                countries.insert(
+                    "ZZ".into(),
+                    json!({"link": "https://www.themoviedb.org/", "flatrate": [{"provider_name": "Unnamed"}]}),
+                );
+            }
+            Some(Value::Array(items)) => items.push(match append {
+                "release_dates" => json!({"iso_3166_1": "ZZ", "release_dates": [
+                    {"certification": "", "descriptors": [], "iso_639_1": "", "note": "",
+                     "release_date": "2001-01-01T00:00:00.000Z"}
+                ]}),
+                "videos" => json!({"iso_639_1": "en", "key": "no-id", "site": "YouTube"}),
+                _ => json!({"title": "No id"}),
+            }),
+            _ => {}
+        },
+    }
 }

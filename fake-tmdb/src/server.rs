@@ -364,13 +364,19 @@ impl Query {
                 .get("language")
                 .filter(|l| !l.is_empty())
                 .map(str::to_owned),
-            image_languages: self.get("include_image_language").map(|v| {
-                v.split(',')
-                    .map(|s| s.trim().to_owned())
-                    .filter(|s| !s.is_empty())
-                    .collect()
-            }),
+            image_languages: self.list("include_image_language"),
+            video_languages: self.list("include_video_language"),
         }
+    }
+
+    /// A comma-separated parameter.
+    fn list(&self, key: &str) -> Option<Vec<String>> {
+        self.get(key).map(|v| {
+            v.split(',')
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty())
+                .collect()
+        })
     }
 
     /// `page` (default 1); `Err` when not an integer in 1..=500.
@@ -689,7 +695,7 @@ fn route(catalogue: &Catalogue, knobs: &Knobs, path: &str, query: &Query) -> Rou
             let a = appends(query)?;
             let a: Vec<&str> = a.iter().map(String::as_str).collect();
             Ok((
-                catalogue.movie_json(i, &req, &a),
+                with_snapshot_faults(knobs, catalogue.movie_json(i, &req, &a)),
                 ascii(catalogue.id_at(Kind::Movie, i)),
             ))
         }
@@ -698,7 +704,7 @@ fn route(catalogue: &Catalogue, knobs: &Knobs, path: &str, query: &Query) -> Rou
             let a = appends(query)?;
             let a: Vec<&str> = a.iter().map(String::as_str).collect();
             Ok((
-                catalogue.tv_json(j, &req, &a),
+                with_snapshot_faults(knobs, catalogue.tv_json(j, &req, &a)),
                 ascii(catalogue.id_at(Kind::Tv, j)),
             ))
         }
@@ -785,13 +791,28 @@ fn route(catalogue: &Catalogue, knobs: &Knobs, path: &str, query: &Query) -> Rou
             };
             let i = live(catalogue, kind, id)?;
             let name = rest.join("/");
-            catalogue
+            let mut body = catalogue
                 .standalone(kind, i, &name, &req)
-                .map(|v| (v, false))
-                .ok_or(ApiError::NotFound)
+                .ok_or(ApiError::NotFound)?;
+            if matches!(kind, Kind::Movie | Kind::Tv)
+                && let Some(fault) = knobs.snapshot_fault(&name)
+            {
+                payloads::apply_snapshot_fault(&mut body, &name, fault);
+            }
+            Ok((body, false))
         }
         _ => Err(ApiError::NotFound),
     }
+}
+
+/// A movie or series body with its snapshot appends broken as the knobs say.
+fn with_snapshot_faults(knobs: &Knobs, mut body: Value) -> Value {
+    for append in payloads::SNAPSHOT_APPENDS {
+        if let (Some(fault), Some(block)) = (knobs.snapshot_fault(append), body.get_mut(*append)) {
+            payloads::apply_snapshot_fault(block, append, fault);
+        }
+    }
+    body
 }
 
 fn changes(

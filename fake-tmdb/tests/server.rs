@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use chrono::NaiveDate;
 use fake_tmdb::{
     CatalogueSizes, ExportFault, ExportKind, FakeTmdb, FakeTmdbConfig, FaultKind, Kind,
-    MOVIE_APPENDS, PERSON_APPENDS, TV_APPENDS,
+    MOVIE_APPENDS, PERSON_APPENDS, SnapshotFault, TV_APPENDS,
 };
 use serde_json::Value;
 
@@ -922,4 +922,84 @@ async fn payloads_carry_the_awkward_real_world_cases() {
     let a = get(&tmdb.url(&path)).await.2;
     assert_eq!(a, get(&again.url(&path)).await.2);
     assert_ne!(a, get(&other.url(&path)).await.2);
+}
+
+/// The snapshot knobs break the same block in the details appends and on the standalone
+/// endpoint, each in its own way, and turning them off restores the normal body.
+#[actix_rt::test]
+async fn snapshot_faults_break_appends_and_standalone_endpoints() {
+    let tmdb = start();
+    let id = tmdb.catalogue().movie_ids()[1];
+    let details = tmdb.url(&format!(
+        "/3/movie/{id}?append_to_response=release_dates,watch/providers,videos,similar"
+    ));
+    let (_, normal) = get_json(&details).await;
+    assert!(normal["release_dates"]["results"].is_array());
+    assert!(normal["watch/providers"]["results"].is_object());
+
+    tmdb.knobs
+        .set_snapshot_fault("release_dates", Some(SnapshotFault::EntryWithoutKey));
+    tmdb.knobs
+        .set_snapshot_fault("watch/providers", Some(SnapshotFault::WrongContainer));
+    tmdb.knobs
+        .set_snapshot_fault("videos", Some(SnapshotFault::Empty));
+    let (_, broken) = get_json(&details).await;
+    let countries = broken["release_dates"]["results"]
+        .as_array()
+        .expect("still a list");
+    let last = countries.last().expect("the added country");
+    assert_eq!(last["iso_3166_1"], "ZZ");
+    assert!(last["release_dates"][0].get("type").is_none());
+    assert!(broken["watch/providers"]["results"].is_array());
+    assert_eq!(broken["videos"]["results"], Value::Array(Vec::new()));
+    assert_eq!(broken["similar"], normal["similar"], "no knob, no change");
+
+    let standalone = tmdb.url(&format!("/3/movie/{id}/watch/providers"));
+    let (status, body) = get_json(&standalone).await;
+    assert_eq!(status, 200);
+    assert!(body["results"].is_array());
+
+    for append in fake_tmdb::SNAPSHOT_APPENDS {
+        tmdb.knobs.set_snapshot_fault(append, None);
+    }
+    let (_, again) = get_json(&details).await;
+    assert_eq!(again, normal);
+}
+
+/// `include_video_language` filters the videos like `include_image_language` filters images.
+#[actix_rt::test]
+async fn videos_follow_include_video_language() {
+    let tmdb = start();
+    let cat = tmdb.catalogue();
+    let mut checked = 0;
+    for id in cat.movie_ids().into_iter().take(60) {
+        let all = tmdb.url(&format!("/3/movie/{id}/videos"));
+        let (_, every) = get_json(&all).await;
+        let langs = |v: &Value| -> Vec<String> {
+            v["results"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|v| v["iso_639_1"].as_str().unwrap_or("").to_owned())
+                .collect()
+        };
+        if !langs(&every).iter().any(|l| l == "fr") {
+            continue;
+        }
+        let english = tmdb.url(&format!("/3/movie/{id}/videos?include_video_language=en"));
+        let (_, en) = get_json(&english).await;
+        assert!(langs(&en).iter().all(|l| l == "en"));
+        assert_eq!(
+            langs(&en).len() + 1,
+            langs(&every).len(),
+            "only the French video left out"
+        );
+        let both = tmdb.url(&format!(
+            "/3/movie/{id}/videos?language=en&include_video_language=en,fr,null"
+        ));
+        let (_, en_fr) = get_json(&both).await;
+        assert_eq!(en_fr["results"], every["results"]);
+        checked += 1;
+    }
+    assert!(checked > 0, "some movie has a French video");
 }

@@ -107,6 +107,7 @@ fn lang_set(
         rows,
         stale: Stale::Keep,
         dat_creat_is_last_write: false,
+        written_at: None,
     }
     .dedup()
 }

@@ -39,6 +39,7 @@ pub fn record(keyword: &Keyword, options: &MappingOptions) -> EntityRecord {
                 rows,
                 stale: Stale::Keep,
                 dat_creat_is_last_write: false,
+                written_at: None,
             }
             .dedup(),
         ],

@@ -114,6 +114,7 @@ fn items_set(
         rows,
         stale: Stale::DeleteIfAnyReturned,
         dat_creat_is_last_write: false,
+        written_at: None,
     }
     .dedup()
 }

@@ -13,6 +13,7 @@ pub mod list;
 pub mod movie;
 pub mod network;
 pub mod person;
+pub mod snapshots;
 pub mod tv;
 
 use std::fmt;
@@ -94,8 +95,12 @@ impl EntityKind {
     }
 
     /// Every table holding rows that belong to an entity of this kind, with the column that
-    /// points at it; `DeleteEntity` removes them all. Tables of other programs that merely
-    /// mention the id (Plex matches, Wikidata) are not the crawler's and are left alone.
+    /// points at it; `DeleteEntity` removes them all, skipping what the live database lacks
+    /// (`T_WC_TMDB_MOVIE_LANG_META` is gone in 2026-08, the neighbour tables only came then).
+    /// A table appears twice when two columns point at the kind: a deleted movie leaves no
+    /// `SIMILAR` row of its own, nor one naming it as another movie's neighbour. Tables of
+    /// other programs that merely mention the id (Plex matches, Wikidata) are not the
+    /// crawler's and are left alone.
     pub fn owned_tables(self) -> &'static [(&'static str, &'static str)] {
         match self {
             EntityKind::Movie => &[
@@ -111,6 +116,13 @@ impl EntityKind {
                 ("T_WC_TMDB_MOVIE_SPOKEN_LANGUAGE", "ID_MOVIE"),
                 ("T_WC_TMDB_MOVIE_IMAGE", "ID_MOVIE"),
                 ("T_WC_TMDB_MOVIE_TITLE", "ID_MOVIE"),
+                ("T_WC_TMDB_MOVIE_VIDEO", "ID_MOVIE"),
+                ("T_WC_TMDB_MOVIE_RELEASE_DATE", "ID_MOVIE"),
+                ("T_WC_TMDB_MOVIE_WATCH_PROVIDER", "ID_MOVIE"),
+                ("T_WC_TMDB_MOVIE_SIMILAR", "ID_MOVIE"),
+                ("T_WC_TMDB_MOVIE_SIMILAR", "ID_MOVIE_SIMILAR"),
+                ("T_WC_TMDB_MOVIE_RECOMMENDATION", "ID_MOVIE"),
+                ("T_WC_TMDB_MOVIE_RECOMMENDATION", "ID_MOVIE_RECOMMENDED"),
                 ("T_WC_TMDB_PERSON_MOVIE", "ID_MOVIE"),
             ],
             EntityKind::Series => &[
@@ -124,6 +136,12 @@ impl EntityKind {
                 ("T_WC_TMDB_SERIE_PRODUCTION_COUNTRY", "ID_SERIE"),
                 ("T_WC_TMDB_SERIE_SPOKEN_LANGUAGE", "ID_SERIE"),
                 ("T_WC_TMDB_SERIE_IMAGE", "ID_SERIE"),
+                ("T_WC_TMDB_SERIE_VIDEO", "ID_SERIE"),
+                ("T_WC_TMDB_SERIE_WATCH_PROVIDER", "ID_SERIE"),
+                ("T_WC_TMDB_SERIE_SIMILAR", "ID_SERIE"),
+                ("T_WC_TMDB_SERIE_SIMILAR", "ID_SERIE_SIMILAR"),
+                ("T_WC_TMDB_SERIE_RECOMMENDATION", "ID_SERIE"),
+                ("T_WC_TMDB_SERIE_RECOMMENDATION", "ID_SERIE_RECOMMENDED"),
                 ("T_WC_TMDB_PERSON_SERIE", "ID_SERIE"),
             ],
             EntityKind::Person => &[
@@ -172,6 +190,12 @@ pub enum Completed {
     Credits,
     Keywords,
     Images,
+    /// The videos snapshot replaced the stored one (an empty list included).
+    Videos,
+    /// The release-date snapshot replaced the stored one (an empty list included).
+    ReleaseDates,
+    /// The watch-provider snapshot replaced the stored one (an empty list included).
+    WatchProviders,
 }
 
 impl Completed {
@@ -180,6 +204,23 @@ impl Completed {
             Completed::Credits => "TIM_CREDITS_COMPLETED",
             Completed::Keywords => "TIM_KEYWORDS_COMPLETED",
             Completed::Images => "TIM_IMAGES_COMPLETED",
+            Completed::Videos => "TIM_VIDEOS_COMPLETED",
+            Completed::ReleaseDates => "TIM_RELEASE_DATES_COMPLETED",
+            Completed::WatchProviders => "TIM_WATCH_PROVIDERS_COMPLETED",
+        }
+    }
+
+    /// The child tables whose set this stamp vouches for: a stamp is never written when its
+    /// set was not (a database without the table).
+    pub fn tables(self) -> &'static [&'static str] {
+        match self {
+            Completed::Videos => &["T_WC_TMDB_MOVIE_VIDEO", "T_WC_TMDB_SERIE_VIDEO"],
+            Completed::ReleaseDates => &["T_WC_TMDB_MOVIE_RELEASE_DATE"],
+            Completed::WatchProviders => &[
+                "T_WC_TMDB_MOVIE_WATCH_PROVIDER",
+                "T_WC_TMDB_SERIE_WATCH_PROVIDER",
+            ],
+            Completed::Credits | Completed::Keywords | Completed::Images => &[],
         }
     }
 }
@@ -227,6 +268,9 @@ pub struct ChildSet {
     pub stale: Stale,
     /// Image tables: `DAT_CREAT` is the date of the last write, as the Python crawler set it.
     pub dat_creat_is_last_write: bool,
+    /// A column set to the write time whenever a row is inserted or changed (a provider row's
+    /// `TIM_PROVIDER_UPDATED`); an unchanged row keeps it.
+    pub written_at: Option<&'static str>,
 }
 
 impl ChildSet {
@@ -402,6 +446,13 @@ pub fn image_languages(options: &MappingOptions) -> String {
     langs.join(",")
 }
 
+/// The languages of the `videos` append (`include_video_language`, which TMDb reads like
+/// `include_image_language`): English and each configured language, as the Python crawler's
+/// one call per language fetched them, plus `null` so a video without a language is not lost.
+pub fn video_languages(options: &MappingOptions) -> String {
+    image_languages(options)
+}
+
 /// The six image tables share one shape; one row per image of each array, `DISPLAY_ORDER`
 /// being the 1-based position within its array. Entries without a `file_path` are skipped.
 pub fn image_set(
@@ -438,6 +489,7 @@ pub fn image_set(
         rows,
         stale: Stale::Delete,
         dat_creat_is_last_write: true,
+        written_at: None,
     }
     .dedup()
 }
@@ -471,6 +523,7 @@ pub fn link_set(
         rows,
         stale,
         dat_creat_is_last_write: false,
+        written_at: None,
     }
     .dedup()
 }
@@ -522,6 +575,7 @@ pub fn credit_set(
         rows,
         stale: Stale::Delete,
         dat_creat_is_last_write: false,
+        written_at: None,
     }
     .dedup()
 }
@@ -633,6 +687,7 @@ pub fn lang_set(
         rows,
         stale: Stale::Keep,
         dat_creat_is_last_write: false,
+        written_at: None,
     }
     .dedup()
 }

@@ -3,14 +3,15 @@
 
 use chrono::Datelike;
 
+use super::snapshots::{self, Malformed};
 use super::{
-    Completed, EntityKind, EntityRecord, LangSource, MainRow, MappingOptions, Stale, credit_set,
-    double, flag, id32, image_set, int, lang_set, link_set, media_credit_rows, non_empty,
-    opt_double, opt_int, opt_text, or_empty, pipe_list, text,
+    ChildSet, Completed, EntityKind, EntityRecord, LangSource, MainRow, MappingOptions, Stale,
+    credit_set, double, flag, id32, image_set, int, lang_set, link_set, media_credit_rows,
+    non_empty, opt_double, opt_int, opt_text, or_empty, pipe_list, text,
 };
 use crate::tmdb::payload::Movie;
 
-/// Sub-resources of the one request per movie.
+/// Sub-resources of the one request per movie (TMDb accepts at most 20).
 pub const APPENDS: &[&str] = &[
     "credits",
     "keywords",
@@ -18,6 +19,11 @@ pub const APPENDS: &[&str] = &[
     "translations",
     "external_ids",
     "alternative_titles",
+    "release_dates",
+    "watch/providers",
+    "similar",
+    "recommendations",
+    "videos",
 ];
 
 /// `T_WC_TMDB_MOVIE.IS_SHORT_FILM`: a known runtime of at most 58 minutes.
@@ -182,6 +188,7 @@ pub fn record(movie: &Movie, options: &MappingOptions) -> EntityRecord {
         ));
         completed.push(Completed::Images);
     }
+    title_level_sets(movie, parent, &mut children, &mut completed);
     if let Some(translations) = &movie.translations {
         let source = LangSource {
             table: "T_WC_TMDB_MOVIE_LANG",
@@ -205,6 +212,55 @@ pub fn record(movie: &Movie, options: &MappingOptions) -> EntityRecord {
             completed,
         }),
         children,
+    }
+}
+
+/// The 2026-08 sets: alternative titles, release dates, providers, neighbours, videos. A
+/// malformed snapshot is left out (the stored one stays, unstamped) and logged.
+fn title_level_sets(
+    movie: &Movie,
+    parent: (&'static str, i32),
+    children: &mut Vec<ChildSet>,
+    completed: &mut Vec<Completed>,
+) {
+    let mut snapshot = |append: &str, set: Result<ChildSet, Malformed>, stamp: Completed| match set
+    {
+        Ok(set) => {
+            children.push(set);
+            completed.push(stamp);
+        }
+        Err(problem) => snapshots::warn_malformed(EntityKind::Movie, parent.1, append, problem),
+    };
+    if let Some(block) = &movie.release_dates {
+        let set = snapshots::release_date_set(parent, block);
+        snapshot("release_dates", set, Completed::ReleaseDates);
+    }
+    if let Some(block) = &movie.watch_providers {
+        let set = snapshots::watch_provider_set("T_WC_TMDB_MOVIE_WATCH_PROVIDER", parent, block);
+        snapshot("watch/providers", set, Completed::WatchProviders);
+    }
+    if let Some(block) = &movie.videos {
+        let set = snapshots::video_set("T_WC_TMDB_MOVIE_VIDEO", parent, block);
+        snapshot("videos", set, Completed::Videos);
+    }
+    if let Some(block) = &movie.alternative_titles {
+        children.push(snapshots::title_set(parent, block));
+    }
+    if let Some(page) = &movie.similar {
+        children.push(snapshots::neighbour_set(
+            "T_WC_TMDB_MOVIE_SIMILAR",
+            parent,
+            &["ID_MOVIE_SIMILAR"],
+            page,
+        ));
+    }
+    if let Some(page) = &movie.recommendations {
+        children.push(snapshots::neighbour_set(
+            "T_WC_TMDB_MOVIE_RECOMMENDATION",
+            parent,
+            &["ID_MOVIE_RECOMMENDED"],
+            page,
+        ));
     }
 }
 
@@ -259,6 +315,91 @@ mod tests {
             .as_ref()
             .map_or(0, |c| c.cast.len() + c.crew.len());
         assert!(credits.rows.len() <= expected && !credits.rows.is_empty());
+    }
+
+    #[test]
+    fn every_title_level_append_of_a_real_movie_becomes_a_set() {
+        let movie = sample("ceg-12313-details-append-all.json");
+        let rec = record(&movie, &MappingOptions::default());
+        let set = |table: &str| {
+            rec.children
+                .iter()
+                .find(|c| c.table == table)
+                .unwrap_or_else(|| panic!("no {table}"))
+        };
+        let releases: usize = movie
+            .release_dates
+            .as_ref()
+            .map_or(0, |r| r.results.iter().map(|c| c.release_dates.len()).sum());
+        assert!(releases > 0);
+        assert_eq!(set("T_WC_TMDB_MOVIE_RELEASE_DATE").rows.len(), releases);
+        assert!(!set("T_WC_TMDB_MOVIE_WATCH_PROVIDER").rows.is_empty());
+        assert_eq!(
+            set("T_WC_TMDB_MOVIE_SIMILAR").rows.len(),
+            movie.similar.as_ref().map_or(0, |p| p.results.len())
+        );
+        assert_eq!(
+            set("T_WC_TMDB_MOVIE_RECOMMENDATION").rows.len(),
+            movie
+                .recommendations
+                .as_ref()
+                .map_or(0, |p| p.results.len())
+        );
+        assert_eq!(
+            set("T_WC_TMDB_MOVIE_VIDEO").rows.len(),
+            movie.videos.as_ref().map_or(0, |v| v.results.len())
+        );
+        assert_eq!(
+            set("T_WC_TMDB_MOVIE_TITLE").rows.len(),
+            movie
+                .alternative_titles
+                .as_ref()
+                .map_or(0, |t| t.all().len())
+        );
+        let main = rec.main.as_ref().expect("main row");
+        for stamp in [
+            Completed::ReleaseDates,
+            Completed::WatchProviders,
+            Completed::Videos,
+        ] {
+            assert!(main.completed.contains(&stamp), "{stamp:?} missing");
+        }
+    }
+
+    #[test]
+    fn a_malformed_release_block_keeps_the_rest_of_the_movie() {
+        let body = br#"{"id": 9, "title": "x",
+            "release_dates": {"results": [{"iso_3166_1": "FR", "release_dates": [{"release_date": "2001-01-01T00:00:00.000Z", "type": "theatrical"}]}]},
+            "watch/providers": {"results": {}},
+            "similar": {"page": 1, "results": []}}"#;
+        let movie: Movie = parse(body).expect("parses");
+        let rec = record(&movie, &MappingOptions::default());
+        let main = rec.main.as_ref().expect("main row");
+        assert_eq!(main.completed, vec![Completed::WatchProviders]);
+        let tables: Vec<&str> = rec.children.iter().map(|c| c.table).collect();
+        assert!(!tables.contains(&"T_WC_TMDB_MOVIE_RELEASE_DATE"));
+        assert!(tables.contains(&"T_WC_TMDB_MOVIE_WATCH_PROVIDER"));
+        let similar = rec
+            .children
+            .iter()
+            .find(|c| c.table == "T_WC_TMDB_MOVIE_SIMILAR")
+            .expect("similar set");
+        assert!(similar.rows.is_empty());
+        assert_eq!(similar.stale, Stale::DeleteIfAnyReturned);
+    }
+
+    #[test]
+    fn appends_stay_within_tmdb_limit() {
+        assert!(APPENDS.len() <= 20);
+        for append in [
+            "release_dates",
+            "watch/providers",
+            "similar",
+            "recommendations",
+            "videos",
+        ] {
+            assert!(APPENDS.contains(&append), "{append}");
+        }
     }
 
     #[test]

@@ -3,22 +3,28 @@
 
 use chrono::Datelike;
 
+use super::snapshots::{self, Malformed};
 use super::{
-    ChildSet, Completed, CreditRow, EntityKind, EntityRecord, LangSource, MainRow, MappingOptions,
-    Stale, credit_set, double, flag, id32, image_set, int, lang_set, link_set, media_credit_rows,
-    non_empty, opt_double, opt_int, opt_text, or_empty, pipe_list, text,
+    Cells, ChildSet, Completed, CreditRow, EntityKind, EntityRecord, LangSource, MainRow,
+    MappingOptions, Stale, credit_set, double, flag, id32, image_set, int, lang_set, link_set,
+    media_credit_rows, non_empty, opt_double, opt_int, opt_text, or_empty, pipe_list, text,
 };
-use crate::tmdb::payload::TvSeries;
+use sea_orm::Value;
+
+use crate::tmdb::payload::{TvEpisode, TvSeries};
 
 /// Sub-resources of the one request per series (no `aggregate_credits`: the Python crawler
-/// stored the series-level `credits`).
+/// stored the series-level `credits`; no `alternative_titles`: no table holds them, L18).
 pub const APPENDS: &[&str] = &[
     "credits",
     "keywords",
     "images",
     "translations",
     "external_ids",
-    "alternative_titles",
+    "watch/providers",
+    "similar",
+    "recommendations",
+    "videos",
 ];
 
 /// `CREW_DEPARTMENT` and `CREW_JOB` of the rows built from `created_by[]`.
@@ -91,6 +97,7 @@ pub fn record(series: &TvSeries, options: &MappingOptions) -> EntityRecord {
         cells.push(("LAST_AIR_MONTH", int(date.month())));
         cells.push(("LAST_AIR_DAY", int(date.day())));
     }
+    cells.extend(activity_cells(series));
     options.push_raw(&mut cells, 3);
 
     let mut children = Vec::new();
@@ -175,6 +182,7 @@ pub fn record(series: &TvSeries, options: &MappingOptions) -> EntityRecord {
         ));
         completed.push(Completed::Images);
     }
+    title_level_sets(series, parent, &mut children, &mut completed);
     if let Some(translations) = &series.translations {
         let source = LangSource {
             table: "T_WC_TMDB_SERIE_LANG",
@@ -198,6 +206,80 @@ pub fn record(series: &TvSeries, options: &MappingOptions) -> EntityRecord {
             completed,
         }),
         children,
+    }
+}
+
+/// `ID_TVDB` and the activity signals the season selection reads (S7): `IN_PRODUCTION` and
+/// the air date and numbers of the next and last episodes. Always written, NULL when TMDb has
+/// none, so a series whose next episode aired no longer claims one.
+fn activity_cells(series: &TvSeries) -> Cells {
+    let episode = |e: Option<&TvEpisode>| {
+        (
+            Value::ChronoDate(e.and_then(|e| e.air_date)),
+            opt_int(e.and_then(|e| e.season_number)),
+            opt_int(e.and_then(|e| e.episode_number)),
+        )
+    };
+    let (next_air, next_season, next_number) = episode(series.next_episode_to_air.as_ref());
+    let (last_air, last_season, last_number) = episode(series.last_episode_to_air.as_ref());
+    let mut cells = vec![
+        (
+            "IN_PRODUCTION",
+            opt_int(series.in_production.map(i64::from)),
+        ),
+        ("NEXT_EPISODE_DAT_AIR", next_air),
+        ("NEXT_EPISODE_SEASON_NUMBER", next_season),
+        ("NEXT_EPISODE_NUMBER", next_number),
+        ("LAST_EPISODE_DAT_AIR", last_air),
+        ("LAST_EPISODE_SEASON_NUMBER", last_season),
+        ("LAST_EPISODE_NUMBER", last_number),
+    ];
+    // Without the external_ids append the stored id is left alone.
+    if let Some(external) = &series.external_ids {
+        cells.push(("ID_TVDB", opt_int(external.tvdb_id)));
+    }
+    cells
+}
+
+/// Providers, neighbours and videos (series have no release dates nor title table). A
+/// malformed snapshot is left out (the stored one stays, unstamped) and logged.
+fn title_level_sets(
+    series: &TvSeries,
+    parent: (&'static str, i32),
+    children: &mut Vec<ChildSet>,
+    completed: &mut Vec<Completed>,
+) {
+    let mut snapshot = |append: &str, set: Result<ChildSet, Malformed>, stamp: Completed| match set
+    {
+        Ok(set) => {
+            children.push(set);
+            completed.push(stamp);
+        }
+        Err(problem) => snapshots::warn_malformed(EntityKind::Series, parent.1, append, problem),
+    };
+    if let Some(block) = &series.watch_providers {
+        let set = snapshots::watch_provider_set("T_WC_TMDB_SERIE_WATCH_PROVIDER", parent, block);
+        snapshot("watch/providers", set, Completed::WatchProviders);
+    }
+    if let Some(block) = &series.videos {
+        let set = snapshots::video_set("T_WC_TMDB_SERIE_VIDEO", parent, block);
+        snapshot("videos", set, Completed::Videos);
+    }
+    if let Some(page) = &series.similar {
+        children.push(snapshots::neighbour_set(
+            "T_WC_TMDB_SERIE_SIMILAR",
+            parent,
+            &["ID_SERIE_SIMILAR"],
+            page,
+        ));
+    }
+    if let Some(page) = &series.recommendations {
+        children.push(snapshots::neighbour_set(
+            "T_WC_TMDB_SERIE_RECOMMENDATION",
+            parent,
+            &["ID_SERIE_RECOMMENDED"],
+            page,
+        ));
     }
 }
 
@@ -341,7 +423,86 @@ mod tests {
         assert!(find(c, "API_RESULT").is_none(), "raw JSON off by default");
         assert_eq!(
             main.completed,
-            vec![Completed::Keywords, Completed::Credits, Completed::Images]
+            vec![
+                Completed::Keywords,
+                Completed::Credits,
+                Completed::Images,
+                Completed::WatchProviders,
+                Completed::Videos
+            ]
+        );
+        // Activity signals and the TVDB id.
+        let ended_on = Value::ChronoDate(NaiveDate::from_ymd_opt(2019, 5, 19));
+        assert_eq!(cell(c, "IN_PRODUCTION"), &int(0));
+        assert_eq!(cell(c, "ID_TVDB"), &int(366524));
+        assert_eq!(cell(c, "LAST_EPISODE_DAT_AIR"), &ended_on);
+        assert_eq!(cell(c, "LAST_EPISODE_SEASON_NUMBER"), &int(8));
+        assert_eq!(cell(c, "LAST_EPISODE_NUMBER"), &int(6));
+        // This capture repeats the last episode as the next one.
+        assert_eq!(cell(c, "NEXT_EPISODE_DAT_AIR"), &ended_on);
+        assert_eq!(cell(c, "NEXT_EPISODE_NUMBER"), &int(6));
+    }
+
+    #[test]
+    fn game_of_thrones_title_level_sets() {
+        let series = sample("ceg-1399-details-append-all.json");
+        let rec = record(&series, &MappingOptions::default());
+        let similar = child(&rec, "T_WC_TMDB_SERIE_SIMILAR");
+        assert_eq!(similar.rows.len(), 20);
+        assert_eq!(similar.stale, Stale::DeleteIfAnyReturned);
+        let first = series.similar.as_ref().map(|p| p.results[0].id);
+        assert_eq!(
+            cell(&similar.rows[0], "ID_SERIE_SIMILAR"),
+            &int(first.map_or(0, id32))
+        );
+        assert_eq!(
+            child(&rec, "T_WC_TMDB_SERIE_RECOMMENDATION").rows.len(),
+            21,
+            "page 1 as sent"
+        );
+        let videos = child(&rec, "T_WC_TMDB_SERIE_VIDEO");
+        assert_eq!(videos.rows.len(), 5);
+        assert_eq!(videos.stale, Stale::Delete);
+        let providers = child(&rec, "T_WC_TMDB_SERIE_WATCH_PROVIDER");
+        let expected: usize = series.watch_providers.as_ref().map_or(0, |w| {
+            w.results
+                .values()
+                .map(|c| c.flatrate.len() + c.free.len() + c.ads.len() + c.rent.len() + c.buy.len())
+                .sum()
+        });
+        assert!(expected > 0);
+        assert_eq!(providers.rows.len(), expected);
+        assert!(
+            rec.children
+                .iter()
+                .all(|c| c.table != "T_WC_TMDB_MOVIE_TITLE"),
+            "series alternative titles have no table"
+        );
+    }
+
+    #[test]
+    fn a_malformed_provider_block_is_left_out_unstamped() {
+        let body =
+            br#"{"id": 7, "name": "x", "watch/providers": {"results": {"FR": {"flatrate": {}}}},
+                        "videos": {"results": []}, "next_episode_to_air": null}"#;
+        let series: TvSeries = parse(body).expect("parses");
+        let rec = record(&series, &MappingOptions::default());
+        let main = rec.main.as_ref().expect("main");
+        assert_eq!(main.completed, vec![Completed::Videos]);
+        assert!(
+            rec.children
+                .iter()
+                .all(|c| c.table != "T_WC_TMDB_SERIE_WATCH_PROVIDER")
+        );
+        assert!(child(&rec, "T_WC_TMDB_SERIE_VIDEO").rows.is_empty());
+        assert_eq!(
+            cell(&main.cells, "NEXT_EPISODE_DAT_AIR"),
+            &Value::ChronoDate(None)
+        );
+        assert_eq!(cell(&main.cells, "IN_PRODUCTION"), &Value::Int(None));
+        assert!(
+            find(&main.cells, "ID_TVDB").is_none(),
+            "no external_ids append"
         );
     }
 
@@ -523,7 +684,17 @@ mod tests {
         assert_eq!(cell(c, "FIRST_AIR_YEAR"), &int(2008));
         assert_eq!(cell(c, "LAST_AIR_YEAR"), &int(2013));
         // No keywords append: no keyword set, no keyword stamp.
-        assert_eq!(main.completed, vec![Completed::Credits, Completed::Images]);
+        assert_eq!(
+            main.completed,
+            vec![
+                Completed::Credits,
+                Completed::Images,
+                Completed::WatchProviders
+            ]
+        );
+        assert_eq!(cell(c, "ID_TVDB"), &int(81189));
+        assert_eq!(cell(c, "LAST_EPISODE_DAT_AIR"), &Value::ChronoDate(None));
+        assert_eq!(cell(c, "NEXT_EPISODE_NUMBER"), &Value::Int(None));
         let tables: Vec<&str> = rec.children.iter().map(|c| c.table).collect();
         for absent in [
             "T_WC_TMDB_SERIE_KEYWORD",

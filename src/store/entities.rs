@@ -8,9 +8,11 @@
 //!
 //! The live schema is read once ([`LiveSchema`]): a cell for a column the table lacks fails the
 //! write (a misspelled or missing column is never a silent non-write), except for the raw-JSON
-//! columns the 2026-08 schema dropped ([`OPTIONAL_COLUMNS`]), which are skipped with one
-//! warning per table; strings are cut to their column's length in characters, and NUL
-//! characters (refused by PostgreSQL) are removed, each with a warning.
+//! columns the 2026-08 schema dropped and the series columns it added ([`OPTIONAL_COLUMNS`]),
+//! which are skipped with one warning per table; likewise a child set of a table only the
+//! 2026-08 schema has ([`OPTIONAL_TABLES`]) is skipped on an older database, and the completion
+//! stamp vouching for it is not written. Strings are cut to their column's length in
+//! characters, and NUL characters (refused by PostgreSQL) are removed, each with a warning.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
@@ -19,7 +21,9 @@ use chrono::{Duration, NaiveDateTime};
 use sea_orm::sea_query::{Alias, Cond, Expr, ExprTrait, Query, SimpleExpr};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, QueryResult, TransactionTrait, Value};
 
-use crate::records::{Cells, ChildSet, EntityKind, EntityRecord, MainRow, Stale, value_key};
+use crate::records::{
+    Cells, ChildSet, Completed, EntityKind, EntityRecord, MainRow, Stale, value_key,
+};
 use crate::store::retry;
 use crate::store::schema::{LEDGER_TABLE, LiveSchema};
 
@@ -33,8 +37,36 @@ const MAX_PARAMS: usize = 30_000;
 const KEYS_PER_LOOKUP: usize = 2_000;
 
 /// Columns a record may name that a live table may lack: the raw-JSON columns of the 2025-07
-/// schema, dropped by the 2026-08 one (spec D10). Any other missing column is an error.
-pub const OPTIONAL_COLUMNS: [&str; 3] = ["API_URL", "API_RESULT", "CRAWLER_VERSION"];
+/// schema, dropped by the 2026-08 one (spec D10), and the series columns the 2026-08 schema
+/// added (a 2025-07 database not migrated yet). Any other missing column is an error.
+pub const OPTIONAL_COLUMNS: [&str; 11] = [
+    "API_URL",
+    "API_RESULT",
+    "CRAWLER_VERSION",
+    "ID_TVDB",
+    "IN_PRODUCTION",
+    "NEXT_EPISODE_DAT_AIR",
+    "NEXT_EPISODE_SEASON_NUMBER",
+    "NEXT_EPISODE_NUMBER",
+    "LAST_EPISODE_DAT_AIR",
+    "LAST_EPISODE_SEASON_NUMBER",
+    "LAST_EPISODE_NUMBER",
+];
+
+/// Child tables the 2026-08 schema added: on a database without them (2025-07, not migrated
+/// yet) their sets are skipped with one warning per table. Any other missing table is an
+/// error.
+pub const OPTIONAL_TABLES: [&str; 9] = [
+    "T_WC_TMDB_MOVIE_VIDEO",
+    "T_WC_TMDB_MOVIE_RELEASE_DATE",
+    "T_WC_TMDB_MOVIE_WATCH_PROVIDER",
+    "T_WC_TMDB_MOVIE_SIMILAR",
+    "T_WC_TMDB_MOVIE_RECOMMENDATION",
+    "T_WC_TMDB_SERIE_VIDEO",
+    "T_WC_TMDB_SERIE_WATCH_PROVIDER",
+    "T_WC_TMDB_SERIE_SIMILAR",
+    "T_WC_TMDB_SERIE_RECOMMENDATION",
+];
 
 #[derive(Debug, thiserror::Error)]
 pub enum EntityWriteError {
@@ -169,16 +201,34 @@ fn fit_cells(
 
 /// One warning per table and column for the life of the process, not one per entity.
 fn warn_once_skipped(table: &'static str, column: &'static str) {
-    static WARNED: Mutex<Vec<(&str, &str)>> = Mutex::new(Vec::new());
-    let mut warned = WARNED.lock().unwrap_or_else(|e| e.into_inner());
-    if !warned.contains(&(table, column)) {
-        warned.push((table, column));
+    if first_time(table, column) {
         tracing::warn!(
             table,
             column,
-            "the table has no such column (dropped by the 2026-08 schema): its values are not stored"
+            "the table has no such column (schema older or newer than 2026-08): its values are not stored"
         );
     }
+}
+
+/// One warning per missing 2026-08 table for the life of the process.
+fn warn_once_missing_table(table: &'static str) {
+    if first_time(table, "") {
+        tracing::warn!(
+            table,
+            "the database has no such table (added by the 2026-08 schema; run `migrate up`): \
+             its rows are not stored"
+        );
+    }
+}
+
+fn first_time(table: &'static str, column: &'static str) -> bool {
+    static WARNED: Mutex<Vec<(&str, &str)>> = Mutex::new(Vec::new());
+    let mut warned = WARNED.lock().unwrap_or_else(|e| e.into_inner());
+    let first = !warned.contains(&(table, column));
+    if first {
+        warned.push((table, column));
+    }
+    first
 }
 
 fn col(name: &str) -> Alias {
@@ -221,11 +271,24 @@ pub async fn write(
     let id = record.id;
     let db_err = |table: &'static str| move |e: DbErr| EntityWriteError::db(kind, id, table, e);
     let mut summary = WriteSummary::default();
+    let (children, skipped): (Vec<&ChildSet>, Vec<&ChildSet>) = record
+        .children
+        .iter()
+        .partition(|set| schema.has_table(set.table) || !OPTIONAL_TABLES.contains(&set.table));
+    for set in &skipped {
+        warn_once_missing_table(set.table);
+    }
+    let vouched = |stamp: &Completed| {
+        !skipped
+            .iter()
+            .any(|set| stamp.tables().contains(&set.table))
+    };
     let txn = db.begin().await.map_err(db_err("(begin)"))?;
     if let Some(main) = &record.main {
-        write_main(&txn, schema, kind, main, now, &mut summary).await?;
+        let stamps: Vec<Completed> = main.completed.iter().copied().filter(vouched).collect();
+        write_main(&txn, schema, kind, main, &stamps, now, &mut summary).await?;
     }
-    for set in &record.children {
+    for set in children {
         write_child_set(&txn, schema, kind, id, set, now, &mut summary).await?;
     }
     if schema.has_table(LEDGER_TABLE) {
@@ -245,6 +308,7 @@ async fn write_main<C: ConnectionTrait>(
     schema: &LiveSchema,
     kind: EntityKind,
     main: &MainRow,
+    stamps: &[Completed],
     now: NaiveDateTime,
     summary: &mut WriteSummary,
 ) -> Result<(), EntityWriteError> {
@@ -263,7 +327,7 @@ async fn write_main<C: ConnectionTrait>(
         &mut summary.truncated,
     )?;
     cells.push(("TIM_UPDATED", Value::ChronoDateTime(Some(now))));
-    for stamp in &main.completed {
+    for stamp in stamps {
         if columns.contains_key(stamp.column()) {
             cells.push((stamp.column(), Value::ChronoDateTime(Some(now))));
         }
@@ -462,6 +526,9 @@ async fn write_child_set<C: ConnectionTrait>(
             if set.dat_creat_is_last_write {
                 update.value(col("DAT_CREAT"), Expr::val(now.date()));
             }
+            if let Some(written_at) = set.written_at {
+                update.value(col(written_at), Expr::val(now));
+            }
             match (set.row_id, stored.row_id) {
                 (Some(rid_col), Some(rid)) => {
                     update.and_where(Expr::col(col(rid_col)).eq(rid));
@@ -536,7 +603,11 @@ async fn insert_rows<C: ConnectionTrait>(
 ) -> Result<(), DbErr> {
     let mut groups: Vec<(Vec<&'static str>, Vec<Vec<Value>>)> = Vec::new();
     for row in rows {
-        let mut row = with_defaults(row, audit_on_insert(now), columns);
+        let mut defaults = audit_on_insert(now);
+        if let Some(written_at) = set.written_at {
+            defaults.push((written_at, Value::ChronoDateTime(Some(now))));
+        }
+        let mut row = with_defaults(row, defaults, columns);
         if !row.iter().any(|(c, _)| *c == set.parent.0) {
             row.push((set.parent.0, Value::Int(Some(set.parent.1))));
         }
@@ -579,7 +650,8 @@ pub async fn delete_entity(
         .map_err(|e| EntityWriteError::db(kind, id, "(begin)", e))?;
     let mut deleted = 0;
     for &(table, column) in kind.owned_tables() {
-        if !schema.has_table(table) {
+        // The list spans every schema generation: what this database lacks holds nothing.
+        if !schema.has_column(table, column) {
             continue;
         }
         let delete = Query::delete()

@@ -1,8 +1,11 @@
-//! Movies: `/movie/{id}` with credits, keywords, images, translations, external ids and
-//! alternative titles in one request.
+//! Movies: `/movie/{id}` with credits, keywords, images, translations, external ids,
+//! alternative titles, release dates, watch providers, similar and recommended movies (page 1)
+//! and videos in one request.
 
 use super::{FetchKind, Fetcher};
-use crate::records::{self, EntityKind, EntityRecord, MappingOptions, image_languages};
+use crate::records::{
+    self, EntityKind, EntityRecord, MappingOptions, image_languages, video_languages,
+};
 use crate::tmdb::payload::Movie;
 
 /// Fetches and stores movies.
@@ -23,6 +26,7 @@ impl FetchKind for Movies {
         vec![
             ("language", "en".to_owned()),
             ("include_image_language", image_languages(options)),
+            ("include_video_language", video_languages(options)),
         ]
     }
 

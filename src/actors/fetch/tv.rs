@@ -1,8 +1,11 @@
-//! Series: `/tv/{id}` with credits (creators included), keywords, images, translations and
-//! external ids in one request.
+//! Series: `/tv/{id}` with credits (creators included), keywords, images, translations,
+//! external ids, watch providers, similar and recommended series (page 1) and videos in one
+//! request.
 
 use super::{FetchKind, Fetcher};
-use crate::records::{self, EntityKind, EntityRecord, MappingOptions, image_languages};
+use crate::records::{
+    self, EntityKind, EntityRecord, MappingOptions, image_languages, video_languages,
+};
 use crate::tmdb::payload::TvSeries;
 
 /// Fetches and stores series.
@@ -23,6 +26,7 @@ impl FetchKind for Series {
         vec![
             ("language", "en".to_owned()),
             ("include_image_language", image_languages(options)),
+            ("include_video_language", video_languages(options)),
         ]
     }
 

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
 use super::de;
+use super::snapshot::{self, Malformed};
 
 /// One image of any kind (backdrop, poster, logo, profile, still).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
@@ -87,13 +88,34 @@ impl Video {
     }
 }
 
-/// The `videos` append or `/…/videos`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+/// The `videos` append or `/…/videos`. A snapshot: [`Videos::malformed`] says why it cannot
+/// replace the stored one.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Videos {
-    #[serde(default, deserialize_with = "de::opt_id")]
     pub id: Option<u64>,
-    #[serde(default, deserialize_with = "de::vec")]
     pub results: Vec<Video>,
+    pub malformed: Option<Malformed>,
+}
+
+#[derive(Default, Deserialize)]
+struct VideosBody {
+    #[serde(default, deserialize_with = "de::opt_id")]
+    id: Option<u64>,
+    #[serde(default, deserialize_with = "de::vec")]
+    results: Vec<Video>,
+}
+
+impl<'de> Deserialize<'de> for Videos {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let body = Value::deserialize(d)?;
+        let malformed = snapshot::videos_problem(&body);
+        let VideosBody { id, results } = de::from_value(body).unwrap_or_default();
+        Ok(Videos {
+            id,
+            results,
+            malformed,
+        })
+    }
 }
 
 /// The translated fields of any entity in one struct; each kind fills its own subset
@@ -291,13 +313,34 @@ pub struct CountryReleaseDates {
     pub release_dates: Vec<ReleaseDate>,
 }
 
-/// The `release_dates` append or `/movie/{id}/release_dates`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+/// The `release_dates` append or `/movie/{id}/release_dates`. A snapshot:
+/// [`ReleaseDates::malformed`] says why it cannot replace the stored one.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ReleaseDates {
-    #[serde(default, deserialize_with = "de::opt_id")]
     pub id: Option<u64>,
-    #[serde(default, deserialize_with = "de::vec")]
     pub results: Vec<CountryReleaseDates>,
+    pub malformed: Option<Malformed>,
+}
+
+#[derive(Default, Deserialize)]
+struct ReleaseDatesBody {
+    #[serde(default, deserialize_with = "de::opt_id")]
+    id: Option<u64>,
+    #[serde(default, deserialize_with = "de::vec")]
+    results: Vec<CountryReleaseDates>,
+}
+
+impl<'de> Deserialize<'de> for ReleaseDates {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let body = Value::deserialize(d)?;
+        let malformed = snapshot::release_dates_problem(&body);
+        let ReleaseDatesBody { id, results } = de::from_value(body).unwrap_or_default();
+        Ok(ReleaseDates {
+            id,
+            results,
+            malformed,
+        })
+    }
 }
 
 /// One `content_ratings.results[]` entry of a series.
@@ -353,12 +396,33 @@ pub struct WatchProviderCountry {
     pub ads: Vec<WatchProvider>,
 }
 
-/// The `watch/providers` append (JSON key with a slash) or `/…/watch/providers`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+/// The `watch/providers` append (JSON key with a slash) or `/…/watch/providers`. A snapshot:
+/// [`WatchProviders::malformed`] says why it cannot replace the stored one.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct WatchProviders {
-    #[serde(default, deserialize_with = "de::opt_id")]
     pub id: Option<u64>,
     /// By ISO 3166-1 country code.
-    #[serde(default, deserialize_with = "de::map")]
     pub results: BTreeMap<String, WatchProviderCountry>,
+    pub malformed: Option<Malformed>,
+}
+
+#[derive(Default, Deserialize)]
+struct WatchProvidersBody {
+    #[serde(default, deserialize_with = "de::opt_id")]
+    id: Option<u64>,
+    #[serde(default, deserialize_with = "de::map")]
+    results: BTreeMap<String, WatchProviderCountry>,
+}
+
+impl<'de> Deserialize<'de> for WatchProviders {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let body = Value::deserialize(d)?;
+        let malformed = snapshot::watch_providers_problem(&body);
+        let WatchProvidersBody { id, results } = de::from_value(body).unwrap_or_default();
+        Ok(WatchProviders {
+            id,
+            results,
+            malformed,
+        })
+    }
 }

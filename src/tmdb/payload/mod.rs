@@ -33,6 +33,7 @@ mod movie;
 mod network;
 mod person;
 mod season;
+mod snapshot;
 mod status;
 mod tv;
 
@@ -65,6 +66,7 @@ pub use movie::{CollectionRef, Movie};
 pub use network::Network;
 pub use person::Person;
 pub use season::TvSeason;
+pub use snapshot::{Malformed, PROVIDER_BUCKETS};
 pub use status::TmdbStatus;
 pub use tv::{AppendedSeasons, SeasonSummary, TvSeries};
 
