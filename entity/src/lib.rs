@@ -1,8 +1,8 @@
 //! sea-orm entities for the `T_WC_*` tables the crawler reads or writes.
 //!
-//! Names are exact: table and column names are those of the reference schema (or of the later
-//! migrations' tables, such as `T_WC_TMDB_ID_NOT_FOUND`); Rust field names are the column names
-//! in lower case. Tables that only other programs use have no entity here.
+//! Names are exact: table and column names are those of the 2026-08 schema the Migrator builds;
+//! Rust field names are the column names in lower case. Tables that only other programs use have
+//! no entity here.
 
 pub mod t_wc_server_variable;
 pub mod t_wc_tmdb_collection;
@@ -12,6 +12,7 @@ pub mod t_wc_tmdb_collection_lang;
 pub mod t_wc_tmdb_company;
 pub mod t_wc_tmdb_company_image;
 pub mod t_wc_tmdb_id_not_found;
+pub mod t_wc_tmdb_keyword;
 pub mod t_wc_tmdb_keyword_id_import;
 pub mod t_wc_tmdb_keyword_id_import_lang;
 pub mod t_wc_tmdb_list;
@@ -22,11 +23,16 @@ pub mod t_wc_tmdb_movie_id_import;
 pub mod t_wc_tmdb_movie_image;
 pub mod t_wc_tmdb_movie_keyword;
 pub mod t_wc_tmdb_movie_lang;
-pub mod t_wc_tmdb_movie_lang_meta;
 pub mod t_wc_tmdb_movie_lemme;
 pub mod t_wc_tmdb_movie_list;
 pub mod t_wc_tmdb_movie_production_country;
+pub mod t_wc_tmdb_movie_recommendation;
+pub mod t_wc_tmdb_movie_release_date;
+pub mod t_wc_tmdb_movie_similar;
 pub mod t_wc_tmdb_movie_spoken_language;
+pub mod t_wc_tmdb_movie_title;
+pub mod t_wc_tmdb_movie_video;
+pub mod t_wc_tmdb_movie_watch_provider;
 pub mod t_wc_tmdb_network;
 pub mod t_wc_tmdb_network_image;
 pub mod t_wc_tmdb_person;
@@ -44,10 +50,17 @@ pub mod t_wc_tmdb_serie_lang;
 pub mod t_wc_tmdb_serie_list;
 pub mod t_wc_tmdb_serie_network;
 pub mod t_wc_tmdb_serie_production_country;
+pub mod t_wc_tmdb_serie_recommendation;
+pub mod t_wc_tmdb_serie_similar;
 pub mod t_wc_tmdb_serie_spoken_language;
+pub mod t_wc_tmdb_serie_video;
+pub mod t_wc_tmdb_serie_watch_provider;
 pub mod t_wc_tmdb_tv_network_id_import;
 pub mod t_wc_tmdb_tv_serie_id_import;
-pub mod t_wc_wikidata_movie;
+pub mod t_wc_tmdb_watch_provider;
+pub mod t_wc_tmdb_watch_provider_catalog;
+pub mod t_wc_tmdb_watch_provider_catalog_state;
+pub mod t_wc_tmdb_watch_provider_region;
 
 /// Every table that has an entity in this crate, by its exact name.
 pub const TABLES_WITH_ENTITY: &[&str] = &[
@@ -59,6 +72,7 @@ pub const TABLES_WITH_ENTITY: &[&str] = &[
     "T_WC_TMDB_COMPANY",
     "T_WC_TMDB_COMPANY_IMAGE",
     "T_WC_TMDB_ID_NOT_FOUND",
+    "T_WC_TMDB_KEYWORD",
     "T_WC_TMDB_KEYWORD_ID_IMPORT",
     "T_WC_TMDB_KEYWORD_ID_IMPORT_LANG",
     "T_WC_TMDB_LIST",
@@ -69,11 +83,16 @@ pub const TABLES_WITH_ENTITY: &[&str] = &[
     "T_WC_TMDB_MOVIE_IMAGE",
     "T_WC_TMDB_MOVIE_KEYWORD",
     "T_WC_TMDB_MOVIE_LANG",
-    "T_WC_TMDB_MOVIE_LANG_META",
     "T_WC_TMDB_MOVIE_LEMME",
     "T_WC_TMDB_MOVIE_LIST",
     "T_WC_TMDB_MOVIE_PRODUCTION_COUNTRY",
+    "T_WC_TMDB_MOVIE_RECOMMENDATION",
+    "T_WC_TMDB_MOVIE_RELEASE_DATE",
+    "T_WC_TMDB_MOVIE_SIMILAR",
     "T_WC_TMDB_MOVIE_SPOKEN_LANGUAGE",
+    "T_WC_TMDB_MOVIE_TITLE",
+    "T_WC_TMDB_MOVIE_VIDEO",
+    "T_WC_TMDB_MOVIE_WATCH_PROVIDER",
     "T_WC_TMDB_NETWORK",
     "T_WC_TMDB_NETWORK_IMAGE",
     "T_WC_TMDB_PERSON",
@@ -91,8 +110,15 @@ pub const TABLES_WITH_ENTITY: &[&str] = &[
     "T_WC_TMDB_SERIE_LIST",
     "T_WC_TMDB_SERIE_NETWORK",
     "T_WC_TMDB_SERIE_PRODUCTION_COUNTRY",
+    "T_WC_TMDB_SERIE_RECOMMENDATION",
+    "T_WC_TMDB_SERIE_SIMILAR",
     "T_WC_TMDB_SERIE_SPOKEN_LANGUAGE",
+    "T_WC_TMDB_SERIE_VIDEO",
+    "T_WC_TMDB_SERIE_WATCH_PROVIDER",
     "T_WC_TMDB_TV_NETWORK_ID_IMPORT",
     "T_WC_TMDB_TV_SERIE_ID_IMPORT",
-    "T_WC_WIKIDATA_MOVIE",
+    "T_WC_TMDB_WATCH_PROVIDER",
+    "T_WC_TMDB_WATCH_PROVIDER_CATALOG",
+    "T_WC_TMDB_WATCH_PROVIDER_CATALOG_STATE",
+    "T_WC_TMDB_WATCH_PROVIDER_REGION",
 ];

@@ -7,8 +7,6 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false, column_name = "ID_COLLECTION")]
     pub id_collection: i32,
-    #[sea_orm(column_name = "API_RESULT")]
-    pub api_result: Option<String>,
     #[sea_orm(column_name = "NAME")]
     pub name: Option<String>,
     #[sea_orm(column_name = "OVERVIEW")]
@@ -31,10 +29,6 @@ pub struct Model {
     pub tim_updated: Option<DateTime>,
     #[sea_orm(column_name = "ID_USER_UPDATED")]
     pub id_user_updated: Option<i32>,
-    #[sea_orm(column_name = "API_URL")]
-    pub api_url: Option<String>,
-    #[sea_orm(column_name = "CRAWLER_VERSION")]
-    pub crawler_version: Option<i32>,
     #[sea_orm(column_name = "TIM_CREDITS_COMPLETED")]
     pub tim_credits_completed: Option<DateTime>,
     #[sea_orm(column_name = "TIM_CREDITS_DOWNLOADED")]

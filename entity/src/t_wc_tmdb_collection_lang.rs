@@ -1,4 +1,4 @@
-//! `T_WC_TMDB_COLLECTION_LANG` (no primary key in the reference; the entity key is (ID_COLLECTION, LANG)).
+//! `T_WC_TMDB_COLLECTION_LANG` (no primary key in the schema; the entity key is (ID_COLLECTION, LANG)).
 
 use sea_orm::entity::prelude::*;
 
@@ -9,8 +9,6 @@ pub struct Model {
     pub id_collection: i32,
     #[sea_orm(primary_key, auto_increment = false, column_name = "LANG")]
     pub lang: String,
-    #[sea_orm(column_name = "API_RESULT")]
-    pub api_result: Option<String>,
     #[sea_orm(column_name = "NAME")]
     pub name: Option<String>,
     #[sea_orm(column_name = "OVERVIEW")]
@@ -33,10 +31,6 @@ pub struct Model {
     pub tim_updated: Option<DateTime>,
     #[sea_orm(column_name = "ID_USER_UPDATED")]
     pub id_user_updated: Option<i32>,
-    #[sea_orm(column_name = "API_URL")]
-    pub api_url: Option<String>,
-    #[sea_orm(column_name = "CRAWLER_VERSION")]
-    pub crawler_version: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -7,8 +7,6 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false, column_name = "ID_COMPANY")]
     pub id_company: i32,
-    #[sea_orm(column_name = "API_RESULT")]
-    pub api_result: Option<String>,
     #[sea_orm(column_name = "NAME")]
     pub name: Option<String>,
     #[sea_orm(column_name = "DESCRIPTION")]
@@ -21,6 +19,14 @@ pub struct Model {
     pub headquarters: Option<String>,
     #[sea_orm(column_name = "ORIGIN_COUNTRY")]
     pub origin_country: Option<String>,
+    #[sea_orm(column_name = "ID_WIKIDATA")]
+    pub id_wikidata: Option<String>,
+    #[sea_orm(column_name = "WIKIDATA_LABEL")]
+    pub wikidata_label: Option<String>,
+    #[sea_orm(column_name = "CONFIDENCE")]
+    pub confidence: Option<f64>,
+    #[sea_orm(column_name = "TIM_WIKIPEDIA_SEARCH")]
+    pub tim_wikipedia_search: Option<DateTime>,
     #[sea_orm(column_name = "ID_PARENT")]
     pub id_parent: Option<i32>,
     #[sea_orm(column_name = "DELETED")]
@@ -37,10 +43,6 @@ pub struct Model {
     pub tim_updated: Option<DateTime>,
     #[sea_orm(column_name = "ID_USER_UPDATED")]
     pub id_user_updated: Option<i32>,
-    #[sea_orm(column_name = "API_URL")]
-    pub api_url: Option<String>,
-    #[sea_orm(column_name = "CRAWLER_VERSION")]
-    pub crawler_version: Option<i32>,
     #[sea_orm(column_name = "TIM_CREDITS_COMPLETED")]
     pub tim_credits_completed: Option<DateTime>,
     #[sea_orm(column_name = "TIM_CREDITS_DOWNLOADED")]
@@ -49,6 +51,10 @@ pub struct Model {
     pub tim_images_completed: Option<DateTime>,
     #[sea_orm(column_name = "USED_FOR_SIMILARITY")]
     pub used_for_similarity: Option<i32>,
+    #[sea_orm(column_name = "MOVIE_COUNT")]
+    pub movie_count: Option<i32>,
+    #[sea_orm(column_name = "SERIE_COUNT")]
+    pub serie_count: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

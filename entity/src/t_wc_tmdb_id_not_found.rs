@@ -1,5 +1,4 @@
-//! `T_WC_TMDB_ID_NOT_FOUND`: the not-found ledger (2026-08 schema), unique on
-//! `(ENTITY_TYPE, ID_ENTITY)`.
+//! `T_WC_TMDB_ID_NOT_FOUND`.
 
 use sea_orm::entity::prelude::*;
 

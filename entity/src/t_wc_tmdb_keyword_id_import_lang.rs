@@ -13,6 +13,8 @@ pub struct Model {
     pub lang: Option<String>,
     #[sea_orm(column_name = "name")]
     pub name: Option<String>,
+    #[sea_orm(column_name = "USE_FOR_TAGGING")]
+    pub use_for_tagging: Option<i32>,
     #[sea_orm(column_name = "USED_FOR_SIMILARITY")]
     pub used_for_similarity: Option<i32>,
 }

@@ -7,8 +7,6 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false, column_name = "ID_LIST")]
     pub id_list: i32,
-    #[sea_orm(column_name = "API_RESULT")]
-    pub api_result: Option<String>,
     #[sea_orm(column_name = "NAME")]
     pub name: Option<String>,
     #[sea_orm(column_name = "DESCRIPTION")]
@@ -29,16 +27,16 @@ pub struct Model {
     pub tim_updated: Option<DateTime>,
     #[sea_orm(column_name = "ID_USER_UPDATED")]
     pub id_user_updated: Option<i32>,
-    #[sea_orm(column_name = "API_URL")]
-    pub api_url: Option<String>,
-    #[sea_orm(column_name = "CRAWLER_VERSION")]
-    pub crawler_version: Option<i32>,
     #[sea_orm(column_name = "TIM_CREDITS_COMPLETED")]
     pub tim_credits_completed: Option<DateTime>,
     #[sea_orm(column_name = "TIM_CREDITS_DOWNLOADED")]
     pub tim_credits_downloaded: Option<DateTime>,
     #[sea_orm(column_name = "USE_FOR_TAGGING")]
     pub use_for_tagging: Option<i32>,
+    #[sea_orm(column_name = "USED_FOR_T2S_COLLECTION")]
+    pub used_for_t2s_collection: Option<i32>,
+    #[sea_orm(column_name = "USED_FOR_T2S_LIST")]
+    pub used_for_t2s_list: Option<i32>,
     #[sea_orm(column_name = "SHORT_NAME")]
     pub short_name: Option<String>,
     #[sea_orm(column_name = "USED_FOR_SIMILARITY")]

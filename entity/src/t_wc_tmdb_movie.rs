@@ -7,8 +7,6 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false, column_name = "ID_MOVIE")]
     pub id_movie: i32,
-    #[sea_orm(column_name = "API_RESULT")]
-    pub api_result: Option<String>,
     #[sea_orm(column_name = "TITLE")]
     pub title: Option<String>,
     #[sea_orm(column_name = "DAT_RELEASE")]
@@ -53,10 +51,6 @@ pub struct Model {
     pub tim_updated: Option<DateTime>,
     #[sea_orm(column_name = "ID_USER_UPDATED")]
     pub id_user_updated: Option<i32>,
-    #[sea_orm(column_name = "API_URL")]
-    pub api_url: Option<String>,
-    #[sea_orm(column_name = "CRAWLER_VERSION")]
-    pub crawler_version: Option<i32>,
     #[sea_orm(column_name = "GENRES")]
     pub genres: Option<String>,
     #[sea_orm(column_name = "ID_COLLECTION")]
@@ -91,10 +85,16 @@ pub struct Model {
     pub tim_wikipedia_completed: Option<DateTime>,
     #[sea_orm(column_name = "TIM_IMAGES_COMPLETED")]
     pub tim_images_completed: Option<DateTime>,
+    #[sea_orm(column_name = "TIM_VIDEOS_COMPLETED")]
+    pub tim_videos_completed: Option<DateTime>,
+    #[sea_orm(column_name = "TIM_RELEASE_DATES_COMPLETED")]
+    pub tim_release_dates_completed: Option<DateTime>,
+    #[sea_orm(column_name = "TIM_WATCH_PROVIDERS_COMPLETED")]
+    pub tim_watch_providers_completed: Option<DateTime>,
     #[sea_orm(column_name = "WIKIPEDIA_FORMAT_LINE")]
     pub wikipedia_format_line: Option<String>,
-    #[sea_orm(column_name = "WIKIPEDIA_FORMAT_LINE_ORIGINAL")]
-    pub wikipedia_format_line_original: Option<String>,
+    #[sea_orm(column_name = "DAT_WIKIPEDIA_FORMAT_LINE")]
+    pub dat_wikipedia_format_line: Option<DateTime>,
     #[sea_orm(column_name = "IS_COLOR")]
     pub is_color: Option<i32>,
     #[sea_orm(column_name = "IS_BLACK_AND_WHITE")]
@@ -123,6 +123,8 @@ pub struct Model {
     pub is_documentary: Option<i32>,
     #[sea_orm(column_name = "IS_SHORT_FILM")]
     pub is_short_film: Option<i32>,
+    #[sea_orm(column_name = "SOUND_TECHNOLOGY")]
+    pub sound_technology: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -11,8 +11,6 @@ pub struct Model {
     pub id_movie: i32,
     #[sea_orm(column_name = "LANG")]
     pub lang: Option<String>,
-    #[sea_orm(column_name = "API_RESULT")]
-    pub api_result: Option<String>,
     #[sea_orm(column_name = "TITLE")]
     pub title: Option<String>,
     #[sea_orm(column_name = "OVERVIEW")]
@@ -33,16 +31,10 @@ pub struct Model {
     pub tim_updated: Option<DateTime>,
     #[sea_orm(column_name = "ID_USER_UPDATED")]
     pub id_user_updated: Option<i32>,
-    #[sea_orm(column_name = "API_URL")]
-    pub api_url: Option<String>,
-    #[sea_orm(column_name = "CRAWLER_VERSION")]
-    pub crawler_version: Option<i32>,
     #[sea_orm(column_name = "BACKDROP_PATH")]
     pub backdrop_path: Option<String>,
     #[sea_orm(column_name = "TAGLINE")]
     pub tagline: Option<String>,
-    #[sea_orm(column_name = "WIKIPEDIA_FORMAT_LINE")]
-    pub wikipedia_format_line: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

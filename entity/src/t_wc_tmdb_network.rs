@@ -7,14 +7,14 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false, column_name = "ID_NETWORK")]
     pub id_network: i32,
-    #[sea_orm(column_name = "API_RESULT")]
-    pub api_result: Option<String>,
     #[sea_orm(column_name = "NAME")]
     pub name: Option<String>,
     #[sea_orm(column_name = "LOGO_PATH")]
     pub logo_path: Option<String>,
     #[sea_orm(column_name = "HOMEPAGE_URL")]
     pub homepage_url: Option<String>,
+    #[sea_orm(column_name = "HEADQUARTERS")]
+    pub headquarters: Option<String>,
     #[sea_orm(column_name = "ORIGIN_COUNTRY")]
     pub origin_country: Option<String>,
     #[sea_orm(column_name = "ID_PARENT")]
@@ -33,16 +33,14 @@ pub struct Model {
     pub tim_updated: Option<DateTime>,
     #[sea_orm(column_name = "ID_USER_UPDATED")]
     pub id_user_updated: Option<i32>,
-    #[sea_orm(column_name = "API_URL")]
-    pub api_url: Option<String>,
-    #[sea_orm(column_name = "CRAWLER_VERSION")]
-    pub crawler_version: Option<i32>,
     #[sea_orm(column_name = "TIM_CREDITS_COMPLETED")]
     pub tim_credits_completed: Option<DateTime>,
     #[sea_orm(column_name = "TIM_CREDITS_DOWNLOADED")]
     pub tim_credits_downloaded: Option<DateTime>,
     #[sea_orm(column_name = "TIM_IMAGES_COMPLETED")]
     pub tim_images_completed: Option<DateTime>,
+    #[sea_orm(column_name = "SERIE_COUNT")]
+    pub serie_count: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -11,10 +11,6 @@ pub struct Model {
     pub id_person: i32,
     #[sea_orm(column_name = "ID_MOVIE")]
     pub id_movie: i32,
-    #[sea_orm(column_name = "API_URL")]
-    pub api_url: Option<String>,
-    #[sea_orm(column_name = "API_RESULT")]
-    pub api_result: Option<String>,
     #[sea_orm(column_name = "ID_CREDIT")]
     pub id_credit: Option<String>,
     #[sea_orm(column_name = "CAST_CHARACTER")]

@@ -7,8 +7,6 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false, column_name = "ID_SERIE")]
     pub id_serie: i32,
-    #[sea_orm(column_name = "API_RESULT")]
-    pub api_result: Option<String>,
     #[sea_orm(column_name = "TITLE")]
     pub title: Option<String>,
     #[sea_orm(column_name = "FIRST_AIR_YEAR")]
@@ -31,6 +29,8 @@ pub struct Model {
     pub id_imdb: Option<String>,
     #[sea_orm(column_name = "ID_WIKIDATA")]
     pub id_wikidata: Option<String>,
+    #[sea_orm(column_name = "ID_TVDB")]
+    pub id_tvdb: Option<i32>,
     #[sea_orm(column_name = "OVERVIEW")]
     pub overview: Option<String>,
     #[sea_orm(column_name = "POSTER_PATH")]
@@ -61,10 +61,6 @@ pub struct Model {
     pub tim_updated: Option<DateTime>,
     #[sea_orm(column_name = "ID_USER_UPDATED")]
     pub id_user_updated: Option<i32>,
-    #[sea_orm(column_name = "API_URL")]
-    pub api_url: Option<String>,
-    #[sea_orm(column_name = "CRAWLER_VERSION")]
-    pub crawler_version: Option<i32>,
     #[sea_orm(column_name = "GENRES")]
     pub genres: Option<String>,
     #[sea_orm(column_name = "BACKDROP_PATH")]
@@ -85,6 +81,10 @@ pub struct Model {
     pub tim_wikipedia_completed: Option<DateTime>,
     #[sea_orm(column_name = "TIM_IMAGES_COMPLETED")]
     pub tim_images_completed: Option<DateTime>,
+    #[sea_orm(column_name = "TIM_VIDEOS_COMPLETED")]
+    pub tim_videos_completed: Option<DateTime>,
+    #[sea_orm(column_name = "TIM_WATCH_PROVIDERS_COMPLETED")]
+    pub tim_watch_providers_completed: Option<DateTime>,
     #[sea_orm(column_name = "COUNTRIES")]
     pub countries: Option<String>,
     #[sea_orm(column_name = "SPOKEN_LANGUAGES")]
@@ -95,6 +95,26 @@ pub struct Model {
     pub number_of_seasons: Option<i32>,
     #[sea_orm(column_name = "SERIE_TYPE")]
     pub serie_type: Option<String>,
+    #[sea_orm(column_name = "TIM_SEASONS_COMPLETED")]
+    pub tim_seasons_completed: Option<DateTime>,
+    #[sea_orm(column_name = "TIM_EPISODES_COMPLETED")]
+    pub tim_episodes_completed: Option<DateTime>,
+    #[sea_orm(column_name = "IN_PRODUCTION")]
+    pub in_production: Option<i32>,
+    #[sea_orm(column_name = "NEXT_EPISODE_DAT_AIR")]
+    pub next_episode_dat_air: Option<Date>,
+    #[sea_orm(column_name = "NEXT_EPISODE_SEASON_NUMBER")]
+    pub next_episode_season_number: Option<i32>,
+    #[sea_orm(column_name = "NEXT_EPISODE_NUMBER")]
+    pub next_episode_number: Option<i32>,
+    #[sea_orm(column_name = "LAST_EPISODE_DAT_AIR")]
+    pub last_episode_dat_air: Option<Date>,
+    #[sea_orm(column_name = "LAST_EPISODE_SEASON_NUMBER")]
+    pub last_episode_season_number: Option<i32>,
+    #[sea_orm(column_name = "LAST_EPISODE_NUMBER")]
+    pub last_episode_number: Option<i32>,
+    #[sea_orm(column_name = "TIM_LAST_CHANGES_CHECK")]
+    pub tim_last_changes_check: Option<DateTime>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

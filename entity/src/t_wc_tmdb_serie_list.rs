@@ -11,10 +11,6 @@ pub struct Model {
     pub id_list: i32,
     #[sea_orm(column_name = "ID_SERIE")]
     pub id_serie: i32,
-    #[sea_orm(column_name = "API_URL")]
-    pub api_url: Option<String>,
-    #[sea_orm(column_name = "API_RESULT")]
-    pub api_result: Option<String>,
     #[sea_orm(column_name = "DELETED")]
     pub deleted: Option<i32>,
     #[sea_orm(column_name = "DISPLAY_ORDER")]

@@ -1,22 +1,20 @@
-//! `T_WC_WIKIDATA_MOVIE`.
+//! `T_WC_TMDB_MOVIE_TITLE`.
 
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
-#[sea_orm(table_name = "T_WC_WIKIDATA_MOVIE")]
+#[sea_orm(table_name = "T_WC_TMDB_MOVIE_TITLE")]
 pub struct Model {
-    #[sea_orm(primary_key, auto_increment = false, column_name = "ID_WIKIDATA")]
-    pub id_wikidata: String,
+    #[sea_orm(primary_key, column_name = "ID_MOVIE_TITLE")]
+    pub id_movie_title: i32,
     #[sea_orm(column_name = "ID_MOVIE")]
     pub id_movie: i32,
+    #[sea_orm(column_name = "ISO_3166_1")]
+    pub iso_3166_1: Option<String>,
+    #[sea_orm(column_name = "TITLE_TYPE")]
+    pub title_type: Option<String>,
     #[sea_orm(column_name = "TITLE")]
     pub title: Option<String>,
-    #[sea_orm(column_name = "DAT_RELEASE")]
-    pub dat_release: Option<Date>,
-    #[sea_orm(column_name = "ID_IMDB")]
-    pub id_imdb: Option<String>,
-    #[sea_orm(column_name = "ALIASES")]
-    pub aliases: Option<String>,
     #[sea_orm(column_name = "DELETED")]
     pub deleted: Option<i32>,
     #[sea_orm(column_name = "DISPLAY_ORDER")]
@@ -31,16 +29,6 @@ pub struct Model {
     pub tim_updated: Option<DateTime>,
     #[sea_orm(column_name = "ID_USER_UPDATED")]
     pub id_user_updated: Option<i32>,
-    #[sea_orm(column_name = "CRAWLER_VERSION")]
-    pub crawler_version: Option<i32>,
-    #[sea_orm(column_name = "PLEX_MEDIA_KEY")]
-    pub plex_media_key: Option<String>,
-    #[sea_orm(column_name = "ID_CRITERION")]
-    pub id_criterion: Option<i32>,
-    #[sea_orm(column_name = "ID_CRITERION_SPINE")]
-    pub id_criterion_spine: Option<i32>,
-    #[sea_orm(column_name = "INSTANCE_OF")]
-    pub instance_of: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,0 +1,35 @@
+//! `T_WC_TMDB_WATCH_PROVIDER`.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "T_WC_TMDB_WATCH_PROVIDER")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false, column_name = "ID_PROVIDER")]
+    pub id_provider: i32,
+    #[sea_orm(column_name = "PROVIDER_NAME")]
+    pub provider_name: Option<String>,
+    #[sea_orm(column_name = "LOGO_PATH")]
+    pub logo_path: Option<String>,
+    #[sea_orm(column_name = "TIM_PROVIDER_UPDATED")]
+    pub tim_provider_updated: Option<DateTime>,
+    #[sea_orm(column_name = "DELETED")]
+    pub deleted: Option<i32>,
+    #[sea_orm(column_name = "DISPLAY_ORDER")]
+    pub display_order: Option<i32>,
+    #[sea_orm(column_name = "ID_CREATOR")]
+    pub id_creator: Option<i32>,
+    #[sea_orm(column_name = "DAT_CREAT")]
+    pub dat_creat: Option<Date>,
+    #[sea_orm(column_name = "ID_OWNER")]
+    pub id_owner: Option<i32>,
+    #[sea_orm(column_name = "TIM_UPDATED")]
+    pub tim_updated: Option<DateTime>,
+    #[sea_orm(column_name = "ID_USER_UPDATED")]
+    pub id_user_updated: Option<i32>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
