@@ -61,6 +61,8 @@ pub enum Workflow {
     Changes(ChangesKind),
     /// Selects ids from the database (`store::selections`) and fetches each.
     Ids(IdProcess),
+    /// Copies the keyword export's names into `T_WC_TMDB_KEYWORD`, with no request (12).
+    KeywordNames,
 }
 
 /// What the pipeline must know of an id selection.
@@ -244,12 +246,10 @@ pub const CATALOGUE: &[Process] = &[
         number: 12,
         name: "newkeywords",
         kind: EntityKind::Keyword,
-        group: ProcessGroup::Backfill,
-        selects: ledgered!(
-            "Keywords of the ID export with no name row in the first configured language yet; each is fetched (/keyword/{id}) and its English name stored for every configured language"
-        ),
-        workflow: ids(Cap::New),
-        in_default_scope: false,
+        group: ProcessGroup::New,
+        selects: "Keywords of the ID export without a completed T_WC_TMDB_KEYWORD row: their export name is stored and stamped, with no request to TMDb",
+        workflow: Workflow::KeywordNames,
+        in_default_scope: true,
     },
     Process {
         number: 13,
@@ -640,9 +640,10 @@ pub fn id_process(number: u16) -> Option<(EntityKind, IdProcess)> {
     }
 }
 
-/// Every process but the exports calls the TMDb API.
+/// Every process but the exports and 12 calls the TMDb API.
 pub fn needs_api(number: u16) -> bool {
-    find(number).is_some_and(|p| !matches!(p.workflow, Workflow::Export(_)))
+    find(number)
+        .is_some_and(|p| !matches!(p.workflow, Workflow::Export(_) | Workflow::KeywordNames))
 }
 
 /// Why a `--process` list was rejected.

@@ -3036,3 +3036,126 @@ async fn languages_raw_json_and_refresh_cap_from_configuration_on_mariadb() {
 async fn languages_raw_json_and_refresh_cap_from_configuration_on_postgres() {
     stored_by_configuration(Backend::Postgres).await;
 }
+
+// ---------------------------------------------------------------- process 12
+
+/// Process 12 (2026): the keyword export's names into `T_WC_TMDB_KEYWORD`, stamped, without a
+/// request; a row waiting for its stamp is completed, a completed row is left alone (columns
+/// other programs fill included), and a second run changes nothing.
+async fn keyword_names_from_the_export(backend: Backend) {
+    let Some(db) = TestDb::create(backend, "keywords").await else {
+        return;
+    };
+    crawler_ok(&db.url, &["migrate", "up"]);
+    // Production has about 90,000 keywords; 12,000 keep the test quick on every backend.
+    let fake = FakeTmdb::start(FakeTmdbConfig {
+        sizes: CatalogueSizes {
+            keywords: 12_000,
+            ..small_sizes()
+        },
+        ..FakeTmdbConfig::default()
+    });
+    // What the fake's export holds, read from its JSON lines.
+    let cat = fake.catalogue();
+    let lines = cat.default_export_lines(fake_tmdb::ExportKind::Keyword);
+    let mut expected: BTreeMap<u64, String> = BTreeMap::new();
+    for index in 0..lines {
+        let mut line = Vec::new();
+        cat.write_export_line(fake_tmdb::ExportKind::Keyword, index, &mut line);
+        let json: serde_json::Value = serde_json::from_slice(&line).expect("an export line");
+        let id = json["id"].as_u64().expect("an id");
+        let name = json["name"].as_str().expect("a name").to_owned();
+        assert!(expected.insert(id, name).is_none(), "id {id} twice");
+    }
+    assert_eq!(expected.len(), 12_000);
+    let mut ids = expected.keys().copied();
+    let (waiting, done) = (ids.next().expect("an id"), ids.nth(6_000).expect("an id"));
+    let conn = db.connect().await;
+    insert(
+        &conn,
+        "T_WC_TMDB_KEYWORD",
+        &[("ID_KEYWORD", (waiting as i32).into())],
+    )
+    .await;
+    insert(
+        &conn,
+        "T_WC_TMDB_KEYWORD",
+        &[
+            ("ID_KEYWORD", (done as i32).into()),
+            ("NAME", "kept as it is".into()),
+            ("USE_FOR_TAGGING", 1.into()),
+            (
+                "TIM_CREDITS_COMPLETED",
+                at_noon(NaiveDate::from_ymd_opt(2026, 1, 2).expect("day")).into(),
+            ),
+        ],
+    )
+    .await;
+    let env = crawler_env(&fake, &db, 4);
+
+    run_ok(&env, &["run", "--process", "45,12"]);
+
+    assert_eq!(fake.requests_to("/3/"), 0, "process 12 asked TMDb");
+    let q = |c: &str| quoted(db.backend, c);
+    let rows = conn
+        .query_all_raw(Statement::from_string(
+            conn.get_database_backend(),
+            format!(
+                "SELECT {}, {}, {}, {} FROM {}",
+                q("ID_KEYWORD"),
+                q("NAME"),
+                q("USE_FOR_TAGGING"),
+                q("TIM_CREDITS_COMPLETED"),
+                q("T_WC_TMDB_KEYWORD")
+            ),
+        ))
+        .await
+        .expect("keyword rows");
+    assert_eq!(rows.len(), expected.len());
+    for row in &rows {
+        let id = row.try_get_by_index::<i32>(0).expect("id") as u64;
+        let name: Option<String> = row.try_get_by_index(1).expect("name");
+        let tagging: Option<i32> = row.try_get_by_index(2).expect("tagging");
+        let stamp: Option<NaiveDateTime> = row.try_get_by_index(3).expect("stamp");
+        if id == done {
+            assert_eq!((name.as_deref(), tagging), (Some("kept as it is"), Some(1)));
+        } else {
+            assert_eq!(name.as_ref(), expected.get(&id), "keyword {id}");
+            assert!(stamp.is_some(), "keyword {id} not stamped");
+        }
+    }
+    let count_var = "strtmdbcrawlerprocess12newkeywordscount";
+    assert_eq!(
+        var(&conn, count_var).await,
+        (expected.len() - 1).to_string()
+    );
+
+    let before = snapshot(&db).await;
+    run_ok(&env, &["run", "--process", "12"]);
+    assert_eq!(var(&conn, count_var).await, "0");
+    assert_same(&snapshot(&db).await, &before, "a second process 12");
+    assert_eq!(fake.requests_to("/3/"), 0);
+}
+
+#[tokio::test]
+async fn keyword_names_come_from_the_export_without_a_request_on_sqlite() {
+    keyword_names_from_the_export(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+#[cfg_attr(
+    not(tmdbc_test_mysql),
+    ignore = "needs TMDB_CRAWLER_TEST_MYSQL_URL (a MariaDB server)"
+)]
+async fn keyword_names_come_from_the_export_without_a_request_on_mariadb() {
+    keyword_names_from_the_export(Backend::MySql).await;
+}
+
+#[tokio::test]
+#[cfg_attr(
+    not(tmdbc_test_postgres),
+    ignore = "needs TMDB_CRAWLER_TEST_POSTGRES_URL (a PostgreSQL server)"
+)]
+async fn keyword_names_come_from_the_export_without_a_request_on_postgres() {
+    keyword_names_from_the_export(Backend::Postgres).await;
+}

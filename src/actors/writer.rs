@@ -20,6 +20,7 @@ use std::rc::Rc;
 use crate::records::{EntityKind, EntityRecord};
 use crate::store::entities::{self, EntityWriteError, WriteSummary};
 use crate::store::imports::{self, ExportKind, ImportError, ImportRow, LoadOrder};
+use crate::store::keywords::{self, KeywordNames};
 use crate::store::retry::{self, RetryPolicy};
 use crate::store::schema::LiveSchema;
 use crate::store::server_vars;
@@ -152,6 +153,28 @@ impl Handler<SetServerVariables> for DbWriter {
                     server_vars::set(db, tz, name, value, description).await?;
                 }
                 Ok(())
+            })
+            .await
+        })
+    }
+}
+
+/// Process 12: the keyword export's names into `T_WC_TMDB_KEYWORD`, in one transaction.
+#[derive(Message)]
+#[rtype(result = "Result<KeywordNames, DbErr>")]
+pub struct StoreKeywordNames;
+
+impl Handler<StoreKeywordNames> for DbWriter {
+    type Result = ResponseFuture<Result<KeywordNames, DbErr>>;
+
+    fn handle(&mut self, _msg: StoreKeywordNames, _ctx: &mut Self::Context) -> Self::Result {
+        let db = self.db.clone();
+        let now = server_vars::local_now(self.timezone);
+        let policy = self.retry;
+        Box::pin(async move {
+            let db = &db;
+            retry::retry(policy, "store keyword names", || {
+                keywords::store_export_names(db, now)
             })
             .await
         })

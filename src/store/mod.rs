@@ -2,6 +2,7 @@
 
 pub mod entities;
 pub mod imports;
+pub mod keywords;
 pub mod retry;
 pub mod run_lock;
 pub mod schema;

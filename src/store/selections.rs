@@ -445,21 +445,6 @@ fn plan(process: u16, params: &SelectionParams) -> Option<Plan> {
             ),
             Sort::OldestFirst("TIM_CREDITS_COMPLETED"),
         ),
-        12 => {
-            let import = "T_WC_TMDB_KEYWORD_ID_IMPORT";
-            let lang = "T_WC_TMDB_KEYWORD_ID_IMPORT_LANG";
-            Shape::ById(vec![Source {
-                table: import,
-                id: "id",
-                filter: Cond::all().add(none_in(
-                    lang,
-                    "id",
-                    (import, "id"),
-                    [col(lang, "LANG").eq(params.language())],
-                )),
-                distinct: false,
-            }])
-        }
         13 => Shape::ById(vec![stored(K::List, Cond::all())]),
         14 => Shape::ById(vec![absent_from_export(
             K::Movie,

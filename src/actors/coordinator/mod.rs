@@ -27,7 +27,7 @@ use crate::actors::changes::{
 };
 use crate::actors::export::{ExportDownloader, ExportReport};
 use crate::actors::fetch::{FailureCause, Fetch};
-use crate::actors::writer::{DbWriter, SetServerVariables};
+use crate::actors::writer::{DbWriter, SetServerVariables, StoreKeywordNames};
 use crate::process::{self, ChangesKind, Workflow};
 use crate::records::EntityKind;
 use crate::shutdown::StopSignal;
@@ -245,6 +245,7 @@ struct Run {
 enum Step {
     Ids(Vec<u16>),
     Changes(u16, ChangesKind),
+    KeywordNames(u16),
 }
 
 impl Run {
@@ -420,6 +421,10 @@ impl Run {
                     report.processes.extend(outcomes);
                     ended?;
                 }
+                Step::KeywordNames(number) => {
+                    let outcome = self.keyword_names(number).await?;
+                    report.processes.push(ProcessReport { number, outcome });
+                }
             }
         }
         Ok(())
@@ -518,6 +523,44 @@ impl Run {
     }
 }
 
+impl Run {
+    /// Process 12: one set-based write, no request. Its count variable holds the keywords
+    /// stored (inserted or completed).
+    async fn keyword_names(&mut self, number: u16) -> Result<ProcessOutcome, RunError> {
+        let name = self.begin_process(number).await?;
+        let started = Instant::now();
+        let stored = self
+            .writer
+            .send(StoreKeywordNames)
+            .await
+            .map_err(|_| RunError::WriterGone)?;
+        self.heartbeat.beat();
+        let names = match stored {
+            Ok(names) => names,
+            Err(e) => return Ok(ProcessOutcome::Failed(e.to_string())),
+        };
+        let count = names.inserted + names.completed;
+        tracing::info!(
+            process = number,
+            inserted = names.inserted,
+            completed = names.completed,
+            "keyword names stored from the export"
+        );
+        self.set(vec![var(
+            &format!("strtmdbcrawlerprocess{number}{name}count"),
+            &count.to_string(),
+            "Ids processed by this process",
+        )])
+        .await?;
+        Ok(ProcessOutcome::Entities(EntityReport {
+            selected: count,
+            stored: count,
+            seconds: started.elapsed().as_secs(),
+            ..EntityReport::default()
+        }))
+    }
+}
+
 /// The processes after the exports, as steps: consecutive id processes form one pipeline.
 fn plan_steps(processes: &[u16]) -> Vec<Step> {
     let mut steps: Vec<Step> = Vec::new();
@@ -528,6 +571,7 @@ fn plan_steps(processes: &[u16]) -> Vec<Step> {
                 Some(Step::Ids(group)) => group.push(number),
                 _ => steps.push(Step::Ids(vec![number])),
             },
+            Some(Workflow::KeywordNames) => steps.push(Step::KeywordNames(number)),
             Some(Workflow::Export(_)) | None => {}
         }
     }
@@ -537,7 +581,7 @@ fn plan_steps(processes: &[u16]) -> Vec<Step> {
 fn step_numbers(step: &Step) -> Vec<u16> {
     match step {
         Step::Ids(numbers) => numbers.clone(),
-        Step::Changes(number, _) => vec![*number],
+        Step::Changes(number, _) | Step::KeywordNames(number) => vec![*number],
     }
 }
 
