@@ -5,9 +5,9 @@
 //! numbers exist, what each one picks up and where it sits in a default run. It feeds the
 //! `tmdb-crawler processes` listing, the `--process` run-list parser and the coordinator.
 //!
-//! A default run has three phases: the daily ID exports (41-47), then the numbered database
-//! processes in the inherited 2025-07 order, then the change feeds (51-53). Processes 7-12 are
-//! kept but only run when named explicitly with `--process`.
+//! A default run follows the 2026-08 Python crawler's order ([`DEFAULT_ORDER`]): the daily ID
+//! exports (41-47), the numbered database processes, the change feeds (51-53), then the large
+//! refreshes (22, 28, 24). Processes 7-11 are kept but only run when named with `--process`.
 
 use std::collections::HashSet;
 
@@ -396,6 +396,17 @@ pub const CATALOGUE: &[Process] = &[
         in_default_scope: true,
     },
     Process {
+        number: 28,
+        name: "refreshingseries",
+        kind: EntityKind::Series,
+        group: ProcessGroup::Refresh,
+        selects: ledgered!(
+            "Stored series last updated (TIM_UPDATED) more than refresh_after_days ago (default 30), oldest first, capped per run"
+        ),
+        workflow: ids(Cap::Refresh),
+        in_default_scope: true,
+    },
+    Process {
         number: 31,
         name: "missingpersons",
         kind: EntityKind::Person,
@@ -526,15 +537,19 @@ pub const CATALOGUE: &[Process] = &[
     },
 ];
 
-/// The order of a run without `--process`: exports, then the inherited 2025-07 order, then
-/// change feeds.
+/// The order of a run without `--process`, the 2026-08 Python crawler's: exports, the new,
+/// deleted, missing and small refreshes, the change feeds, and last the 30-day refreshes of
+/// movies, series and persons, so new content and changes are never starved by them.
 pub const DEFAULT_ORDER: &[u16] = &[
-    // Daily ID exports.
+    // Loop 1: daily ID exports.
     41, 42, 43, 44, 45, 46, 47, //
-    // Numbered processes, in the 2025-07 default order.
-    17, 18, 1, 2, 3, 4, 13, 14, 15, 16, 23, 31, 32, 33, 22, 24, 25, 26, 27, //
-    // Change feeds.
-    51, 52, 53,
+    // Loop 2. 12 selects no ids and asks TMDb nothing: first, so the id processes form one
+    // pipeline (the Python crawler ran it after 17 and 18; nothing depends on either order).
+    12, 17, 18, 1, 2, 3, 4, 13, 14, 15, 16, 23, 31, 32, 33, 25, 26, 27, //
+    // Loop 3: change feeds.
+    51, 52, 53, //
+    // Loop 5: the large refreshes.
+    22, 28, 24,
 ];
 
 /// The process with this number, if it exists.

@@ -682,7 +682,8 @@ async fn default_scope(backend: Backend) {
 
     // README, "Order and overlap": the exports first, then the default scope in the
     // catalogue's order. The run prints one summary line per process, in the order it ran them;
-    // its record of what it began starts with the exports and ends with the change feeds.
+    // its record of what it began starts with the exports and ends with the large refreshes
+    // that follow the change feeds (the 2026-08 order).
     let reported: Vec<u16> = stdout
         .lines()
         .filter_map(|line| line.trim_start().split_once(' '))
@@ -694,10 +695,17 @@ async fn default_scope(backend: Backend) {
         "the default scope's summary lines are not in the catalogue's order on {backend:?}\n{stdout}"
     );
     let executed = var(&conn, "strtmdbcrawlerprocessesexecuted").await;
+    // The lanes of one pipeline begin in any order: the large refreshes, one pipeline after
+    // the feeds, come last in some order.
+    let last: BTreeSet<&str> = executed
+        .rsplit_once("51, 52, 53, ")
+        .map(|(_, tail)| tail.split(", ").filter(|n| !n.is_empty()).collect())
+        .unwrap_or_default();
     assert!(
-        executed.starts_with("41, 42, 43, 44, 45, 46, 47, ") && executed.ends_with("51, 52, 53, "),
-        "processes executed {executed:?}: not the exports first and the change feeds last on \
-         {backend:?}"
+        executed.starts_with("41, 42, 43, 44, 45, 46, 47, 12, ")
+            && last == BTreeSet::from(["22", "28", "24"]),
+        "processes executed {executed:?}: not the exports and 12 first, then ... the change \
+         feeds and the large refreshes on {backend:?}"
     );
     // Each process of the run once, those whose selection was empty from the start included.
     let mut recorded: Vec<u16> = executed
@@ -746,9 +754,14 @@ async fn default_scope(backend: Backend) {
     // 14-16: the seeded deleted entities are gone with every row they owned. Credit rows are
     // also written from the other side (a live series crediting a deleted person, re-fetched
     // by 53 after 15 ran), so in the credit tables only the seeded credits must be gone.
+    let present = db.table_names().await;
     for (entity, ids) in &deleted {
         for &id in ids {
             for &(table, column) in entity.owned_tables() {
+                // The 2026-08 schema has no T_WC_TMDB_MOVIE_LANG_META.
+                if !present.iter().any(|t| t == table) {
+                    continue;
+                }
                 if table.starts_with("T_WC_TMDB_PERSON_") && *entity != EntityKind::Person {
                     continue;
                 }

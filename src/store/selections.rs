@@ -474,7 +474,7 @@ fn plan(process: u16, params: &SelectionParams) -> Option<Plan> {
             K::Network,
             false,
         )]),
-        22 | 24 | 25 | 26 | 27 => refresh(kind, params),
+        22 | 24 | 25 | 26 | 27 | 28 => refresh(kind, params),
         23 => wikidata_fix(params.schema.wikidata_movies?),
         31 => Shape::ById(vec![
             missing("T_WC_TMDB_PERSON_MOVIE", "ID_PERSON", K::Person),

@@ -626,18 +626,23 @@ mod tests {
     }
 
     #[test]
-    fn the_default_scope_is_one_pipeline_then_the_three_feeds() {
+    fn the_default_scope_is_12_one_pipeline_the_three_feeds_then_the_large_refreshes() {
         let steps: Vec<Vec<u16>> = plan_steps(crate::process::DEFAULT_ORDER)
             .iter()
             .map(step_numbers)
             .collect();
-        let feeds = [51, 52, 53];
+        let (feeds, last) = ([51, 52, 53], [22, 28, 24]);
         let ids: Vec<u16> = crate::process::DEFAULT_ORDER
             .iter()
             .copied()
-            .filter(|n| !(41..=47).contains(n) && !feeds.contains(n))
+            .filter(|n| {
+                !(41..=47).contains(n) && !feeds.contains(n) && !last.contains(n) && *n != 12
+            })
             .collect();
         assert!(ids.len() > 10, "{ids:?}");
-        assert_eq!(steps, vec![ids, vec![51], vec![52], vec![53]]);
+        assert_eq!(
+            steps,
+            vec![vec![12], ids, vec![51], vec![52], vec![53], last.to_vec()]
+        );
     }
 }
