@@ -25,11 +25,12 @@ pub fn record(id: u64, pages: &[List], options: &MappingOptions) -> EntityRecord
             children: Vec::new(),
         };
     };
-    let mut cells = vec![
-        ("DESCRIPTION", opt_text(first.description.as_deref())),
-        ("POSTER_PATH", opt_text(first.poster_path.as_deref())),
-    ];
-    // Empty values are omitted: the stored ones are kept.
+    let mut cells = vec![("DESCRIPTION", opt_text(first.description.as_deref()))];
+    // Empty values are omitted: the stored ones are kept (a list's poster never goes back to
+    // empty, as the 2026 Python crawler learned).
+    if let Some(poster) = non_empty(first.poster_path.as_ref()) {
+        cells.push(("POSTER_PATH", text(poster)));
+    }
     if let Some(name) = non_empty(first.name.as_ref()) {
         cells.push(("NAME", text(name)));
     }
@@ -268,7 +269,7 @@ mod tests {
     }
 
     #[test]
-    fn empty_name_and_creator_are_omitted_and_raw_json_is_version_1() {
+    fn empty_name_creator_and_poster_are_omitted_and_raw_json_is_version_1() {
         let mut page = sample("openapi-1-details.json");
         page.name = Some(String::new());
         page.created_by = Some(String::new());
@@ -284,10 +285,7 @@ mod tests {
         let main = rec.main.as_ref().expect("main row");
         assert!(find(&main.cells, "NAME").is_none());
         assert!(find(&main.cells, "CREATED_BY").is_none());
-        assert_eq!(
-            cell(&main.cells, "POSTER_PATH"),
-            &sea_orm::Value::String(None)
-        );
+        assert!(find(&main.cells, "POSTER_PATH").is_none());
         assert_eq!(cell(&main.cells, "API_URL"), &text("3/list/1?page=1"));
         assert_eq!(cell(&main.cells, "CRAWLER_VERSION"), &int(1));
     }
