@@ -7,10 +7,12 @@
 //!
 //! The shape is the Python crawler's run of 2026-06-03 (`shared/spec/later-features-and-lessons.md`
 //! §4): exports of 1.20 M movies, 4.74 M persons, 223 k series, 250 k companies, 90 k keywords,
-//! 9 k collections, 5 k networks; new ids 1: 6, 2: 16, 3: 5, 17: 98; 45 lists; existence probes
-//! 14: 402, 15: 2,885, 16: 1,965; 23: 125; missing 31: 48, 32: 239, 33: 1; refreshes 22: 2,965,
-//! 25: 23, 27: 25 (~3,000); changes for 9,247 movies, 8,425 persons, 3,365 series. Every count is
-//! multiplied by `TMDB_BENCH_SCALE` (default 0.05; 1 = full scale; a non-zero count stays >= 1).
+//! 9 k collections, 5 k networks; new ids 1: 6, 2: 16, 3: 5, 17: 98, keywords 12: 73; 45 lists;
+//! existence probes 14: 402, 15: 2,885, 16: 1,965; 23: 125; missing 31: 48, 32: 239, 33: 1;
+//! refreshes 22: 2,965, 25: 23, 27: 25, series 28: 3,625 (the run before's); changes for 9,247
+//! movies, 8,425 persons, 3,365 series. The run is the default scope, in the 2026-08 order (the
+//! large refreshes after the change feeds). Every count is multiplied by `TMDB_BENCH_SCALE`
+//! (default 0.05; 1 = full scale; a non-zero count stays >= 1).
 //!
 //! Per backend — SQLite (a temporary file, always), MariaDB (`TMDB_CRAWLER_TEST_MYSQL_URL`),
 //! PostgreSQL (`TMDB_CRAWLER_TEST_POSTGRES_URL`); `TMDB_BENCH_BACKENDS=sqlite,mysql,postgres`
@@ -61,6 +63,7 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use db::{Backend, TestDb};
 use fake_tmdb::{CatalogueSizes, FakeTmdb, FakeTmdbConfig, Kind, RequestRecord};
 use migration::{Migrator, MigratorTrait};
+use sea_orm::sea_query::{Alias, ColumnDef, Index, Table};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend};
 use tmdb_crawler::actors::changes::{ChangesKind, open_day};
 use tmdb_crawler::actors::coordinator::VAR_IMPORT_DATE;
@@ -71,6 +74,8 @@ const TZ: chrono_tz::Tz = chrono_tz::Europe::Paris;
 const RATE: u32 = 40;
 const IN_FLIGHT: u32 = 20;
 const LATENCY: Duration = Duration::from_millis(100);
+/// The Wikidata crawler's movie table, which process 23 reads.
+const WIKIDATA_MOVIES: &str = "T_WC_WIKIDATA_MOVIE_V1";
 /// Rows per bulk INSERT of the prefill.
 const BULK_ROWS: usize = 1_000;
 /// Share of the existence probes (14-16) whose id TMDb really deleted; the snapshot's probes
@@ -92,8 +97,11 @@ const EXPORT_ROWS: [(Kind, u64); 7] = [
 /// Lists refreshed by 13 that day.
 const LISTS: u64 = 45;
 /// Ids each id process selected that day (24 and 26 not counted: the brief's ~3,000 refreshes
-/// are 22, 25 and 27; the snapshot's 26 stopped at its 5,000 cap and 24 was not reached).
-const DAY: [(u16, u64); 21] = [
+/// are 22, 25 and 27; the snapshot's 26 stopped at its 5,000 cap and 24 was not reached; 28's
+/// 3,625 series are the run before's, the one figure the snapshot gives for it). 12 stores 73
+/// keyword names without a request.
+const DAY: [(u16, u64); 23] = [
+    (12, 73),
     (17, 98),
     (18, 0),
     (1, 6),
@@ -113,6 +121,7 @@ const DAY: [(u16, u64); 21] = [
     (25, 23),
     (26, 0),
     (27, 25),
+    (28, 3_625),
     (51, 9_247),
     (52, 8_425),
 ];
@@ -434,7 +443,7 @@ async fn prefill(db: &DatabaseConnection, fake: &FakeTmdb, plan: &Plan) -> Resul
     let mut out = Prefill::default();
 
     let mut movies = roles(cat, plan, Kind::Movie, plan.movie_lines, 2, 22, Some(14));
-    let mut series = roles(cat, plan, Kind::Tv, plan.series_lines, 4, 0, Some(16));
+    let mut series = roles(cat, plan, Kind::Tv, plan.series_lines, 4, 28, Some(16));
     tail_roles(
         cat,
         &mut movies,
@@ -542,6 +551,16 @@ async fn prefill(db: &DatabaseConnection, fake: &FakeTmdb, plan: &Plan) -> Resul
         if r.kind == Kind::Movie {
             columns.extend(["TIM_KEYWORDS_COMPLETED", "TIM_IMAGES_COMPLETED", "ID_IMDB"]);
         }
+        // A steady day: titles stored before carry their 2026-08 stamps (no backfill backlog).
+        let stamps: &[&str] = match r.kind {
+            Kind::Movie => &[
+                "TIM_RELEASE_DATES_COMPLETED",
+                "TIM_WATCH_PROVIDERS_COMPLETED",
+            ],
+            Kind::Tv => &["TIM_WATCH_PROVIDERS_COMPLETED"],
+            _ => &[],
+        };
+        columns.extend(stamps);
         let mut bulk = Bulk::new(db, table, &columns);
         let mut ledger = 0u64;
         for (i, role) in r.roles.iter().enumerate() {
@@ -567,6 +586,9 @@ async fn prefill(db: &DatabaseConnection, fake: &FakeTmdb, plan: &Plan) -> Resul
                     "NULL".to_owned()
                 };
                 let _ = write!(row, ", {when}, {when}, {imdb}");
+            }
+            for _ in stamps {
+                let _ = write!(row, ", {when}");
             }
             row.push(')');
             bulk.push(row).await?;
@@ -664,10 +686,23 @@ async fn prefill(db: &DatabaseConnection, fake: &FakeTmdb, plan: &Plan) -> Resul
     out.summary
         .push(format!("T_WC_TMDB_ID_NOT_FOUND: {n} rows"));
 
-    // 23: the Wikidata items matching those IMDb ids.
+    // 23: the Wikidata items matching those IMDb ids, in the table the Wikidata crawler writes
+    // beside a 2026-08 database.
+    db.execute(
+        &Table::create()
+            .table(Alias::new(WIKIDATA_MOVIES))
+            .col(ColumnDef::new(Alias::new("ID_WIKIDATA")).string_len(50))
+            .col(ColumnDef::new(Alias::new("ID_MOVIE")).integer())
+            .col(ColumnDef::new(Alias::new("ID_IMDB")).string_len(50))
+            .col(ColumnDef::new(Alias::new("DELETED")).integer())
+            .index(Index::create().name("ID_IMDB").col(Alias::new("ID_IMDB")))
+            .to_owned(),
+    )
+    .await
+    .map_err(|e| e.to_string())?;
     let mut bulk = Bulk::new(
         db,
-        "T_WC_WIKIDATA_MOVIE",
+        WIKIDATA_MOVIES,
         &["ID_WIKIDATA", "ID_MOVIE", "ID_IMDB", "DELETED"],
     );
     for &i in &wikidata {
@@ -676,6 +711,33 @@ async fn prefill(db: &DatabaseConnection, fake: &FakeTmdb, plan: &Plan) -> Resul
             .await?;
     }
     out.rows += bulk.finish().await?;
+
+    // 12: yesterday's keywords, named and stamped; the day's new ones are the export's last.
+    let keywords = cat.count(Kind::Keyword);
+    let known = keywords.saturating_sub(plan.ids(12));
+    let mut bulk = Bulk::new(
+        db,
+        "T_WC_TMDB_KEYWORD",
+        &[
+            "ID_KEYWORD",
+            "NAME",
+            "DELETED",
+            "TIM_UPDATED",
+            "TIM_CREDITS_COMPLETED",
+        ],
+    );
+    let when = ts(now - chrono::Duration::days(1));
+    for i in 0..known {
+        let id = cat.id_at(Kind::Keyword, i);
+        bulk.push(format!("({id}, 'keyword {id}', 0, {when}, {when})"))
+            .await?;
+    }
+    let n = bulk.finish().await?;
+    out.rows += n;
+    out.summary.push(format!(
+        "T_WC_TMDB_KEYWORD: {n} rows ({} new in the export)",
+        keywords - known
+    ));
 
     // Yesterday's run imported the day before's exports and polled the feeds through the day
     // before yesterday: today's run imports yesterday's files and polls yesterday.

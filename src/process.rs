@@ -247,7 +247,7 @@ pub const CATALOGUE: &[Process] = &[
         name: "newkeywords",
         kind: EntityKind::Keyword,
         group: ProcessGroup::New,
-        selects: "Keywords of the ID export without a completed T_WC_TMDB_KEYWORD row: their export name is stored and stamped, with no request to TMDb",
+        selects: "Keywords of the ID export without a completed T_WC_TMDB_KEYWORD row: their export name is stored and stamped, with no request to TMDb.",
         workflow: Workflow::KeywordNames,
         in_default_scope: true,
     },
@@ -827,16 +827,16 @@ mod tests {
     }
 
     #[test]
-    fn default_order_is_exports_then_2025_07_then_changes() {
+    fn default_order_is_the_2026_08_one() {
         let expected: &[u16] = &[
-            41, 42, 43, 44, 45, 46, 47, 17, 18, 1, 2, 3, 4, 13, 14, 15, 16, 23, 31, 32, 33, 22, 24,
-            25, 26, 27, 51, 52, 53,
+            41, 42, 43, 44, 45, 46, 47, 12, 17, 18, 1, 2, 3, 4, 13, 14, 15, 16, 23, 31, 32, 33, 25,
+            26, 27, 51, 52, 53, 22, 28, 24,
         ];
         assert_eq!(DEFAULT_ORDER, expected);
         assert_eq!(default_position(41), Some(1));
-        assert_eq!(default_position(17), Some(8));
-        assert_eq!(default_position(53), Some(DEFAULT_ORDER.len()));
-        for n in 7..=12 {
+        assert_eq!(default_position(12), Some(8));
+        assert_eq!(default_position(24), Some(DEFAULT_ORDER.len()));
+        for n in 7..=11 {
             assert_eq!(default_position(n), None, "{n} should be off by default");
         }
     }
@@ -859,7 +859,7 @@ mod tests {
     fn catalogue_has_exact_numbers() {
         let mut expected: Vec<u16> = vec![1, 2, 3, 4];
         expected.extend(7..=18);
-        expected.extend(22..=27);
+        expected.extend(22..=28);
         expected.extend([31, 32, 33]);
         expected.extend(41..=47);
         expected.extend([51, 52, 53]);
@@ -1045,13 +1045,16 @@ mod tests {
         for n in 51..=53 {
             assert_eq!(find(n).map(|p| p.group), Some(ProcessGroup::Changes));
         }
-        for n in [22, 24, 25, 26, 27] {
+        for n in [22, 24, 25, 26, 27, 28] {
             let p = find(n).unwrap_or_else(|| panic!("{n} missing"));
             assert_eq!(p.group, ProcessGroup::Refresh);
             assert!(p.selects.contains("refresh_after_days"));
         }
         // The ledger rule is stated on every id-selecting process.
-        for p in CATALOGUE.iter().filter(|p| p.group != ProcessGroup::Export) {
+        for p in CATALOGUE
+            .iter()
+            .filter(|p| matches!(p.workflow, Workflow::Ids(_) | Workflow::Changes(_)))
+        {
             assert!(
                 p.selects.contains("T_WC_TMDB_ID_NOT_FOUND"),
                 "{} does not mention the not-found ledger",

@@ -13,13 +13,13 @@
 //! - an id the ledger starts holding back during the run simply is not returned any more.
 //!
 //! Orders (every one total, so the keyset is exact):
-//! - by id ascending: 1, 10, 12-18, 23, 31-33;
+//! - by id ascending: 1, 10, 13-18, 23, 31-33;
 //! - popularity descending, NULLs last, ties by id **descending** (2-4: import
 //!   `popularity`; 7-9: `POPULARITY`). Descending ties let one backward scan of the
 //!   `popularity` index (InnoDB and SQLite append the primary key to it) serve a page;
 //!   ids whose popularity is NULL come after all others, in the same id order, on every
 //!   backend (PostgreSQL would put them first);
-//! - oldest first, ties by id ascending: 22, 24-27 (`TIM_UPDATED`), 11
+//! - oldest first, ties by id ascending: 22, 24-28 (`TIM_UPDATED`), 11
 //!   (`TIM_CREDITS_COMPLETED`). Rows whose column is NULL are never selected.
 //!
 //! Corrections to the 2025-07 selections:
@@ -29,14 +29,14 @@
 //! - "not in" is written `NOT EXISTS`, which has the intended meaning even if the other side
 //!   held a NULL, and which PostgreSQL plans as an anti-join (a `NOT IN` subquery larger than
 //!   `work_mem` is re-scanned per row);
-//! - 22, 24-27 use a rolling cutoff (`now - refresh_after_days`) instead of fixed dates;
+//! - 22, 24-28 use a rolling cutoff (`now - refresh_after_days`) instead of fixed dates;
 //! - 23 also takes movies whose `ID_WIKIDATA` is NULL, and returns each movie once;
 //! - 31 reads the series credits as well as the movie credits;
-//! - 9, 10 and 12 use the first configured language instead of a literal `'fr'`.
+//! - 9 and 10 use the first configured language instead of a literal `'fr'`.
 //!
 //! Per-run caps are counted by the cursor: [`page`] never returns, from the first page
-//! (`after = None`) on, more ids in total than the process's cap (1-4, 11, 12, 17, 18:
-//! `new_max_per_run`; 22, 24-27: `refresh_max_per_run`; the others have none). The caller
+//! (`after = None`) on, more ids in total than the process's cap (1-4, 11, 17, 18:
+//! `new_max_per_run`; 22, 24-28: `refresh_max_per_run`; the others have none). The caller
 //! keeps no count: it passes back the cursor it got, and a run that starts over with
 //! `after = None` starts a new count.
 //!
@@ -51,11 +51,11 @@ use crate::process::Cap;
 use crate::records::EntityKind;
 use crate::store::schema::{LEDGER_TABLE, SchemaFlags, WikidataMovies};
 
-/// The Python crawler's per-run limit (`LIMIT 20000`) of processes 1-4, 11, 12, 17 and 18.
+/// The Python crawler's per-run limit (`LIMIT 20000`) of processes 1-4, 11, 17 and 18.
 pub const DEFAULT_NEW_MAX_PER_RUN: u32 = 20_000;
 /// Process 11 re-fetches movies whose credits were completed more than this many days ago.
 pub const ROLLING_REFRESH_DAYS: i64 = 14;
-/// Language of processes 9, 10 and 12 when none is configured (the Python literal).
+/// Language of processes 9 and 10 when none is configured (the Python literal).
 const FALLBACK_LANGUAGE: &str = "fr";
 
 /// What a selection needs besides the database.
@@ -68,9 +68,9 @@ pub struct SelectionParams {
     pub refresh_after_days: u32,
     /// Cap per run of each of 22, 24-27.
     pub refresh_max_per_run: u32,
-    /// Cap per run of each of 1-4, 11, 12, 17, 18 ([`DEFAULT_NEW_MAX_PER_RUN`]).
+    /// Cap per run of each of 1-4, 11, 17, 18 ([`DEFAULT_NEW_MAX_PER_RUN`]).
     pub new_max_per_run: u32,
-    /// The configured languages; 9, 10 and 12 use the first one.
+    /// The configured languages; 9 and 10 use the first one.
     pub languages: Vec<String>,
     pub schema: SchemaFlags,
 }
@@ -830,7 +830,7 @@ async fn sorted<C: ConnectionTrait>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::process::{CATALOGUE, ProcessGroup};
+    use crate::process::CATALOGUE;
     use sea_orm::DbBackend;
 
     fn params() -> SelectionParams {
@@ -867,7 +867,7 @@ mod tests {
     fn every_id_selection_of_the_catalogue_has_a_kind_and_a_plan() {
         let p = params();
         for process in CATALOGUE {
-            let selects = !matches!(process.group, ProcessGroup::Export | ProcessGroup::Changes);
+            let selects = matches!(process.workflow, crate::process::Workflow::Ids(_));
             let kind = selection_kind(process.number);
             assert_eq!(kind.is_some(), selects, "process {}", process.number);
             if let Some(kind) = kind {
@@ -880,7 +880,7 @@ mod tests {
                 assert!(plan(process.number, &p).is_some(), "{}", process.number);
             }
         }
-        for n in [0, 5, 6, 19, 21, 28, 30, 34, 41, 47, 51, 53] {
+        for n in [0, 5, 6, 12, 19, 21, 29, 30, 34, 41, 47, 51, 53] {
             assert_eq!(selection_kind(n), None, "{n}");
             assert!(plan(n, &p).is_none(), "{n}");
         }
@@ -892,10 +892,10 @@ mod tests {
         p.new_max_per_run = 7;
         p.refresh_max_per_run = 9;
         let cap = |n| plan(n, &p).expect("plan").cap;
-        for n in [1, 2, 3, 4, 11, 12, 17, 18] {
+        for n in [1, 2, 3, 4, 11, 17, 18] {
             assert_eq!(cap(n), Some(7), "{n}");
         }
-        for n in [22, 24, 25, 26, 27] {
+        for n in [22, 24, 25, 26, 27, 28] {
             assert_eq!(cap(n), Some(9), "{n}");
         }
         for n in [7, 8, 9, 10, 13, 14, 15, 16, 23, 31, 32, 33] {
@@ -952,7 +952,7 @@ mod tests {
         let mut p = params();
         p.languages = vec!["x'); DROP TABLE t; --".into()];
         p.refresh_after_days = 30;
-        for n in [12, 9, 10] {
+        for n in [9, 10] {
             let stmt = first_statement(n, &p);
             assert!(!stmt.sql.contains("DROP"), "{}", stmt.sql);
             let values = stmt.values.expect("bound values").0;
