@@ -33,7 +33,7 @@ pub enum ProcessGroup {
     Missing,
     /// Follows the TMDb change feeds (51-53).
     Changes,
-    /// Fills a part that older crawler versions left out; off by default (7-10, 12).
+    /// Fills a part that older crawler versions left out (7-10, 12 off by default; 34-36).
     Backfill,
 }
 
@@ -78,6 +78,19 @@ pub struct IdProcess {
     /// The selection may be scanned ahead, while the processes it reads still run, and
     /// rechecked once they have completed (`store::selections::snapshot`).
     pub selects_ahead: bool,
+    /// 34-36: each selected title is asked for this one snapshot only, and only that snapshot
+    /// and its stamp are written; `None`: the whole entity is fetched and written.
+    pub backfill: Option<Snapshot>,
+}
+
+/// A title-level snapshot a backfill (34-36) fills for titles stored before it existed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Snapshot {
+    /// `release_dates` (movies): `T_WC_TMDB_MOVIE_RELEASE_DATE`, `TIM_RELEASE_DATES_COMPLETED`.
+    ReleaseDates,
+    /// `watch/providers`: `T_WC_TMDB_{MOVIE|SERIE}_WATCH_PROVIDER`,
+    /// `TIM_WATCH_PROVIDERS_COMPLETED`.
+    WatchProviders,
 }
 
 /// A per-run cap of an id selection.
@@ -88,6 +101,8 @@ pub enum Cap {
     New,
     /// `refresh_max_per_run`.
     Refresh,
+    /// `backfill_max_per_run` (the Python crawler's `LIMIT 5000` of 34-36).
+    Backfill,
 }
 
 /// An id selection with the usual flags.
@@ -98,6 +113,19 @@ const fn ids(cap: Cap) -> Workflow {
         deletes_gone: false,
         reads_rows_of: &[],
         selects_ahead: false,
+        backfill: None,
+    })
+}
+
+/// 34-36: stored titles lacking `snapshot`, each asked for that snapshot alone.
+const fn backfill(snapshot: Snapshot) -> Workflow {
+    Workflow::Ids(IdProcess {
+        cap: Cap::Backfill,
+        once_per_export_day: false,
+        deletes_gone: false,
+        reads_rows_of: &[],
+        selects_ahead: false,
+        backfill: Some(snapshot),
     })
 }
 
@@ -109,6 +137,7 @@ const fn deletes_gone(once_per_export_day: bool) -> Workflow {
         deletes_gone: true,
         reads_rows_of: &[],
         selects_ahead: false,
+        backfill: None,
     })
 }
 
@@ -120,6 +149,7 @@ const fn missing(reads_rows_of: &'static [EntityKind]) -> Workflow {
         deletes_gone: false,
         reads_rows_of,
         selects_ahead: true,
+        backfill: None,
     })
 }
 
@@ -265,6 +295,7 @@ pub const CATALOGUE: &[Process] = &[
             deletes_gone: false,
             reads_rows_of: &[],
             selects_ahead: false,
+            backfill: None,
         }),
         in_default_scope: true,
     },
@@ -348,6 +379,7 @@ pub const CATALOGUE: &[Process] = &[
             deletes_gone: false,
             reads_rows_of: &[EntityKind::Movie],
             selects_ahead: false,
+            backfill: None,
         }),
         in_default_scope: true,
     },
@@ -427,6 +459,39 @@ pub const CATALOGUE: &[Process] = &[
         ),
         workflow: missing(&[EntityKind::Series, EntityKind::Person]),
         in_default_scope: true,
+    },
+    Process {
+        number: 34,
+        name: "backfillmoviereleasedates",
+        kind: EntityKind::Movie,
+        group: ProcessGroup::Backfill,
+        selects: ledgered!(
+            "Live credit-complete movies whose release dates were never fetched (TIM_RELEASE_DATES_COMPLETED unset), most popular first then lowest id, capped per run; each is asked for its release_dates only"
+        ),
+        workflow: backfill(Snapshot::ReleaseDates),
+        in_default_scope: false,
+    },
+    Process {
+        number: 35,
+        name: "backfillmoviewatchproviders",
+        kind: EntityKind::Movie,
+        group: ProcessGroup::Backfill,
+        selects: ledgered!(
+            "Live credit-complete movies whose watch providers were never fetched (TIM_WATCH_PROVIDERS_COMPLETED unset), most popular first then lowest id, capped per run; each is asked for its watch/providers only"
+        ),
+        workflow: backfill(Snapshot::WatchProviders),
+        in_default_scope: false,
+    },
+    Process {
+        number: 36,
+        name: "backfillseriewatchproviders",
+        kind: EntityKind::Series,
+        group: ProcessGroup::Backfill,
+        selects: ledgered!(
+            "Live credit-complete series whose watch providers were never fetched (TIM_WATCH_PROVIDERS_COMPLETED unset), most popular first then lowest id, capped per run; each is asked for its watch/providers only"
+        ),
+        workflow: backfill(Snapshot::WatchProviders),
+        in_default_scope: false,
     },
     Process {
         number: 41,
@@ -640,6 +705,22 @@ pub fn id_process(number: u16) -> Option<(EntityKind, IdProcess)> {
     }
 }
 
+impl Snapshot {
+    /// The `append_to_response` item that carries the snapshot.
+    pub fn append(self) -> &'static str {
+        match self {
+            Snapshot::ReleaseDates => "release_dates",
+            Snapshot::WatchProviders => "watch/providers",
+        }
+    }
+}
+
+/// The title kind and snapshot of a backfill (34-36); `None` for every other number.
+pub fn backfill_of(number: u16) -> Option<(EntityKind, Snapshot)> {
+    let (kind, ids) = id_process(number)?;
+    Some((kind, ids.backfill?))
+}
+
 /// Every process but the exports calls the TMDb API.
 pub fn needs_api(number: u16) -> bool {
     find(number).is_some_and(|p| !matches!(p.workflow, Workflow::Export(_)))
@@ -844,7 +925,7 @@ mod tests {
         let mut expected: Vec<u16> = vec![1, 2, 3, 4];
         expected.extend(7..=18);
         expected.extend(22..=27);
-        expected.extend([31, 32, 33]);
+        expected.extend([31, 32, 33, 34, 35, 36]);
         expected.extend(41..=47);
         expected.extend([51, 52, 53]);
         let actual: Vec<u16> = CATALOGUE.iter().map(|p| p.number).collect();
@@ -880,6 +961,36 @@ mod tests {
         for (n, name) in expected {
             assert_eq!(find(n).map(|p| p.name), Some(name), "name of {n}");
         }
+    }
+
+    #[test]
+    fn backfills_34_to_36_ask_one_snapshot_each_and_are_not_in_the_default_order() {
+        assert_eq!(
+            backfill_of(34),
+            Some((EntityKind::Movie, Snapshot::ReleaseDates))
+        );
+        assert_eq!(
+            backfill_of(35),
+            Some((EntityKind::Movie, Snapshot::WatchProviders))
+        );
+        assert_eq!(
+            backfill_of(36),
+            Some((EntityKind::Series, Snapshot::WatchProviders))
+        );
+        for n in [2, 7, 22, 33, 41, 51] {
+            assert_eq!(backfill_of(n), None, "{n}");
+        }
+        for n in 34..=36 {
+            let (_, ids) = id_process(n).unwrap_or_else(|| panic!("{n} selects ids"));
+            assert_eq!(ids.cap, Cap::Backfill, "{n}");
+            assert!(!ids.deletes_gone, "{n} never deletes a title");
+            assert_eq!(find(n).map(|p| p.group), Some(ProcessGroup::Backfill));
+            assert_eq!(default_position(n), None, "{n}");
+            assert!(needs_api(n));
+        }
+        assert_eq!(parse_list("34,35,36"), Ok(vec![34, 35, 36]));
+        assert_eq!(Snapshot::ReleaseDates.append(), "release_dates");
+        assert_eq!(Snapshot::WatchProviders.append(), "watch/providers");
     }
 
     #[test]

@@ -79,6 +79,7 @@ pub(super) async fn run(
         now: local_now(run.settings.timezone),
         refresh_after_days: run.settings.refresh_after_days,
         refresh_max_per_run: run.settings.refresh_max_per_run,
+        backfill_max_per_run: run.settings.backfill_max_per_run,
         new_max_per_run: selections::DEFAULT_NEW_MAX_PER_RUN,
         languages: run.settings.languages.clone(),
         schema,
