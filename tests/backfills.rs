@@ -628,7 +628,7 @@ struct Seeded {
 /// most popular, rows the selection must skip: deleted, not credit-complete, already stamped,
 /// held back by the ledger.
 async fn seed(conn: &DatabaseConnection, ids: &[u64], n: usize) -> Seeded {
-    let popularity = |i: usize| (i % 13 != 0).then(|| ((i * 7) % 90) as f64 / 4.0);
+    let popularity = |i: usize| (!i.is_multiple_of(13)).then(|| ((i * 7) % 90) as f64 / 4.0);
     let mut rows = Vec::new();
     let mut candidates: Vec<(Option<f64>, i64)> = Vec::new();
     let mut skipped = BTreeSet::new();
