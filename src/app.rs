@@ -16,13 +16,14 @@ use crate::actors::coordinator::{
 };
 use crate::actors::export::ExportDownloader;
 use crate::actors::fetch::{
-    CollectionFetcher, CompanyFetcher, FailureCause, Fetch, FetchContext, KeywordFetcher,
-    ListFetcher, MovieFetcher, NetworkFetcher, PersonFetcher, TvFetcher,
+    BackfillKind, Backfiller, CollectionFetcher, CompanyFetcher, FailureCause, Fetch, FetchContext,
+    KeywordFetcher, ListFetcher, MovieFetcher, MovieReleaseDates, MovieWatchProviders,
+    NetworkFetcher, PersonFetcher, SeriesWatchProviders, TvFetcher,
 };
 use crate::actors::rate_limiter::{RateLimit, RateLimiter};
 use crate::actors::writer::DbWriter;
 use crate::config::{Config, ConfigError, DatabaseUrl};
-use crate::process;
+use crate::process::{self, Snapshot};
 use crate::records::EntityKind;
 use crate::shutdown::{self, StopSignal};
 use crate::store::{self, StoreError};
@@ -246,6 +247,7 @@ async fn run_locked(
         include_adult: config.include_adult,
         refresh_after_days: config.refresh_after_days,
         refresh_max_per_run: config.refresh_max_per_run,
+        backfill_max_per_run: config.backfill_max_per_run,
         languages: config.languages.clone(),
         stall_timeout: seconds(config.stall_timeout),
         selection_page: coordinator::SELECTION_PAGE,
@@ -350,9 +352,32 @@ fn entity_workers(
         EntityKind::Keyword,
         KeywordFetcher::new(ctx.clone()).start().recipient(),
     );
-    fetchers.insert(EntityKind::List, ListFetcher::new(ctx).start().recipient());
+    fetchers.insert(
+        EntityKind::List,
+        ListFetcher::new(ctx.clone()).start().recipient(),
+    );
+    let backfills = backfillers(&ctx);
     let changes = ChangesPoller::new(client, db.clone(), writer.clone(), config.timezone).start();
-    EntityWorkers { fetchers, changes }
+    EntityWorkers {
+        fetchers,
+        backfills,
+        changes,
+    }
+}
+
+/// One actor per backfill (34-36), keyed as `process::backfill_of` names them.
+fn backfillers(ctx: &Rc<FetchContext>) -> HashMap<(EntityKind, Snapshot), actix::Recipient<Fetch>> {
+    fn start<B: BackfillKind>(
+        ctx: &Rc<FetchContext>,
+    ) -> ((EntityKind, Snapshot), actix::Recipient<Fetch>) {
+        let actor = Backfiller::<B>::new(ctx.clone()).start();
+        ((B::KIND, B::SNAPSHOT), actor.recipient())
+    }
+    HashMap::from([
+        start::<MovieReleaseDates>(ctx),
+        start::<MovieWatchProviders>(ctx),
+        start::<SeriesWatchProviders>(ctx),
+    ])
 }
 
 /// What `tmdb-crawler status` shows.

@@ -7,7 +7,8 @@
 //!
 //! A default run follows the 2026-08 Python crawler's order ([`DEFAULT_ORDER`]): the daily ID
 //! exports (41-47), the numbered database processes, the change feeds (51-53), then the large
-//! refreshes (22, 28, 24). Processes 7-11 are kept but only run when named with `--process`.
+//! refreshes (22, 28, 24) and the backfills (34-36). Processes 7-11 are kept but only run when
+//! named with `--process`.
 
 use std::collections::HashSet;
 
@@ -33,7 +34,7 @@ pub enum ProcessGroup {
     Missing,
     /// Follows the TMDb change feeds (51-53).
     Changes,
-    /// Fills a part that older crawler versions left out; off by default (7-10, 12).
+    /// Fills a part that older crawler versions left out (7-10, 12 off by default; 34-36).
     Backfill,
 }
 
@@ -80,6 +81,19 @@ pub struct IdProcess {
     /// The selection may be scanned ahead, while the processes it reads still run, and
     /// rechecked once they have completed (`store::selections::snapshot`).
     pub selects_ahead: bool,
+    /// 34-36: each selected title is asked for this one snapshot only, and only that snapshot
+    /// and its stamp are written; `None`: the whole entity is fetched and written.
+    pub backfill: Option<Snapshot>,
+}
+
+/// A title-level snapshot a backfill (34-36) fills for titles stored before it existed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Snapshot {
+    /// `release_dates` (movies): `T_WC_TMDB_MOVIE_RELEASE_DATE`, `TIM_RELEASE_DATES_COMPLETED`.
+    ReleaseDates,
+    /// `watch/providers`: `T_WC_TMDB_{MOVIE|SERIE}_WATCH_PROVIDER`,
+    /// `TIM_WATCH_PROVIDERS_COMPLETED`.
+    WatchProviders,
 }
 
 /// A per-run cap of an id selection.
@@ -90,6 +104,8 @@ pub enum Cap {
     New,
     /// `refresh_max_per_run`.
     Refresh,
+    /// `backfill_max_per_run` (the Python crawler's `LIMIT 5000` of 34-36).
+    Backfill,
 }
 
 /// An id selection with the usual flags.
@@ -100,6 +116,19 @@ const fn ids(cap: Cap) -> Workflow {
         deletes_gone: false,
         reads_rows_of: &[],
         selects_ahead: false,
+        backfill: None,
+    })
+}
+
+/// 34-36: stored titles lacking `snapshot`, each asked for that snapshot alone.
+const fn backfill(snapshot: Snapshot) -> Workflow {
+    Workflow::Ids(IdProcess {
+        cap: Cap::Backfill,
+        once_per_export_day: false,
+        deletes_gone: false,
+        reads_rows_of: &[],
+        selects_ahead: false,
+        backfill: Some(snapshot),
     })
 }
 
@@ -111,6 +140,7 @@ const fn deletes_gone(once_per_export_day: bool) -> Workflow {
         deletes_gone: true,
         reads_rows_of: &[],
         selects_ahead: false,
+        backfill: None,
     })
 }
 
@@ -122,6 +152,7 @@ const fn missing(reads_rows_of: &'static [EntityKind]) -> Workflow {
         deletes_gone: false,
         reads_rows_of,
         selects_ahead: true,
+        backfill: None,
     })
 }
 
@@ -265,6 +296,7 @@ pub const CATALOGUE: &[Process] = &[
             deletes_gone: false,
             reads_rows_of: &[],
             selects_ahead: false,
+            backfill: None,
         }),
         in_default_scope: true,
     },
@@ -348,6 +380,7 @@ pub const CATALOGUE: &[Process] = &[
             deletes_gone: false,
             reads_rows_of: &[EntityKind::Movie],
             selects_ahead: false,
+            backfill: None,
         }),
         in_default_scope: true,
     },
@@ -437,6 +470,39 @@ pub const CATALOGUE: &[Process] = &[
             "Series ids named in series credits (T_WC_TMDB_PERSON_SERIE) that have no stored series"
         ),
         workflow: missing(&[EntityKind::Series, EntityKind::Person]),
+        in_default_scope: true,
+    },
+    Process {
+        number: 34,
+        name: "backfillmoviereleasedates",
+        kind: EntityKind::Movie,
+        group: ProcessGroup::Backfill,
+        selects: ledgered!(
+            "Live credit-complete movies whose release dates were never fetched (TIM_RELEASE_DATES_COMPLETED unset), most popular first then lowest id, capped per run; each is asked for its release_dates only"
+        ),
+        workflow: backfill(Snapshot::ReleaseDates),
+        in_default_scope: true,
+    },
+    Process {
+        number: 35,
+        name: "backfillmoviewatchproviders",
+        kind: EntityKind::Movie,
+        group: ProcessGroup::Backfill,
+        selects: ledgered!(
+            "Live credit-complete movies whose watch providers were never fetched (TIM_WATCH_PROVIDERS_COMPLETED unset), most popular first then lowest id, capped per run; each is asked for its watch/providers only"
+        ),
+        workflow: backfill(Snapshot::WatchProviders),
+        in_default_scope: true,
+    },
+    Process {
+        number: 36,
+        name: "backfillseriewatchproviders",
+        kind: EntityKind::Series,
+        group: ProcessGroup::Backfill,
+        selects: ledgered!(
+            "Live credit-complete series whose watch providers were never fetched (TIM_WATCH_PROVIDERS_COMPLETED unset), most popular first then lowest id, capped per run; each is asked for its watch/providers only"
+        ),
+        workflow: backfill(Snapshot::WatchProviders),
         in_default_scope: true,
     },
     Process {
@@ -548,8 +614,8 @@ pub const DEFAULT_ORDER: &[u16] = &[
     12, 17, 18, 1, 2, 3, 4, 13, 14, 15, 16, 23, 31, 32, 33, 25, 26, 27, //
     // Loop 3: change feeds.
     51, 52, 53, //
-    // Loop 5: the large refreshes.
-    22, 28, 24,
+    // Loop 5: the large refreshes, then the backfills (a title refreshed there is complete).
+    22, 28, 24, 34, 35, 36,
 ];
 
 /// The process with this number, if it exists.
@@ -653,6 +719,22 @@ pub fn id_process(number: u16) -> Option<(EntityKind, IdProcess)> {
         Workflow::Ids(ids) => Some((p.kind, ids)),
         _ => None,
     }
+}
+
+impl Snapshot {
+    /// The `append_to_response` item that carries the snapshot.
+    pub fn append(self) -> &'static str {
+        match self {
+            Snapshot::ReleaseDates => "release_dates",
+            Snapshot::WatchProviders => "watch/providers",
+        }
+    }
+}
+
+/// The title kind and snapshot of a backfill (34-36); `None` for every other number.
+pub fn backfill_of(number: u16) -> Option<(EntityKind, Snapshot)> {
+    let (kind, ids) = id_process(number)?;
+    Some((kind, ids.backfill?))
 }
 
 /// Every process but the exports and 12 calls the TMDb API.
@@ -830,12 +912,12 @@ mod tests {
     fn default_order_is_the_2026_08_one() {
         let expected: &[u16] = &[
             41, 42, 43, 44, 45, 46, 47, 12, 17, 18, 1, 2, 3, 4, 13, 14, 15, 16, 23, 31, 32, 33, 25,
-            26, 27, 51, 52, 53, 22, 28, 24,
+            26, 27, 51, 52, 53, 22, 28, 24, 34, 35, 36,
         ];
         assert_eq!(DEFAULT_ORDER, expected);
         assert_eq!(default_position(41), Some(1));
         assert_eq!(default_position(12), Some(8));
-        assert_eq!(default_position(24), Some(DEFAULT_ORDER.len()));
+        assert_eq!(default_position(36), Some(DEFAULT_ORDER.len()));
         for n in 7..=11 {
             assert_eq!(default_position(n), None, "{n} should be off by default");
         }
@@ -860,7 +942,7 @@ mod tests {
         let mut expected: Vec<u16> = vec![1, 2, 3, 4];
         expected.extend(7..=18);
         expected.extend(22..=28);
-        expected.extend([31, 32, 33]);
+        expected.extend([31, 32, 33, 34, 35, 36]);
         expected.extend(41..=47);
         expected.extend([51, 52, 53]);
         let actual: Vec<u16> = CATALOGUE.iter().map(|p| p.number).collect();
@@ -896,6 +978,40 @@ mod tests {
         for (n, name) in expected {
             assert_eq!(find(n).map(|p| p.name), Some(name), "name of {n}");
         }
+    }
+
+    #[test]
+    fn backfills_34_to_36_ask_one_snapshot_each_and_close_the_default_order() {
+        assert_eq!(
+            backfill_of(34),
+            Some((EntityKind::Movie, Snapshot::ReleaseDates))
+        );
+        assert_eq!(
+            backfill_of(35),
+            Some((EntityKind::Movie, Snapshot::WatchProviders))
+        );
+        assert_eq!(
+            backfill_of(36),
+            Some((EntityKind::Series, Snapshot::WatchProviders))
+        );
+        for n in [2, 7, 22, 33, 41, 51] {
+            assert_eq!(backfill_of(n), None, "{n}");
+        }
+        for n in 34..=36 {
+            let (_, ids) = id_process(n).unwrap_or_else(|| panic!("{n} selects ids"));
+            assert_eq!(ids.cap, Cap::Backfill, "{n}");
+            assert!(!ids.deletes_gone, "{n} never deletes a title");
+            assert_eq!(find(n).map(|p| p.group), Some(ProcessGroup::Backfill));
+            assert_eq!(
+                default_position(n),
+                Some(DEFAULT_ORDER.len() + usize::from(n) - 36),
+                "{n}"
+            );
+            assert!(needs_api(n));
+        }
+        assert_eq!(parse_list("34,35,36"), Ok(vec![34, 35, 36]));
+        assert_eq!(Snapshot::ReleaseDates.append(), "release_dates");
+        assert_eq!(Snapshot::WatchProviders.append(), "watch/providers");
     }
 
     #[test]

@@ -391,11 +391,16 @@ async fn coordinator(
         include_adult: false,
         refresh_after_days: 30,
         refresh_max_per_run: 5_000,
+        backfill_max_per_run: 5_000,
         languages: vec!["fr".to_owned()],
         stall_timeout: Duration::from_secs(30),
         selection_page: page,
     };
-    let workers = EntityWorkers { fetchers, changes };
+    let workers = EntityWorkers {
+        fetchers,
+        backfills: HashMap::new(),
+        changes,
+    };
     Coordinator::new(
         conn.clone(),
         writer,

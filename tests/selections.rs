@@ -41,6 +41,7 @@ fn params(schema: SchemaFlags) -> SelectionParams {
         now: now(),
         refresh_after_days: 30,
         refresh_max_per_run: 5_000,
+        backfill_max_per_run: 5_000,
         new_max_per_run: DEFAULT_NEW_MAX_PER_RUN,
         languages: vec!["fr".into()],
         schema,

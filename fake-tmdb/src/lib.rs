@@ -31,8 +31,9 @@
 //!   movie's or series' release dates, providers, videos or neighbours empty, with `results`
 //!   of the wrong type, or with an entry lacking its key (appends and standalone endpoints).
 //!
-//! Observations: `requests_to`, `route_counts`, `request_times`, `request_log` (arrival, route
-//! and 429 flag of every request), `max_requests_in`; `reset_counters` clears them.
+//! Observations: `requests_to`, `route_counts`, `request_times`, `request_log` (arrival, route,
+//! `append_to_response` items and 429 flag of every request), `max_requests_in`;
+//! `reset_counters` clears them.
 
 mod catalogue;
 mod exports;

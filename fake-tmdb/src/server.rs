@@ -34,6 +34,8 @@ pub struct RequestRecord {
     pub at: Instant,
     /// The counter key ([`route_key`]).
     pub route: String,
+    /// The `append_to_response` items as sent, in order (empty without the parameter).
+    pub appends: Vec<String>,
     /// Answered 429 by the rate-limit knob.
     pub rate_limited: bool,
 }
@@ -49,7 +51,7 @@ pub(crate) struct Counters {
 
 impl Counters {
     /// Counts a request; returns its log position and arrival (for [`Counters::rate_limited`]).
-    fn record(&self, path: &str) -> (usize, Instant) {
+    fn record(&self, path: &str, appends: Vec<String>) -> (usize, Instant) {
         let now = Instant::now();
         let key = route_key(path);
         self.total.fetch_add(1, Ordering::Relaxed);
@@ -64,6 +66,7 @@ impl Counters {
         log.push(RequestRecord {
             at: now,
             route: key,
+            appends,
             rate_limited: false,
         });
         (log.len() - 1, now)
@@ -394,14 +397,18 @@ impl Query {
 /// The single entry point: every request lands here.
 pub(crate) async fn handle(req: HttpRequest, state: web::Data<Shared>) -> HttpResponse {
     let path = req.path().to_owned();
-    let recorded = state.counters.record(&path);
+    let query = Query::parse(req.query_string());
+    let sent_appends = query
+        .get("append_to_response")
+        .map(|list| list.split(',').map(|a| a.trim().to_owned()).collect())
+        .unwrap_or_default();
+    let recorded = state.counters.record(&path, sent_appends);
     if req.version() == actix_web::http::Version::HTTP_2 {
         state
             .http2_requests
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     }
     let knobs = &state.knobs;
-    let query = Query::parse(req.query_string());
     let refused = knobs.invalid_key() || !authorized(&req, &query, &state);
     // The rate is counted on arrival, as a real server's gate does; counted after the latency
     // delay, it would see the timer's jitter on top of the client's spacing.

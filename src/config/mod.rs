@@ -92,6 +92,9 @@ pub struct Config {
     /// At most this many records per refresh process and run (oldest first).
     #[default = 5_000]
     pub refresh_max_per_run: u32,
+    /// At most this many titles per backfill process (34-36) and run (most popular first).
+    #[default = 5_000]
+    pub backfill_max_per_run: u32,
     /// Seconds without any completed entity, page or export batch, while work remains,
     /// after which a run ends itself (exit code 1).
     #[default = 600]
@@ -684,6 +687,7 @@ mod tests {
             assert!(!config.raw_json);
             assert_eq!(config.refresh_after_days, 30);
             assert_eq!(config.refresh_max_per_run, 5_000);
+            assert_eq!(config.backfill_max_per_run, 5_000);
             assert_eq!(config.stall_timeout, 600);
             assert_eq!(config.database_retry_budget, 120);
             assert_eq!(config.connect_timeout, 10);

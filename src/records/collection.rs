@@ -51,6 +51,7 @@ pub fn record(collection: &Collection, options: &MappingOptions) -> EntityRecord
             id,
             cells,
             completed,
+            stamps_only: false,
         }),
         children,
     }

@@ -53,6 +53,7 @@ pub fn record(company: &Company, options: &MappingOptions) -> EntityRecord {
             id,
             cells,
             completed,
+            stamps_only: false,
         }),
         children,
     }

@@ -69,6 +69,7 @@ pub fn record(id: u64, pages: &[List], options: &MappingOptions) -> EntityRecord
             cells,
             // For a list `TIM_CREDITS_COMPLETED` means "last refreshed".
             completed: vec![Completed::Credits],
+            stamps_only: false,
         }),
         children: vec![
             items_set(

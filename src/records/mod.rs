@@ -235,6 +235,10 @@ pub struct MainRow {
     /// Owned columns, without the primary key.
     pub cells: Cells,
     pub completed: Vec<Completed>,
+    /// The row gets its stamps and nothing else, not even `TIM_UPDATED` (a backfill of one
+    /// snapshot, 34-36: the title is not refreshed, so the 30-day refresh must still find it).
+    /// A row that no longer exists is not created, and then the record writes nothing.
+    pub stamps_only: bool,
 }
 
 /// What happens to existing child rows of the parent that the payload no longer returns.

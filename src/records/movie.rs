@@ -9,6 +9,7 @@ use super::{
     credit_set, double, flag, id32, image_set, int, lang_set, link_set, media_credit_rows,
     non_empty, opt_double, opt_int, opt_text, or_empty, pipe_list, text,
 };
+use crate::process::Snapshot;
 use crate::tmdb::payload::Movie;
 
 /// Sub-resources of the one request per movie (TMDb accepts at most 20).
@@ -210,6 +211,7 @@ pub fn record(movie: &Movie, options: &MappingOptions) -> EntityRecord {
             id,
             cells,
             completed,
+            stamps_only: false,
         }),
         children,
     }
@@ -262,6 +264,28 @@ fn title_level_sets(
             page,
         ));
     }
+}
+
+/// Process 34 or 35: the movie's one snapshot and its stamp, nothing else
+/// ([`snapshots::backfill_record`]); `Err` when the block is malformed or absent.
+pub fn snapshot_record(movie: &Movie, snapshot: Snapshot) -> Result<EntityRecord, Malformed> {
+    let id = id32(movie.id);
+    let parent = ("ID_MOVIE", id);
+    let set = match snapshot {
+        Snapshot::ReleaseDates => movie
+            .release_dates
+            .as_ref()
+            .ok_or(Malformed::Absent)
+            .and_then(|block| snapshots::release_date_set(parent, block)),
+        Snapshot::WatchProviders => movie
+            .watch_providers
+            .as_ref()
+            .ok_or(Malformed::Absent)
+            .and_then(|block| {
+                snapshots::watch_provider_set("T_WC_TMDB_MOVIE_WATCH_PROVIDER", parent, block)
+            }),
+    };
+    snapshots::backfill_record(EntityKind::Movie, id, snapshot, set)
 }
 
 #[cfg(test)]

@@ -45,6 +45,7 @@ pub fn record(network: &Network, options: &MappingOptions) -> EntityRecord {
             id,
             cells,
             completed,
+            stamps_only: false,
         }),
         children,
     }

@@ -96,6 +96,7 @@ pub fn record(person: &Person, options: &MappingOptions) -> EntityRecord {
             id,
             cells,
             completed,
+            stamps_only: false,
         }),
         children,
     }

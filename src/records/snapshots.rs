@@ -9,8 +9,10 @@
 use sea_orm::Value;
 
 use super::{
-    Cells, ChildSet, Stale, flag, id32, int, link_set, opt_int, opt_text, text, truncate_chars,
+    Cells, ChildSet, Completed, EntityKind, EntityRecord, MainRow, Stale, flag, id32, int,
+    link_set, opt_int, opt_text, text, truncate_chars,
 };
+use crate::process::Snapshot;
 use crate::tmdb::payload::{
     AlternativeTitles, MediaSummary, PROVIDER_BUCKETS, Page, ReleaseDate, ReleaseDates, Video,
     Videos, WatchProviders,
@@ -238,6 +240,40 @@ pub fn title_set(parent: (&'static str, i32), block: &AlternativeTitles) -> Chil
     set
 }
 
+/// The stamp vouching for a snapshot.
+pub fn stamp_of(snapshot: Snapshot) -> Completed {
+    match snapshot {
+        Snapshot::ReleaseDates => Completed::ReleaseDates,
+        Snapshot::WatchProviders => Completed::WatchProviders,
+    }
+}
+
+/// What a backfill (34-36) writes for one title: the snapshot's set and its stamp, on a
+/// stamps-only main row. The record names no other column and no other set, so the title's
+/// other content, stamps and `TIM_UPDATED` stay as they are.
+pub fn backfill_record(
+    kind: EntityKind,
+    id: i32,
+    snapshot: Snapshot,
+    set: Result<ChildSet, Malformed>,
+) -> Result<EntityRecord, Malformed> {
+    let set = set?;
+    let (table, pk) = kind.table();
+    Ok(EntityRecord {
+        kind,
+        id,
+        main: Some(MainRow {
+            table,
+            pk,
+            id,
+            cells: Vec::new(),
+            completed: vec![stamp_of(snapshot)],
+            stamps_only: true,
+        }),
+        children: vec![set],
+    })
+}
+
 /// Logs a snapshot left as stored; the entity itself is written.
 pub fn warn_malformed(kind: super::EntityKind, id: i32, append: &str, problem: Malformed) {
     tracing::warn!(
@@ -429,6 +465,77 @@ mod tests {
             })
             .collect();
         assert_eq!(ids, vec![(int(16998), int(2)), (int(16958), int(3))]);
+    }
+
+    #[test]
+    fn a_backfill_record_names_only_its_snapshot_and_stamp() {
+        use crate::tmdb::payload::{Movie, TvSeries};
+        let movie: Movie = parse(
+            br#"{"id": 550, "title": "Fight Club", "popularity": 61.4, "poster_path": "/p.jpg",
+                 "release_dates": {"results": [{"iso_3166_1": "FR", "release_dates": [
+                     {"certification": "16", "release_date": "1999-11-10T00:00:00.000Z", "type": 3}]}]},
+                 "watch/providers": {"results": {}}}"#,
+        )
+        .expect("parses");
+        let rec = crate::records::movie::snapshot_record(&movie, Snapshot::ReleaseDates)
+            .expect("well formed");
+        let main = rec.main.as_ref().expect("stamps row");
+        assert!(main.stamps_only);
+        assert!(main.cells.is_empty(), "no title column: {:?}", main.cells);
+        assert_eq!(main.completed, vec![Completed::ReleaseDates]);
+        assert_eq!(
+            (main.table, main.pk, main.id),
+            ("T_WC_TMDB_MOVIE", "ID_MOVIE", 550)
+        );
+        let tables: Vec<&str> = rec.children.iter().map(|c| c.table).collect();
+        assert_eq!(tables, vec!["T_WC_TMDB_MOVIE_RELEASE_DATE"]);
+        assert_eq!(rec.children[0].rows.len(), 1);
+
+        // An empty provider snapshot clears and stamps.
+        let rec = crate::records::movie::snapshot_record(&movie, Snapshot::WatchProviders)
+            .expect("empty is valid");
+        assert_eq!(rec.children.len(), 1);
+        assert!(rec.children[0].rows.is_empty());
+        assert_eq!(rec.children[0].stale, Stale::Delete);
+        assert_eq!(
+            rec.main.map(|m| m.completed),
+            Some(vec![Completed::WatchProviders])
+        );
+
+        // Malformed or absent: no record at all.
+        let bad: Movie = parse(
+            br#"{"id": 551, "watch/providers": {"results": {"FR": {"rent": [{"provider_name": "x"}]}}}}"#,
+        )
+        .expect("parses");
+        assert_eq!(
+            crate::records::movie::snapshot_record(&bad, Snapshot::WatchProviders),
+            Err(Malformed::ProviderWithoutId)
+        );
+        assert_eq!(
+            crate::records::movie::snapshot_record(&bad, Snapshot::ReleaseDates),
+            Err(Malformed::Absent)
+        );
+        let series: TvSeries = parse(
+            br#"{"id": 1399, "name": "GoT", "watch/providers": {"results": {"FR": {"link": "l",
+                 "flatrate": [{"provider_id": 8, "provider_name": "Netflix"}]}}}}"#,
+        )
+        .expect("parses");
+        let rec = crate::records::tv::snapshot_record(&series, Snapshot::WatchProviders)
+            .expect("well formed");
+        assert_eq!(rec.kind, EntityKind::Series);
+        assert_eq!(
+            rec.children.iter().map(|c| c.table).collect::<Vec<_>>(),
+            vec!["T_WC_TMDB_SERIE_WATCH_PROVIDER"]
+        );
+        assert!(
+            rec.main
+                .as_ref()
+                .is_some_and(|m| m.cells.is_empty() && m.stamps_only)
+        );
+        assert_eq!(
+            crate::records::tv::snapshot_record(&series, Snapshot::ReleaseDates),
+            Err(Malformed::Absent)
+        );
     }
 
     #[test]

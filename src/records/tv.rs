@@ -11,6 +11,7 @@ use super::{
 };
 use sea_orm::Value;
 
+use crate::process::Snapshot;
 use crate::tmdb::payload::{TvEpisode, TvSeries};
 
 /// Sub-resources of the one request per series (no `aggregate_credits`: the Python crawler
@@ -204,6 +205,7 @@ pub fn record(series: &TvSeries, options: &MappingOptions) -> EntityRecord {
             id,
             cells,
             completed,
+            stamps_only: false,
         }),
         children,
     }
@@ -281,6 +283,25 @@ fn title_level_sets(
             page,
         ));
     }
+}
+
+/// Process 36: the series' watch providers and their stamp, nothing else
+/// ([`snapshots::backfill_record`]); `Err` when the block is malformed or absent (series have
+/// no release dates).
+pub fn snapshot_record(series: &TvSeries, snapshot: Snapshot) -> Result<EntityRecord, Malformed> {
+    let id = id32(series.id);
+    let parent = ("ID_SERIE", id);
+    let set = match snapshot {
+        Snapshot::WatchProviders => series
+            .watch_providers
+            .as_ref()
+            .ok_or(Malformed::Absent)
+            .and_then(|block| {
+                snapshots::watch_provider_set("T_WC_TMDB_SERIE_WATCH_PROVIDER", parent, block)
+            }),
+        Snapshot::ReleaseDates => Err(Malformed::Absent),
+    };
+    snapshots::backfill_record(EntityKind::Series, id, snapshot, set)
 }
 
 /// `T_WC_TMDB_PERSON_SERIE` from the series side: cast then crew, `DISPLAY_ORDER` the 1-based

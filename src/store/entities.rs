@@ -286,7 +286,12 @@ pub async fn write(
     let txn = db.begin().await.map_err(db_err("(begin)"))?;
     if let Some(main) = &record.main {
         let stamps: Vec<Completed> = main.completed.iter().copied().filter(vouched).collect();
-        write_main(&txn, schema, kind, main, &stamps, now, &mut summary).await?;
+        if !write_main(&txn, schema, kind, main, &stamps, now, &mut summary).await? {
+            // A stamps-only record of a title deleted since it was selected: its snapshot
+            // would be rows without a title. Nothing is written (the transaction rolls back).
+            tracing::info!(%kind, id, "title gone from the database, its snapshot not written");
+            return Ok(WriteSummary::default());
+        }
     }
     for set in children {
         write_child_set(&txn, schema, kind, id, set, now, &mut summary).await?;
@@ -303,6 +308,8 @@ pub async fn write(
     Ok(summary)
 }
 
+/// Updates or inserts the main row; `false` when a stamps-only row does not exist (it is never
+/// created).
 async fn write_main<C: ConnectionTrait>(
     txn: &C,
     schema: &LiveSchema,
@@ -311,7 +318,7 @@ async fn write_main<C: ConnectionTrait>(
     stamps: &[Completed],
     now: NaiveDateTime,
     summary: &mut WriteSummary,
-) -> Result<(), EntityWriteError> {
+) -> Result<bool, EntityWriteError> {
     let table = main.table;
     let id = main.id;
     let err = |e: DbErr| EntityWriteError::db(kind, id, table, e);
@@ -326,7 +333,11 @@ async fn write_main<C: ConnectionTrait>(
         &main.cells,
         &mut summary.truncated,
     )?;
-    cells.push(("TIM_UPDATED", Value::ChronoDateTime(Some(now))));
+    // A stamps-only row (a backfill) was not refreshed: `TIM_UPDATED` stays, so the 30-day
+    // refresh still selects it when due.
+    if !main.stamps_only {
+        cells.push(("TIM_UPDATED", Value::ChronoDateTime(Some(now))));
+    }
     for stamp in stamps {
         if columns.contains_key(stamp.column()) {
             cells.push((stamp.column(), Value::ChronoDateTime(Some(now))));
@@ -338,6 +349,9 @@ async fn write_main<C: ConnectionTrait>(
         .and_where(Expr::col(col(main.pk)).eq(id))
         .to_owned();
     if txn.query_one(&exists).await.map_err(err)?.is_some() {
+        if cells.is_empty() {
+            return Ok(true);
+        }
         let mut update = Query::update();
         update.table(col(table));
         for (name, value) in cells {
@@ -346,6 +360,8 @@ async fn write_main<C: ConnectionTrait>(
         update.and_where(Expr::col(col(main.pk)).eq(id));
         txn.execute(&update).await.map_err(err)?;
         summary.updated += 1;
+    } else if main.stamps_only {
+        return Ok(false);
     } else {
         cells.insert(0, (main.pk, Value::Int(Some(id))));
         let cells = with_defaults(cells, audit_on_insert(now), columns);
@@ -359,7 +375,7 @@ async fn write_main<C: ConnectionTrait>(
         txn.execute(&insert).await.map_err(err)?;
         summary.inserted += 1;
     }
-    Ok(())
+    Ok(true)
 }
 
 /// A stored row of a child set: its surrogate key and the owned columns' values.

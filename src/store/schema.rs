@@ -106,6 +106,14 @@ pub struct SchemaFlags {
     /// Wikidata crawler since 2026) when it exists, else the 2025-07 `T_WC_WIKIDATA_MOVIE`;
     /// `None` when neither does (2026-08 dropped the latter): 23 then selects nothing.
     pub wikidata_movies: Option<WikidataMovies>,
+    /// Backfill 34 can run: `T_WC_TMDB_MOVIE.TIM_RELEASE_DATES_COMPLETED` and
+    /// `T_WC_TMDB_MOVIE_RELEASE_DATE` exist (a 2025-07 database not migrated has neither; the
+    /// Python crawler likewise skipped 34-36 when it could not add them, spec F6).
+    pub movie_release_dates: bool,
+    /// Backfill 35 can run: the movie provider stamp and table exist.
+    pub movie_watch_providers: bool,
+    /// Backfill 36 can run: the series provider stamp and table exist.
+    pub series_watch_providers: bool,
 }
 
 /// The Wikidata movie table of process 23, and how to compare its text with the movies'.
@@ -141,6 +149,24 @@ impl SchemaFlags {
             ledger: schema.has_column(LEDGER_TABLE, "TIM_RETRY_AFTER"),
             person_crawler_version: schema.has_column("T_WC_TMDB_PERSON", "CRAWLER_VERSION"),
             wikidata_movies: wikidata_movies(schema),
+            movie_release_dates: snapshot_stored(
+                schema,
+                "T_WC_TMDB_MOVIE",
+                "TIM_RELEASE_DATES_COMPLETED",
+                "T_WC_TMDB_MOVIE_RELEASE_DATE",
+            ),
+            movie_watch_providers: snapshot_stored(
+                schema,
+                "T_WC_TMDB_MOVIE",
+                "TIM_WATCH_PROVIDERS_COMPLETED",
+                "T_WC_TMDB_MOVIE_WATCH_PROVIDER",
+            ),
+            series_watch_providers: snapshot_stored(
+                schema,
+                "T_WC_TMDB_SERIE",
+                "TIM_WATCH_PROVIDERS_COMPLETED",
+                "T_WC_TMDB_SERIE_WATCH_PROVIDER",
+            ),
         }
     }
 
@@ -148,6 +174,11 @@ impl SchemaFlags {
     pub async fn probe<C: ConnectionTrait>(db: &C) -> Result<SchemaFlags, DbErr> {
         Ok(SchemaFlags::of(&LiveSchema::load(db).await?))
     }
+}
+
+/// The title table has the snapshot's stamp and the snapshot's own table exists.
+fn snapshot_stored(schema: &LiveSchema, title: &str, stamp: &str, table: &str) -> bool {
+    schema.has_column(title, stamp) && schema.has_table(table)
 }
 
 fn wikidata_movies(schema: &LiveSchema) -> Option<WikidataMovies> {

@@ -15,7 +15,8 @@
 //! Orders (every one total, so the keyset is exact):
 //! - by id ascending: 1, 10, 13-18, 23, 31-33;
 //! - popularity descending, NULLs last, ties by id **descending** (2-4: import
-//!   `popularity`; 7-9: `POPULARITY`). Descending ties let one backward scan of the
+//!   `popularity`; 7-9: `POPULARITY`), or **ascending** (34-36: `POPULARITY`, the Python
+//!   crawler's `ORDER BY POPULARITY DESC, ID`). Descending ties let one backward scan of the
 //!   `popularity` index (InnoDB and SQLite append the primary key to it) serve a page;
 //!   ids whose popularity is NULL come after all others, in the same id order, on every
 //!   backend (PostgreSQL would put them first);
@@ -36,7 +37,8 @@
 //!
 //! Per-run caps are counted by the cursor: [`page`] never returns, from the first page
 //! (`after = None`) on, more ids in total than the process's cap (1-4, 11, 17, 18:
-//! `new_max_per_run`; 22, 24-28: `refresh_max_per_run`; the others have none). The caller
+//! `new_max_per_run`; 22, 24-28: `refresh_max_per_run`; 34-36: `backfill_max_per_run`; the
+//! others have none). The caller
 //! keeps no count: it passes back the cursor it got, and a run that starts over with
 //! `after = None` starts a new count.
 //!
@@ -47,7 +49,7 @@ use chrono::{Duration, NaiveDateTime};
 use sea_orm::sea_query::{Alias, Cond, Expr, ExprTrait, Order, Query, SelectStatement};
 use sea_orm::{ConnectionTrait, DbErr, QueryResult, Value};
 
-use crate::process::Cap;
+use crate::process::{Cap, Snapshot};
 use crate::records::EntityKind;
 use crate::store::schema::{LEDGER_TABLE, SchemaFlags, WikidataMovies};
 
@@ -68,6 +70,8 @@ pub struct SelectionParams {
     pub refresh_after_days: u32,
     /// Cap per run of each of 22, 24-27.
     pub refresh_max_per_run: u32,
+    /// Cap per run of each of 34-36.
+    pub backfill_max_per_run: u32,
     /// Cap per run of each of 1-4, 11, 17, 18 ([`DEFAULT_NEW_MAX_PER_RUN`]).
     pub new_max_per_run: u32,
     /// The configured languages; 9 and 10 use the first one.
@@ -198,8 +202,35 @@ struct Source {
 enum Sort {
     /// A datetime column ascending (NULL never selected), ties by id ascending.
     OldestFirst(&'static str),
-    /// A double column descending, NULLs last, ties by id descending.
-    MostPopularFirst(&'static str),
+    /// A double column descending, NULLs last, ties (and the NULL tail) by id as `Ties` says.
+    MostPopularFirst(&'static str, Ties),
+}
+
+/// The id order among rows of equal popularity.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Ties {
+    /// 2-4, 7-9: one backward scan of the popularity index serves a page.
+    IdDescending,
+    /// 34-36: `ORDER BY POPULARITY DESC, ID` as the Python crawler wrote it (spec §2.2); the
+    /// stamp filter leaves a few rows to sort, so no index order is lost.
+    IdAscending,
+}
+
+impl Ties {
+    fn order(self) -> Order {
+        match self {
+            Ties::IdDescending => Order::Desc,
+            Ties::IdAscending => Order::Asc,
+        }
+    }
+
+    /// Rows after id `last` in this order.
+    fn after(self, id: Expr, last: i64) -> Expr {
+        match self {
+            Ties::IdDescending => id.lt(last),
+            Ties::IdAscending => id.gt(last),
+        }
+    }
 }
 
 enum Shape {
@@ -359,6 +390,33 @@ fn refresh(kind: EntityKind, params: &SelectionParams) -> Shape {
     )
 }
 
+/// 34-36: live, credit-complete titles whose snapshot was never stored (its stamp NULL), most
+/// popular first, then by id; nothing on a database without the stamp or the snapshot table.
+fn backfill(process: u16, params: &SelectionParams) -> Option<Shape> {
+    let (kind, snapshot) = crate::process::backfill_of(process)?;
+    let present = match (kind, snapshot) {
+        (EntityKind::Movie, Snapshot::ReleaseDates) => params.schema.movie_release_dates,
+        (EntityKind::Movie, Snapshot::WatchProviders) => params.schema.movie_watch_providers,
+        (EntityKind::Series, Snapshot::WatchProviders) => params.schema.series_watch_providers,
+        _ => false,
+    };
+    if !present {
+        return None;
+    }
+    let (table, _) = kind.table();
+    let stamp = crate::records::snapshots::stamp_of(snapshot).column();
+    Some(Shape::Sorted(
+        stored(
+            kind,
+            Cond::all()
+                .add(col(table, "DELETED").eq(0))
+                .add(col(table, "TIM_CREDITS_COMPLETED").is_not_null())
+                .add(col(table, stamp).is_null()),
+        ),
+        Sort::MostPopularFirst("POPULARITY", Ties::IdAscending),
+    ))
+}
+
 fn plan(process: u16, params: &SelectionParams) -> Option<Plan> {
     use EntityKind as K;
     let (kind, ids) = crate::process::id_process(process)?;
@@ -366,6 +424,7 @@ fn plan(process: u16, params: &SelectionParams) -> Option<Plan> {
         Cap::None => None,
         Cap::New => Some(u64::from(params.new_max_per_run)),
         Cap::Refresh => Some(u64::from(params.refresh_max_per_run)),
+        Cap::Backfill => Some(u64::from(params.backfill_max_per_run)),
     };
     let (movie, _) = K::Movie.table();
     let (person, _) = K::Person.table();
@@ -383,7 +442,7 @@ fn plan(process: u16, params: &SelectionParams) -> Option<Plan> {
             };
             Shape::Sorted(
                 new_ids(import, kind, true),
-                Sort::MostPopularFirst("popularity"),
+                Sort::MostPopularFirst("popularity", Ties::IdDescending),
             )
         }
         7 => Shape::Sorted(
@@ -391,7 +450,7 @@ fn plan(process: u16, params: &SelectionParams) -> Option<Plan> {
                 K::Movie,
                 Cond::all().add(col(movie, "TIM_KEYWORDS_COMPLETED").is_null()),
             ),
-            Sort::MostPopularFirst("POPULARITY"),
+            Sort::MostPopularFirst("POPULARITY", Ties::IdDescending),
         ),
         8 => {
             if !params.schema.person_crawler_version {
@@ -402,7 +461,7 @@ fn plan(process: u16, params: &SelectionParams) -> Option<Plan> {
                     K::Person,
                     Cond::all().add(col(person, "CRAWLER_VERSION").lte(2)),
                 ),
-                Sort::MostPopularFirst("POPULARITY"),
+                Sort::MostPopularFirst("POPULARITY", Ties::IdDescending),
             )
         }
         9 => Shape::Sorted(
@@ -418,7 +477,7 @@ fn plan(process: u16, params: &SelectionParams) -> Option<Plan> {
                     ],
                 )),
             ),
-            Sort::MostPopularFirst("POPULARITY"),
+            Sort::MostPopularFirst("POPULARITY", Ties::IdDescending),
         ),
         10 => {
             let (collection, pk) = K::Collection.table();
@@ -490,6 +549,7 @@ fn plan(process: u16, params: &SelectionParams) -> Option<Plan> {
             "ID_SERIE",
             K::Series,
         )]),
+        34..=36 => backfill(process, params)?,
         _ => return None,
     };
     Some(Plan { kind, shape, cap })
@@ -776,7 +836,7 @@ async fn sorted<C: ConnectionTrait>(
                 }
             }
         }
-        Sort::MostPopularFirst(column) => {
+        Sort::MostPopularFirst(column, ties) => {
             let key = || col(source.table, column);
             // `Some(Some(s))`: within the non-NULL part; `Some(None)`: within the NULL tail.
             let position = match after.map(|c| &c.sort) {
@@ -790,10 +850,10 @@ async fn sorted<C: ConnectionTrait>(
                     .and_where(key().is_not_null());
                 if let (Some(c), Some(Some(s))) = (after, position) {
                     q.and_where(key().lte(s))
-                        .and_where(key().lt(s).or(id().lt(c.id)));
+                        .and_where(key().lt(s).or(ties.after(id(), c.id)));
                 }
                 q.order_by((Alias::new(source.table), Alias::new(column)), Order::Desc)
-                    .order_by(id_ref(&source), Order::Desc)
+                    .order_by(id_ref(&source), ties.order())
                     .limit(limit);
                 for row in db.query_all(&q).await? {
                     let sort: Option<f64> = row.try_get_by_index(1)?;
@@ -810,9 +870,9 @@ async fn sorted<C: ConnectionTrait>(
                 let mut q = base(&source, kind, params);
                 q.and_where(key().is_null());
                 if let (Some(c), Some(None)) = (after, position) {
-                    q.and_where(id().lt(c.id));
+                    q.and_where(ties.after(id(), c.id));
                 }
-                q.order_by(id_ref(&source), Order::Desc).limit(remaining);
+                q.order_by(id_ref(&source), ties.order()).limit(remaining);
                 for row in db.query_all(&q).await? {
                     if let Some(id) = read_id(&row)? {
                         rows.push(Row {
@@ -840,6 +900,7 @@ mod tests {
                 .expect("valid"),
             refresh_after_days: 30,
             refresh_max_per_run: 5_000,
+            backfill_max_per_run: 5_000,
             new_max_per_run: DEFAULT_NEW_MAX_PER_RUN,
             languages: vec!["fr".into()],
             schema: SchemaFlags {
@@ -849,6 +910,9 @@ mod tests {
                     table: "T_WC_WIKIDATA_MOVIE_V1",
                     collate: None,
                 }),
+                movie_release_dates: true,
+                movie_watch_providers: true,
+                series_watch_providers: true,
             },
         }
     }
@@ -880,7 +944,7 @@ mod tests {
                 assert!(plan(process.number, &p).is_some(), "{}", process.number);
             }
         }
-        for n in [0, 5, 6, 12, 19, 21, 29, 30, 34, 41, 47, 51, 53] {
+        for n in [0, 5, 6, 12, 19, 21, 29, 30, 37, 41, 47, 51, 53] {
             assert_eq!(selection_kind(n), None, "{n}");
             assert!(plan(n, &p).is_none(), "{n}");
         }
@@ -891,7 +955,11 @@ mod tests {
         let mut p = params();
         p.new_max_per_run = 7;
         p.refresh_max_per_run = 9;
+        p.backfill_max_per_run = 11;
         let cap = |n| plan(n, &p).expect("plan").cap;
+        for n in [34, 35, 36] {
+            assert_eq!(cap(n), Some(11), "{n}");
+        }
         for n in [1, 2, 3, 4, 11, 17, 18] {
             assert_eq!(cap(n), Some(7), "{n}");
         }
@@ -976,6 +1044,48 @@ mod tests {
         assert!(first_statement(13, &p).sql.contains(LEDGER_TABLE));
         p.schema.ledger = false;
         assert!(!first_statement(13, &p).sql.contains(LEDGER_TABLE));
+    }
+
+    #[test]
+    fn backfills_select_live_complete_unstamped_titles_by_popularity_then_id() {
+        let p = params();
+        for (n, table, stamp) in [
+            (34, "T_WC_TMDB_MOVIE", "TIM_RELEASE_DATES_COMPLETED"),
+            (35, "T_WC_TMDB_MOVIE", "TIM_WATCH_PROVIDERS_COMPLETED"),
+            (36, "T_WC_TMDB_SERIE", "TIM_WATCH_PROVIDERS_COMPLETED"),
+        ] {
+            let sql = first_statement(n, &p).sql;
+            for part in [
+                format!("`{table}`.`DELETED` = ?"),
+                format!("`{table}`.`TIM_CREDITS_COMPLETED` IS NOT NULL"),
+                format!("`{table}`.`{stamp}` IS NULL"),
+                LEDGER_TABLE.to_owned(),
+            ] {
+                assert!(sql.contains(&part), "{n} lacks {part}: {sql}");
+            }
+            let Some(Plan {
+                shape: Shape::Sorted(_, Sort::MostPopularFirst(column, ties)),
+                ..
+            }) = plan(n, &p)
+            else {
+                panic!("{n} is not sorted by popularity");
+            };
+            assert_eq!(column, "POPULARITY");
+            assert!(ties == Ties::IdAscending, "{n} breaks ties by ascending id");
+        }
+    }
+
+    #[test]
+    fn a_backfill_selects_nothing_without_its_stamp_or_table() {
+        let mut p = params();
+        p.schema.movie_release_dates = false;
+        assert!(plan(34, &p).is_none());
+        assert!(plan(35, &p).is_some());
+        p.schema.movie_watch_providers = false;
+        assert!(plan(35, &p).is_none());
+        assert!(plan(36, &p).is_some());
+        p.schema.series_watch_providers = false;
+        assert!(plan(36, &p).is_none());
     }
 
     #[test]

@@ -6,6 +6,7 @@ pub mod binary;
 pub mod db;
 pub mod mysql_schema;
 pub mod rows;
+pub mod snapshot_rows;
 
 use std::path::Path;
 use std::process::{Command, Output};

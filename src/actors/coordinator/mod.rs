@@ -28,7 +28,7 @@ use crate::actors::changes::{
 use crate::actors::export::{ExportDownloader, ExportReport};
 use crate::actors::fetch::{FailureCause, Fetch};
 use crate::actors::writer::{DbWriter, SetServerVariables, StoreKeywordNames};
-use crate::process::{self, ChangesKind, Workflow};
+use crate::process::{self, ChangesKind, Snapshot, Workflow};
 use crate::records::EntityKind;
 use crate::shutdown::StopSignal;
 use crate::store;
@@ -76,10 +76,12 @@ pub fn export_var(kind: ExportKind, what: &str) -> String {
     format!("strtmdbcrawlertmdbid{}{what}", kind.file_stem())
 }
 
-/// The actors that fetch entities, for processes 1-33 and 51-53.
+/// The actors that fetch entities, for processes 1-36 and 51-53.
 #[derive(Clone)]
 pub struct EntityWorkers {
     pub fetchers: HashMap<EntityKind, Recipient<Fetch>>,
+    /// 34-36: one snapshot of a title, keyed like `process::backfill_of`.
+    pub backfills: HashMap<(EntityKind, Snapshot), Recipient<Fetch>>,
     pub changes: Addr<ChangesPoller>,
 }
 
@@ -91,6 +93,7 @@ pub struct RunSettings {
     pub include_adult: bool,
     pub refresh_after_days: u32,
     pub refresh_max_per_run: u32,
+    pub backfill_max_per_run: u32,
     pub languages: Vec<String>,
     /// No completed work for this long while work remains: the run ends (exit code 1).
     pub stall_timeout: Duration,
@@ -474,10 +477,15 @@ impl Run {
         Ok(name)
     }
 
+    /// The actor that fetches the ids of process `number`: a backfill's own (34-36), else the
+    /// fetcher of entity `kind`.
     fn fetcher(&self, kind: EntityKind, number: u16) -> Result<Recipient<Fetch>, RunError> {
         self.workers
             .as_ref()
-            .and_then(|w| w.fetchers.get(&kind).cloned())
+            .and_then(|w| match process::backfill_of(number) {
+                Some(backfill) => w.backfills.get(&backfill).cloned(),
+                None => w.fetchers.get(&kind).cloned(),
+            })
             .ok_or(RunError::NoApiCredentials(number))
     }
 
@@ -626,12 +634,12 @@ mod tests {
     }
 
     #[test]
-    fn the_default_scope_is_12_one_pipeline_the_three_feeds_then_the_large_refreshes() {
+    fn the_default_scope_is_12_one_pipeline_the_three_feeds_then_refreshes_and_backfills() {
         let steps: Vec<Vec<u16>> = plan_steps(crate::process::DEFAULT_ORDER)
             .iter()
             .map(step_numbers)
             .collect();
-        let (feeds, last) = ([51, 52, 53], [22, 28, 24]);
+        let (feeds, last) = ([51, 52, 53], [22, 28, 24, 34, 35, 36]);
         let ids: Vec<u16> = crate::process::DEFAULT_ORDER
             .iter()
             .copied()

@@ -36,7 +36,7 @@ use super::progress::{self, ProgressBar};
 use super::{EntityReport, ProcessOutcome, ProcessReport, Run, RunError, gate_var, var};
 use crate::actors::fetch::{FailureCause, Fetch, FetchOutcome};
 use crate::actors::writer::{DbWriter, DeleteEntity};
-use crate::process::{self, IdProcess};
+use crate::process::{self, IdProcess, Snapshot};
 use crate::records::EntityKind;
 use crate::shutdown::StopSignal;
 use crate::store::retry::{self, RetryPolicy};
@@ -55,6 +55,21 @@ const AHEAD_PAGES: u64 = 20;
 fn shares_rows(a: EntityKind, b: EntityKind) -> bool {
     use EntityKind::{Movie, Person, Series};
     matches!((a, b), (Person, Movie | Series) | (Movie | Series, Person))
+}
+
+/// Whether `id` goes to a lane fetching `part` of it (`None`: the whole entity): once per
+/// pipeline, and a backfill not after the whole entity was fetched, which filled every
+/// snapshot; two backfills of one title (34 and 35) fetch different parts.
+fn first_time(
+    seen: &mut HashSet<(EntityKind, Option<Snapshot>, u64)>,
+    kind: EntityKind,
+    part: Option<Snapshot>,
+    id: u64,
+) -> bool {
+    if part.is_some() && seen.contains(&(kind, None, id)) {
+        return false;
+    }
+    seen.insert((kind, part, id))
 }
 
 /// Runs the id processes `numbers` as one pipeline: their reports (including those skipped
@@ -79,6 +94,7 @@ pub(super) async fn run(
         now: local_now(run.settings.timezone),
         refresh_after_days: run.settings.refresh_after_days,
         refresh_max_per_run: run.settings.refresh_max_per_run,
+        backfill_max_per_run: run.settings.backfill_max_per_run,
         new_max_per_run: selections::DEFAULT_NEW_MAX_PER_RUN,
         languages: run.settings.languages.clone(),
         schema,
@@ -293,8 +309,9 @@ struct Pipeline {
     state: State,
     fetches: FuturesUnordered<LocalBoxFuture<'static, (usize, u64, Answer)>>,
     reads: FuturesUnordered<LocalBoxFuture<'static, (usize, Read)>>,
-    /// Every (kind, id) handed to a lane in this pipeline.
-    seen: HashSet<(EntityKind, u64)>,
+    /// Every (kind, part, id) handed to a lane in this pipeline: the part is `None` for a
+    /// whole entity, the snapshot for a backfill (34-36).
+    seen: HashSet<(EntityKind, Option<Snapshot>, u64)>,
     db: DatabaseConnection,
     writer: Addr<DbWriter>,
     params: SelectionParams,
@@ -675,7 +692,7 @@ impl Pipeline {
         };
         lane.selection = next;
         for id in ids {
-            if self.seen.insert((lane.kind, id)) {
+            if first_time(&mut self.seen, lane.kind, lane.ids.backfill, id) {
                 lane.report.selected += 1;
                 lane.waiting.push_back(id);
             }
@@ -877,6 +894,22 @@ impl Pipeline {
 mod tests {
     use super::*;
     use EntityKind::*;
+
+    #[test]
+    fn a_title_goes_once_to_each_part_and_to_no_backfill_after_its_whole_fetch() {
+        let mut seen = HashSet::new();
+        let (dates, providers) = (Some(Snapshot::ReleaseDates), Some(Snapshot::WatchProviders));
+        assert!(first_time(&mut seen, Movie, dates, 7));
+        assert!(!first_time(&mut seen, Movie, dates, 7));
+        assert!(first_time(&mut seen, Movie, providers, 7));
+        assert!(first_time(&mut seen, Series, providers, 7));
+        assert!(first_time(&mut seen, Movie, None, 8));
+        assert!(!first_time(&mut seen, Movie, None, 8));
+        assert!(!first_time(&mut seen, Movie, dates, 8));
+        assert!(!first_time(&mut seen, Movie, providers, 8));
+        // A whole fetch after a backfill still happens: it fills more than the snapshot.
+        assert!(first_time(&mut seen, Movie, None, 7));
+    }
 
     #[test]
     fn persons_never_fly_with_movies_or_series() {

@@ -5,6 +5,7 @@
 //! between kinds (path, query, appends, payload type, mapping) is a [`FetchKind`], one per
 //! file. Requests go through the shared client, hence the global RateLimiter.
 
+pub mod backfill;
 pub mod collection;
 pub mod company;
 pub mod keyword;
@@ -29,6 +30,9 @@ use crate::store::retry::Transient;
 use crate::tmdb::client::{Fetched, TmdbClient, TmdbError, TmdbRequest};
 use crate::tmdb::payload::Images;
 
+pub use backfill::{
+    BackfillKind, Backfiller, MovieReleaseDates, MovieWatchProviders, SeriesWatchProviders,
+};
 pub use collection::{CollectionFetcher, Collections};
 pub use company::{Companies, CompanyFetcher};
 pub use keyword::{KeywordFetcher, Keywords};

@@ -34,6 +34,9 @@ pub enum Malformed {
     ProviderWithoutId,
     #[error("a video has no id")]
     VideoWithoutId,
+    /// The answer lacks the appended block, or it is not an object.
+    #[error("the block is missing from the answer")]
+    Absent,
 }
 
 /// An integer as the forgiving parse reads it (`3`, `3.0`, `"3"`), so a body whose numbers come
