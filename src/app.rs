@@ -10,6 +10,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use migration::{Migrator, MigratorTrait};
 use sea_orm::DatabaseConnection;
 
+use crate::actors::catalogs::ProviderCatalogs;
 use crate::actors::changes::ChangesPoller;
 use crate::actors::coordinator::{
     self, Coordinator, EntityWorkers, RunError, RunProcesses, RunReport, RunSettings,
@@ -351,8 +352,13 @@ fn entity_workers(
         KeywordFetcher::new(ctx.clone()).start().recipient(),
     );
     fetchers.insert(EntityKind::List, ListFetcher::new(ctx).start().recipient());
+    let catalogs = ProviderCatalogs::new(client.clone(), writer.clone()).start();
     let changes = ChangesPoller::new(client, db.clone(), writer.clone(), config.timezone).start();
-    EntityWorkers { fetchers, changes }
+    EntityWorkers {
+        fetchers,
+        changes,
+        catalogs,
+    }
 }
 
 /// What `tmdb-crawler status` shows.

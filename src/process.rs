@@ -35,6 +35,8 @@ pub enum ProcessGroup {
     Changes,
     /// Fills a part that older crawler versions left out; off by default (7-10, 12).
     Backfill,
+    /// Replaces reference data TMDb serves whole, once per run (19).
+    Reference,
 }
 
 /// One numbered process.
@@ -43,6 +45,8 @@ pub struct Process {
     pub number: u16,
     /// Short token, reusing the Python description token (spaces removed) where one exists.
     pub name: &'static str,
+    /// The entity kind it fetches or loads. Process 19 fetches none: it has `Movie`, the
+    /// catalogue whose values win, and is listed as `provider` ([`Process::kind_token`]).
     pub kind: EntityKind,
     pub group: ProcessGroup,
     /// One sentence saying which ids the process picks up.
@@ -61,6 +65,9 @@ pub enum Workflow {
     Changes(ChangesKind),
     /// Selects ids from the database (`store::selections`) and fetches each.
     Ids(IdProcess),
+    /// Fetches the movie and TV watch-provider catalogues and replaces the stored ones
+    /// (`actors::catalogs`): two requests per run, no id selection.
+    ProviderCatalogs,
 }
 
 /// What the pipeline must know of an id selection.
@@ -324,6 +331,15 @@ pub const CATALOGUE: &[Process] = &[
         in_default_scope: true,
     },
     Process {
+        number: 19,
+        name: "watchprovidercatalogs",
+        kind: EntityKind::Movie,
+        group: ProcessGroup::Reference,
+        selects: "No ids: fetches the movie and TV watch-provider catalogues (/watch/providers/movie and /tv, 2 requests) and replaces each valid one in T_WC_TMDB_WATCH_PROVIDER_CATALOG and _REGION, rebuilding the provider identities (T_WC_TMDB_WATCH_PROVIDER); a malformed catalogue keeps the stored one.",
+        workflow: Workflow::ProviderCatalogs,
+        in_default_scope: false,
+    },
+    Process {
         number: 22,
         name: "refreshingmovies",
         kind: EntityKind::Movie,
@@ -538,6 +554,16 @@ pub const DEFAULT_ORDER: &[u16] = &[
 ];
 
 /// The process with this number, if it exists.
+impl Process {
+    /// The `Kind` column of `tmdb-crawler processes`.
+    pub fn kind_token(&self) -> &'static str {
+        match self.workflow {
+            Workflow::ProviderCatalogs => "provider",
+            _ => self.kind.token(),
+        }
+    }
+}
+
 pub fn find(number: u16) -> Option<&'static Process> {
     CATALOGUE
         .binary_search_by_key(&number, |p| p.number)
@@ -728,7 +754,7 @@ pub fn render_table() -> String {
             [
                 p.number.to_string(),
                 p.name.to_string(),
-                p.kind.token().to_string(),
+                p.kind_token().to_string(),
                 default_position(p.number).map_or_else(|| "off".to_string(), |i| i.to_string()),
                 p.selects.to_string(),
             ]
@@ -986,7 +1012,7 @@ mod tests {
                 })
                 .unwrap_or_else(|| panic!("no row for process {}", p.number));
             let cells: Vec<&str> = row.split(" | ").map(str::trim).collect();
-            assert_eq!(cells.get(2).copied(), Some(p.kind.token()));
+            assert_eq!(cells.get(2).copied(), Some(p.kind_token()));
             let default =
                 default_position(p.number).map_or_else(|| "off".to_string(), |i| i.to_string());
             assert_eq!(cells.get(3).copied(), Some(default.as_str()));
@@ -1035,12 +1061,31 @@ mod tests {
             assert!(p.selects.contains("refresh_after_days"));
         }
         // The ledger rule is stated on every id-selecting process.
-        for p in CATALOGUE.iter().filter(|p| p.group != ProcessGroup::Export) {
+        for p in CATALOGUE
+            .iter()
+            .filter(|p| !matches!(p.group, ProcessGroup::Export | ProcessGroup::Reference))
+        {
             assert!(
                 p.selects.contains("T_WC_TMDB_ID_NOT_FOUND"),
                 "{} does not mention the not-found ledger",
                 p.number
             );
         }
+    }
+
+    #[test]
+    fn process_19_replaces_the_provider_catalogues_on_request_only() {
+        let p = find(19).expect("process 19");
+        assert_eq!(p.name, "watchprovidercatalogs");
+        assert_eq!(p.workflow, Workflow::ProviderCatalogs);
+        assert_eq!(p.group, ProcessGroup::Reference);
+        assert_eq!(p.kind_token(), "provider");
+        assert!(needs_api(19), "it calls TMDb");
+        assert_eq!(id_process(19), None, "it selects no ids");
+        assert_eq!(parse_list("19"), Ok(vec![19]));
+        assert_eq!(parse_list("18-19"), Ok(vec![18, 19]));
+        // The lead sets the 2026-08 default order; until then 19 runs when named.
+        assert_eq!(default_position(19), None);
+        assert!(render_table().contains(" | watchprovidercatalogs | provider | "));
     }
 }

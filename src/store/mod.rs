@@ -2,6 +2,7 @@
 
 pub mod entities;
 pub mod imports;
+pub mod provider_catalogs;
 pub mod retry;
 pub mod run_lock;
 pub mod schema;

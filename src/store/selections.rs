@@ -882,7 +882,10 @@ mod tests {
     fn every_id_selection_of_the_catalogue_has_a_kind_and_a_plan() {
         let p = params();
         for process in CATALOGUE {
-            let selects = !matches!(process.group, ProcessGroup::Export | ProcessGroup::Changes);
+            let selects = !matches!(
+                process.group,
+                ProcessGroup::Export | ProcessGroup::Changes | ProcessGroup::Reference
+            );
             let kind = selection_kind(process.number);
             assert_eq!(kind.is_some(), selects, "process {}", process.number);
             if let Some(kind) = kind {

@@ -4,7 +4,9 @@
 //! - exports (41-47) go to the ExportDownloader ([`exports`]);
 //! - consecutive id processes (1-33) run as one pipeline ([`pipeline`]): where the next id is
 //!   chosen, and how a stop or a stall ends it;
-//! - the change feeds (51-53) go to the ChangesPoller.
+//! - the change feeds (51-53) go to the ChangesPoller;
+//! - the provider catalogues (19) go to ProviderCatalogs, where the process stands in the list
+//!   (id processes on both sides of it form two pipelines).
 //!
 //! A stop request (SIGTERM, Ctrl-C; [`crate::shutdown`]) ends every phase: entities in flight
 //! finish or roll back, the variables are written, the run ends. A run whose heartbeat stays
@@ -22,6 +24,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use chrono_tz::Tz;
 use sea_orm::DatabaseConnection;
 
+use crate::actors::catalogs::{CatalogsReport, ProviderCatalogs, RefreshCatalogs};
 use crate::actors::changes::{
     ChangesPoller, ChangesReport, FeedStart, PollChanges, PrepareChanges, open_day,
 };
@@ -76,11 +79,12 @@ pub fn export_var(kind: ExportKind, what: &str) -> String {
     format!("strtmdbcrawlertmdbid{}{what}", kind.file_stem())
 }
 
-/// The actors that fetch entities, for processes 1-33 and 51-53.
+/// The actors that call TMDb: entity fetchers (1-33), change feeds (51-53), catalogues (19).
 #[derive(Clone)]
 pub struct EntityWorkers {
     pub fetchers: HashMap<EntityKind, Recipient<Fetch>>,
     pub changes: Addr<ChangesPoller>,
+    pub catalogs: Addr<ProviderCatalogs>,
 }
 
 /// Settings of a run.
@@ -116,6 +120,8 @@ pub enum ProcessOutcome {
     Imported(ExportReport),
     Entities(EntityReport),
     Changes(ChangesReport),
+    /// The provider catalogues (19).
+    Catalogs(CatalogsReport),
     /// Nothing to do (e.g. that export day is already imported).
     Skipped(String),
     Failed(String),
@@ -154,6 +160,7 @@ impl RunReport {
             ProcessOutcome::Failed(_) => true,
             ProcessOutcome::Entities(r) => !r.failed.is_empty(),
             ProcessOutcome::Changes(r) => !r.failed.is_empty(),
+            ProcessOutcome::Catalogs(r) => r.failed() > 0,
             _ => false,
         })
     }
@@ -245,6 +252,7 @@ struct Run {
 enum Step {
     Ids(Vec<u16>),
     Changes(u16, ChangesKind),
+    Catalogs(u16),
 }
 
 impl Run {
@@ -420,6 +428,10 @@ impl Run {
                     report.processes.extend(outcomes);
                     ended?;
                 }
+                Step::Catalogs(number) => {
+                    let outcome = self.catalogs(number).await?;
+                    report.processes.push(ProcessReport { number, outcome });
+                }
             }
         }
         Ok(())
@@ -476,6 +488,32 @@ impl Run {
             .ok_or(RunError::NoApiCredentials(number))
     }
 
+    /// The provider catalogues (19). A catalogue rejected or not fetched is reported and the
+    /// run goes on; refused credentials, a database gone or a stall end the run.
+    async fn catalogs(&mut self, number: u16) -> Result<ProcessOutcome, RunError> {
+        let Some(catalogs) = self.workers.as_ref().map(|w| w.catalogs.clone()) else {
+            return Err(RunError::NoApiCredentials(number));
+        };
+        self.begin_process(number).await?;
+        self.heartbeat.beat();
+        let refresh = catalogs.send(RefreshCatalogs {
+            stop: self.stop.clone(),
+            heartbeat: self.heartbeat.clone(),
+        });
+        let answer = watchdog::within(&self.heartbeat, self.settings.stall_timeout, refresh)
+            .await
+            .ok_or_else(|| self.stalled(format!("process {number}")))?
+            .map_err(|_| RunError::WriterGone)?;
+        match answer {
+            Ok(report) => Ok(ProcessOutcome::Catalogs(report)),
+            Err(e) => Err(RunError::Fatal {
+                process: number,
+                reason: e.to_string(),
+                cause: e.cause,
+            }),
+        }
+    }
+
     /// A change feed (51-53). A feed that fails is reported and the run goes on; a fatal
     /// failure or a stall ends the run.
     async fn changes(
@@ -524,6 +562,7 @@ fn plan_steps(processes: &[u16]) -> Vec<Step> {
     for &number in processes {
         match process::find(number).map(|p| p.workflow) {
             Some(Workflow::Changes(kind)) => steps.push(Step::Changes(number, kind)),
+            Some(Workflow::ProviderCatalogs) => steps.push(Step::Catalogs(number)),
             Some(Workflow::Ids(_)) => match steps.last_mut() {
                 Some(Step::Ids(group)) => group.push(number),
                 _ => steps.push(Step::Ids(vec![number])),
@@ -537,7 +576,7 @@ fn plan_steps(processes: &[u16]) -> Vec<Step> {
 fn step_numbers(step: &Step) -> Vec<u16> {
     match step {
         Step::Ids(numbers) => numbers.clone(),
-        Step::Changes(number, _) => vec![*number],
+        Step::Changes(number, _) | Step::Catalogs(number) => vec![*number],
     }
 }
 
@@ -579,6 +618,16 @@ mod tests {
                 vec![31]
             ]
         );
+    }
+
+    #[test]
+    fn the_catalogues_run_where_they_stand_between_two_pipelines() {
+        let steps: Vec<Vec<u16>> = plan_steps(&[41, 17, 18, 19, 12, 1, 51])
+            .iter()
+            .map(step_numbers)
+            .collect();
+        assert_eq!(steps, vec![vec![17, 18], vec![19], vec![12, 1], vec![51]]);
+        assert!(matches!(plan_steps(&[19]).as_slice(), [Step::Catalogs(19)]));
     }
 
     #[test]
