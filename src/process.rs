@@ -868,7 +868,7 @@ mod tests {
     #[test]
     fn catalogue_has_exact_numbers() {
         let mut expected: Vec<u16> = vec![1, 2, 3, 4];
-        expected.extend(7..=18);
+        expected.extend(7..=19);
         expected.extend(22..=27);
         expected.extend([31, 32, 33]);
         expected.extend(41..=47);
@@ -1086,6 +1086,15 @@ mod tests {
         assert_eq!(parse_list("18-19"), Ok(vec![18, 19]));
         // The lead sets the 2026-08 default order; until then 19 runs when named.
         assert_eq!(default_position(19), None);
-        assert!(render_table().contains(" | watchprovidercatalogs | provider | "));
+        let table = render_table();
+        let row: Vec<&str> = table
+            .lines()
+            .find(|l| l.contains("watchprovidercatalogs"))
+            .map(|l| l.split(" | ").map(str::trim).collect())
+            .unwrap_or_default();
+        assert_eq!(
+            row.get(..4),
+            Some(&["19", "watchprovidercatalogs", "provider", "off"][..])
+        );
     }
 }
