@@ -2035,7 +2035,7 @@ pub fn watch_provider_catalog_json(kind: Kind, fault: Option<CatalogFault>) -> V
             let mut priorities = Map::new();
             for (c, country) in CATALOG_COUNTRIES.iter().enumerate() {
                 let c = c as u64;
-                if id != 1899 && (id + c) % 3 != 0 {
+                if id != 1899 && !(id + c).is_multiple_of(3) {
                     let priority = (id * 7 + c * 3 + u64::from(tv)) % 40 + 1;
                     priorities.insert((*country).to_owned(), json!(priority));
                 }

@@ -458,12 +458,12 @@ async fn update<C: ConnectionTrait>(
 /// The audit columns of a row the crawler creates, as every other writer fills them.
 fn audit(now: NaiveDateTime) -> [(&'static str, SimpleExpr); 6] {
     [
-        ("DELETED", Expr::val(0).into()),
-        ("ID_CREATOR", Expr::val(1).into()),
-        ("DAT_CREAT", Expr::val(now.date()).into()),
-        ("ID_OWNER", Expr::val(1).into()),
-        ("TIM_UPDATED", Expr::val(now).into()),
-        ("ID_USER_UPDATED", Expr::val(1).into()),
+        ("DELETED", Expr::val(0)),
+        ("ID_CREATOR", Expr::val(1)),
+        ("DAT_CREAT", Expr::val(now.date())),
+        ("ID_OWNER", Expr::val(1)),
+        ("TIM_UPDATED", Expr::val(now)),
+        ("ID_USER_UPDATED", Expr::val(1)),
     ]
 }
 
@@ -485,13 +485,9 @@ async fn insert<C: ConnectionTrait>(
             .into_table(col(set.table))
             .columns(names.iter().map(|c| col(c)));
         for (key, values) in chunk {
-            let mut exprs: Vec<SimpleExpr> = set
-                .scope
-                .iter()
-                .map(|(_, v)| Expr::val(*v).into())
-                .collect();
+            let mut exprs: Vec<SimpleExpr> = set.scope.iter().map(|(_, v)| Expr::val(*v)).collect();
             exprs.extend(key.iter().chain(values.iter()).map(Cell::expr));
-            exprs.extend(set.stamp.map(|_| Expr::val(now).into()));
+            exprs.extend(set.stamp.map(|_| Expr::val(now)));
             exprs.extend(audit(now).into_iter().map(|(_, e)| e));
             insert
                 .values(exprs)
@@ -532,10 +528,10 @@ async fn upsert_state<C: ConnectionTrait>(
             .and_where(Expr::col(col("CONTENT_TYPE")).eq(content_type));
         return txn.execute(&update).await.map(|_| ());
     }
-    let mut cells: Vec<(&str, SimpleExpr)> = vec![("CONTENT_TYPE", Expr::val(content_type).into())];
-    cells.extend(counts.map(|(c, n)| (c, Expr::val(n).into())));
-    cells.push(("TIM_COMPLETED", Expr::val(now).into()));
-    cells.push(("DISPLAY_ORDER", Expr::val(1).into()));
+    let mut cells: Vec<(&str, SimpleExpr)> = vec![("CONTENT_TYPE", Expr::val(content_type))];
+    cells.extend(counts.map(|(c, n)| (c, Expr::val(n))));
+    cells.push(("TIM_COMPLETED", Expr::val(now)));
+    cells.push(("DISPLAY_ORDER", Expr::val(1)));
     cells.extend(audit(now));
     let mut insert = Query::insert();
     insert
