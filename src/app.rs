@@ -10,6 +10,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use migration::{Migrator, MigratorTrait};
 use sea_orm::DatabaseConnection;
 
+use crate::actors::catalogs::ProviderCatalogs;
 use crate::actors::changes::ChangesPoller;
 use crate::actors::coordinator::{
     self, Coordinator, EntityWorkers, RunError, RunProcesses, RunReport, RunSettings,
@@ -357,11 +358,13 @@ fn entity_workers(
         ListFetcher::new(ctx.clone()).start().recipient(),
     );
     let backfills = backfillers(&ctx);
+    let catalogs = ProviderCatalogs::new(client.clone(), writer.clone()).start();
     let changes = ChangesPoller::new(client, db.clone(), writer.clone(), config.timezone).start();
     EntityWorkers {
         fetchers,
         backfills,
         changes,
+        catalogs,
     }
 }
 

@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
 use serde::Serialize;
 
+use crate::actors::catalogs::{CatalogResult, CatalogsReport};
 use crate::actors::coordinator::{ProcessOutcome, RunReport};
 use crate::app::{self, AppError, Migrated, Migration, RunRequest, Status};
 use crate::config::Config;
@@ -219,10 +220,37 @@ fn print_report(report: &RunReport) {
                     .map(|d| d.to_string())
                     .unwrap_or_else(|| "-".to_owned())
             ),
+            ProcessOutcome::Catalogs(r) => println!(
+                "{:>2} {name}: {} in {} s",
+                p.number,
+                catalog_results(r),
+                r.seconds
+            ),
             ProcessOutcome::Skipped(why) => println!("{:>2} {name}: skipped, {why}", p.number),
             ProcessOutcome::Failed(why) => println!("{:>2} {name}: FAILED, {why}", p.number),
         }
     }
+}
+
+/// `movie: 530 providers, 4488 regions (3 rows written); serie: REJECTED, ...`.
+fn catalog_results(report: &CatalogsReport) -> String {
+    let parts: Vec<String> = report
+        .catalogs
+        .iter()
+        .map(|(catalog, result)| match result {
+            CatalogResult::Replaced(s) => format!(
+                "{catalog}: {} providers, {} regions ({} rows written, {} providers retired)",
+                s.providers,
+                s.regions,
+                s.inserted + s.updated + s.deleted,
+                s.identities_retired
+            ),
+            CatalogResult::Rejected(why) => format!("{catalog}: REJECTED, stored one kept ({why})"),
+            CatalogResult::Failed(why) => format!("{catalog}: FAILED, stored one kept ({why})"),
+            CatalogResult::NotStarted => format!("{catalog}: not started (stop requested)"),
+        })
+        .collect();
+    parts.join("; ")
 }
 
 fn print_migrated(migrated: Migrated) {

@@ -36,6 +36,8 @@ pub enum ProcessGroup {
     Changes,
     /// Fills a part that older crawler versions left out (7-10, 12 off by default; 34-36).
     Backfill,
+    /// Replaces reference data TMDb serves whole, once per run (19).
+    Reference,
 }
 
 /// One numbered process.
@@ -44,6 +46,8 @@ pub struct Process {
     pub number: u16,
     /// Short token, reusing the Python description token (spaces removed) where one exists.
     pub name: &'static str,
+    /// The entity kind it fetches or loads. Process 19 fetches none: it has `Movie`, the
+    /// catalogue whose values win, and is listed as `provider` ([`Process::kind_token`]).
     pub kind: EntityKind,
     pub group: ProcessGroup,
     /// One sentence saying which ids the process picks up.
@@ -64,6 +68,9 @@ pub enum Workflow {
     Ids(IdProcess),
     /// Copies the keyword export's names into `T_WC_TMDB_KEYWORD`, with no request (12).
     KeywordNames,
+    /// Fetches the movie and TV watch-provider catalogues and replaces the stored ones
+    /// (`actors::catalogs`): two requests per run, no id selection.
+    ProviderCatalogs,
 }
 
 /// What the pipeline must know of an id selection.
@@ -356,6 +363,15 @@ pub const CATALOGUE: &[Process] = &[
         in_default_scope: true,
     },
     Process {
+        number: 19,
+        name: "watchprovidercatalogs",
+        kind: EntityKind::Movie,
+        group: ProcessGroup::Reference,
+        selects: "No ids: fetches the movie and TV watch-provider catalogues (/watch/providers/movie and /tv, 2 requests) and replaces each valid one in T_WC_TMDB_WATCH_PROVIDER_CATALOG and _REGION, rebuilding the provider identities (T_WC_TMDB_WATCH_PROVIDER); a malformed catalogue keeps the stored one.",
+        workflow: Workflow::ProviderCatalogs,
+        in_default_scope: true,
+    },
+    Process {
         number: 22,
         name: "refreshingmovies",
         kind: EntityKind::Movie,
@@ -609,9 +625,9 @@ pub const CATALOGUE: &[Process] = &[
 pub const DEFAULT_ORDER: &[u16] = &[
     // Loop 1: daily ID exports.
     41, 42, 43, 44, 45, 46, 47, //
-    // Loop 2. 12 selects no ids and asks TMDb nothing: first, so the id processes form one
-    // pipeline (the Python crawler ran it after 17 and 18; nothing depends on either order).
-    12, 17, 18, 1, 2, 3, 4, 13, 14, 15, 16, 23, 31, 32, 33, 25, 26, 27, //
+    // Loop 2. 19 and 12 select no ids: first, so the id processes form one pipeline (the
+    // Python crawler ran them after 17 and 18; nothing depends on either order).
+    19, 12, 17, 18, 1, 2, 3, 4, 13, 14, 15, 16, 23, 31, 32, 33, 25, 26, 27, //
     // Loop 3: change feeds.
     51, 52, 53, //
     // Loop 5: the large refreshes, then the backfills (a title refreshed there is complete).
@@ -619,6 +635,16 @@ pub const DEFAULT_ORDER: &[u16] = &[
 ];
 
 /// The process with this number, if it exists.
+impl Process {
+    /// The `Kind` column of `tmdb-crawler processes`.
+    pub fn kind_token(&self) -> &'static str {
+        match self.workflow {
+            Workflow::ProviderCatalogs => "provider",
+            _ => self.kind.token(),
+        }
+    }
+}
+
 pub fn find(number: u16) -> Option<&'static Process> {
     CATALOGUE
         .binary_search_by_key(&number, |p| p.number)
@@ -826,7 +852,7 @@ pub fn render_table() -> String {
             [
                 p.number.to_string(),
                 p.name.to_string(),
-                p.kind.token().to_string(),
+                p.kind_token().to_string(),
                 default_position(p.number).map_or_else(|| "off".to_string(), |i| i.to_string()),
                 p.selects.to_string(),
             ]
@@ -911,12 +937,13 @@ mod tests {
     #[test]
     fn default_order_is_the_2026_08_one() {
         let expected: &[u16] = &[
-            41, 42, 43, 44, 45, 46, 47, 12, 17, 18, 1, 2, 3, 4, 13, 14, 15, 16, 23, 31, 32, 33, 25,
-            26, 27, 51, 52, 53, 22, 28, 24, 34, 35, 36,
+            41, 42, 43, 44, 45, 46, 47, 19, 12, 17, 18, 1, 2, 3, 4, 13, 14, 15, 16, 23, 31, 32, 33,
+            25, 26, 27, 51, 52, 53, 22, 28, 24, 34, 35, 36,
         ];
         assert_eq!(DEFAULT_ORDER, expected);
         assert_eq!(default_position(41), Some(1));
-        assert_eq!(default_position(12), Some(8));
+        assert_eq!(default_position(19), Some(8));
+        assert_eq!(default_position(12), Some(9));
         assert_eq!(default_position(36), Some(DEFAULT_ORDER.len()));
         for n in 7..=11 {
             assert_eq!(default_position(n), None, "{n} should be off by default");
@@ -940,7 +967,7 @@ mod tests {
     #[test]
     fn catalogue_has_exact_numbers() {
         let mut expected: Vec<u16> = vec![1, 2, 3, 4];
-        expected.extend(7..=18);
+        expected.extend(7..=19);
         expected.extend(22..=28);
         expected.extend([31, 32, 33, 34, 35, 36]);
         expected.extend(41..=47);
@@ -1118,7 +1145,7 @@ mod tests {
                 })
                 .unwrap_or_else(|| panic!("no row for process {}", p.number));
             let cells: Vec<&str> = row.split(" | ").map(str::trim).collect();
-            assert_eq!(cells.get(2).copied(), Some(p.kind.token()));
+            assert_eq!(cells.get(2).copied(), Some(p.kind_token()));
             let default =
                 default_position(p.number).map_or_else(|| "off".to_string(), |i| i.to_string());
             assert_eq!(cells.get(3).copied(), Some(default.as_str()));
@@ -1177,5 +1204,30 @@ mod tests {
                 p.number
             );
         }
+    }
+
+    #[test]
+    fn process_19_replaces_the_provider_catalogues_on_request_only() {
+        let p = find(19).expect("process 19");
+        assert_eq!(p.name, "watchprovidercatalogs");
+        assert_eq!(p.workflow, Workflow::ProviderCatalogs);
+        assert_eq!(p.group, ProcessGroup::Reference);
+        assert_eq!(p.kind_token(), "provider");
+        assert!(needs_api(19), "it calls TMDb");
+        assert_eq!(id_process(19), None, "it selects no ids");
+        assert_eq!(parse_list("19"), Ok(vec![19]));
+        assert_eq!(parse_list("18-19"), Ok(vec![18, 19]));
+        // First of loop 2 in the 2026-08 default order, right after the exports.
+        assert_eq!(default_position(19), Some(8));
+        let table = render_table();
+        let row: Vec<&str> = table
+            .lines()
+            .find(|l| l.contains("watchprovidercatalogs"))
+            .map(|l| l.split(" | ").map(str::trim).collect())
+            .unwrap_or_default();
+        assert_eq!(
+            row.get(..4),
+            Some(&["19", "watchprovidercatalogs", "provider", "off"][..])
+        );
     }
 }

@@ -23,6 +23,7 @@ use actix::prelude::*;
 use sea_orm::sea_query::{Alias, Query, SimpleExpr};
 use sea_orm::{ConnectionTrait, DatabaseConnection, Value};
 use support::db::{Backend, TestDb};
+use tmdb_crawler::actors::catalogs::ProviderCatalogs;
 use tmdb_crawler::actors::changes::ChangesPoller;
 use tmdb_crawler::actors::coordinator::{
     Coordinator, EntityWorkers, ProcessOutcome, RunProcesses, RunSettings,
@@ -372,6 +373,7 @@ async fn coordinator(
         ),
         limiter,
     );
+    let catalogs = ProviderCatalogs::new(client.clone(), writer.clone()).start();
     let changes = ChangesPoller::new(client, conn.clone(), writer.clone(), TZ).start();
     let fetchers: HashMap<EntityKind, Recipient<Fetch>> = EntityKind::ALL
         .into_iter()
@@ -400,6 +402,7 @@ async fn coordinator(
         fetchers,
         backfills: HashMap::new(),
         changes,
+        catalogs,
     };
     Coordinator::new(
         conn.clone(),

@@ -702,9 +702,9 @@ async fn default_scope(backend: Backend) {
         .map(|(_, tail)| tail.split(", ").filter(|n| !n.is_empty()).collect())
         .unwrap_or_default();
     assert!(
-        executed.starts_with("41, 42, 43, 44, 45, 46, 47, 12, ")
+        executed.starts_with("41, 42, 43, 44, 45, 46, 47, 19, 12, ")
             && last == BTreeSet::from(["22", "28", "24", "34", "35", "36"]),
-        "processes executed {executed:?}: not the exports and 12 first, then ... the change \
+        "processes executed {executed:?}: not the exports, 19 and 12 first, then ... the change \
          feeds and the large refreshes on {backend:?}"
     );
     // Each process of the run once, those whose selection was empty from the start included.
@@ -2607,7 +2607,13 @@ async fn limit_status_and_exit_codes(backend: Backend) {
     }
     assert!(count(&db, &conn, "T_WC_TMDB_PERSON", None).await <= 1);
     assert!(count(&db, &conn, "T_WC_TMDB_SERIE", None).await <= 1);
-    assert!(count(&db, &conn, "T_WC_TMDB_MOVIE", None).await <= movies_before + 1);
+    // 2 and 51 store at most one movie each (the feed's may be a new movie or a stored one,
+    // depending on the day).
+    let movies = count(&db, &conn, "T_WC_TMDB_MOVIE", None).await;
+    assert!(
+        movies <= movies_before + 2,
+        "{movies} movies, {movies_before} before\n{summary}"
+    );
 
     // TMDb refuses the key in the middle of the work: exit 2, saying so.
     fake.knobs.set_invalid_key(true);
@@ -2938,6 +2944,17 @@ async fn stored_by_configuration(backend: Backend) {
     let fake = FakeTmdb::start(FakeTmdbConfig::default());
     let conn = db.connect().await;
     let q = |n: &str| quoted(backend, n);
+    // The legacy columns, as a database upgraded from 2025-07 keeps them (2026-08 has none).
+    for (column, ty) in [("API_URL", "varchar(200)"), ("API_RESULT", "text")] {
+        let sql = format!(
+            "ALTER TABLE {} ADD COLUMN {} {ty}",
+            q("T_WC_TMDB_MOVIE"),
+            q(column)
+        );
+        conn.execute_unprepared(&sql)
+            .await
+            .expect("add a legacy column");
+    }
     let mut env = crawler_env(&fake, &db, 4);
     env.push(("TMDB_CRAWLER_LANGUAGES".to_owned(), "fr,de".to_owned()));
     env.push(("TMDB_CRAWLER_RAW_JSON".to_owned(), "true".to_owned()));

@@ -83,6 +83,32 @@ pub enum SnapshotFault {
     EntryWithoutKey,
 }
 
+/// A broken or emptied `/watch/providers/{movie|tv}` catalogue (process 19), one per case the
+/// crawler must reject whole (spec S6).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum CatalogFault {
+    /// `results: []`.
+    Empty,
+    /// The second provider repeats the first one's `provider_id`.
+    DuplicateProviderId,
+    /// The last provider has `provider_id: 0`.
+    NonPositiveProviderId,
+    /// The first provider's `display_priorities` is a list.
+    PrioritiesNotObject,
+    /// The first provider has a three-letter country in `display_priorities`.
+    MalformedRegion,
+}
+
+impl CatalogFault {
+    pub const ALL: [CatalogFault; 5] = [
+        CatalogFault::Empty,
+        CatalogFault::DuplicateProviderId,
+        CatalogFault::NonPositiveProviderId,
+        CatalogFault::PrioritiesNotObject,
+        CatalogFault::MalformedRegion,
+    ];
+}
+
 /// The order of the lines of the export files.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum ExportOrder {
@@ -142,6 +168,7 @@ struct KnobState {
     exports: Mutex<ExportKnobs>,
     changes_steps: Mutex<HashMap<Kind, u64>>,
     snapshot_faults: Mutex<HashMap<String, SnapshotFault>>,
+    catalog_faults: Mutex<HashMap<Kind, CatalogFault>>,
 }
 
 impl Default for KnobState {
@@ -159,6 +186,7 @@ impl Default for KnobState {
             exports: Mutex::new(ExportKnobs::default()),
             changes_steps: Mutex::new(HashMap::new()),
             snapshot_faults: Mutex::new(HashMap::new()),
+            catalog_faults: Mutex::new(HashMap::new()),
         }
     }
 }
@@ -441,5 +469,28 @@ impl Knobs {
             .snapshot_faults
             .lock()
             .expect("fake TMDb snapshot knobs lock poisoned")
+    }
+
+    // ----- provider catalogues -----
+
+    /// Serves the `/watch/providers/movie` (`Kind::Movie`) or `/tv` (`Kind::Tv`) catalogue
+    /// broken as `fault` says; `None` restores the sound catalogue.
+    pub fn set_catalog_fault(&self, kind: Kind, fault: Option<CatalogFault>) {
+        let mut faults = self.catalog_faults();
+        match fault {
+            Some(fault) => faults.insert(kind, fault),
+            None => faults.remove(&kind),
+        };
+    }
+
+    pub fn catalog_fault(&self, kind: Kind) -> Option<CatalogFault> {
+        self.catalog_faults().get(&kind).copied()
+    }
+
+    fn catalog_faults(&self) -> MutexGuard<'_, HashMap<Kind, CatalogFault>> {
+        self.inner
+            .catalog_faults
+            .lock()
+            .expect("fake TMDb catalogue knobs lock poisoned")
     }
 }

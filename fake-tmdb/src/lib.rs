@@ -53,10 +53,10 @@ use chrono::NaiveDate;
 
 pub use catalogue::{Catalogue, CatalogueSizes, Kind, Lookup, Titles};
 pub use exports::{ExportKind, gunzip_lines};
-pub use knobs::{ExportFault, ExportOrder, FaultKind, Knobs, SnapshotFault};
+pub use knobs::{CatalogFault, ExportFault, ExportOrder, FaultKind, Knobs, SnapshotFault};
 pub use payloads::{
     COLLECTION_APPENDS, COMPANY_APPENDS, MOVIE_APPENDS, PERSON_APPENDS, Req, SEASON_APPENDS,
-    SNAPSHOT_APPENDS, TV_APPENDS, apply_snapshot_fault,
+    SNAPSHOT_APPENDS, TV_APPENDS, apply_snapshot_fault, watch_provider_catalog_json,
 };
 pub use server::{MAX_APPENDS, MAX_CHANGES_DAYS, RequestRecord, route_key};
 

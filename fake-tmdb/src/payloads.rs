@@ -10,7 +10,7 @@ use serde_json::{Map, Value, json};
 use super::catalogue::{
     ADJECTIVES, Catalogue, Credit, Kind, MOVIE_GENRES, NOUNS, TV_GENRES, Titles, f,
 };
-use super::knobs::SnapshotFault;
+use super::knobs::{CatalogFault, SnapshotFault};
 use super::rng::Rng;
 
 /// Request options that shape a body.
@@ -1980,6 +1980,96 @@ pub fn genres_json(tv: bool, req: &Req) -> Value {
         .map(|(id, en, fr)| json!({"id": id, "name": if req.french() { fr } else { en }}))
         .collect();
     json!({ "genres": genres })
+}
+
+/// The providers of the two catalogues: id, name, logo, and in which catalogue (1 movie, 2 TV,
+/// 3 both). Every provider the title blocks use ([`PROVIDERS`]) is in both; some are in one
+/// only; 2 has another name and logo in the TV catalogue ([`TV_CATALOG_VARIANTS`]); 1899 lists
+/// no country yet (an empty `display_priorities`, which is valid).
+const CATALOG_PROVIDERS: &[(u64, &str, &str, u8)] = &[
+    (8, "Netflix", "/pbpMk2JmcoNnQwx5JGpXngfoWtp.jpg", 3),
+    (2, "Apple TV", "/9ghgSC0MA082EL6HLCW3GalykFD.jpg", 3),
+    (
+        3,
+        "Google Play Movies",
+        "/8z7rC8uIDaTM91X0ZfkRf04ydj2.jpg",
+        3,
+    ),
+    (
+        119,
+        "Amazon Prime Video",
+        "/emthp39XA2YScoYL1p0sdbAH2WA.jpg",
+        3,
+    ),
+    (381, "Canal+", "/eBXzkFEupZjKaIKY7zBUaSdCY8I.jpg", 3),
+    (538, "Plex", "/vLZKlXUNDcZR7ilvfY9Wr9k80FZ.jpg", 3),
+    (10, "Amazon Video", "/seGSXajazLMCKGB5hnRCidtjay1.jpg", 1),
+    (192, "YouTube", "/pTnn5JwWr4p3pG8H6VrpiQo7Vs0.jpg", 1),
+    (1899, "Max", "/6Q3ZYUNA9Hsgj6iWnVsw2gR5V6z.jpg", 1),
+    (283, "Crunchyroll", "/fzN5Jok5Ig1eJ7gyNGoMhnLSCfh.jpg", 2),
+    (531, "Paramount Plus", "/h5DcR0J2EESLitnhR8xLG1QymTE.jpg", 2),
+    (337, "Disney Plus", "/97yvRBw1GzX7fXprcF80er19ot.jpg", 3),
+];
+
+/// Name and logo a provider has in the TV catalogue when they differ from the movie one's.
+const TV_CATALOG_VARIANTS: &[(u64, &str, &str)] =
+    &[(2, "Apple TV Store", "/2E03IAZsX4ZaUqM7tXlctEPMGWS.jpg")];
+
+/// Countries a catalogue's providers may be listed in (TMDb's own list starts with CA, AE, AR).
+const CATALOG_COUNTRIES: [&str; 8] = ["CA", "AE", "AR", "FR", "GB", "US", "DE", "JP"];
+
+/// `GET /3/watch/providers/movie` (`Kind::Movie`) and `/tv` (`Kind::Tv`): one unpaged list of
+/// `{display_priorities: {CC: int}, display_priority, logo_path, provider_id, provider_name}`,
+/// the same on every call, broken as `fault` says.
+pub fn watch_provider_catalog_json(kind: Kind, fault: Option<CatalogFault>) -> Value {
+    let tv = kind == Kind::Tv;
+    let bit = if tv { 2 } else { 1 };
+    let mut results: Vec<Value> = CATALOG_PROVIDERS
+        .iter()
+        .filter(|p| p.3 & bit != 0)
+        .map(|&(id, name, logo, _)| {
+            let (name, logo) = TV_CATALOG_VARIANTS
+                .iter()
+                .find(|v| tv && v.0 == id)
+                .map_or((name, logo), |v| (v.1, v.2));
+            let mut priorities = Map::new();
+            for (c, country) in CATALOG_COUNTRIES.iter().enumerate() {
+                let c = c as u64;
+                if id != 1899 && !(id + c).is_multiple_of(3) {
+                    let priority = (id * 7 + c * 3 + u64::from(tv)) % 40 + 1;
+                    priorities.insert((*country).to_owned(), json!(priority));
+                }
+            }
+            json!({
+                "display_priorities": priorities,
+                "display_priority": id % 50,
+                "logo_path": logo,
+                "provider_id": id,
+                "provider_name": name,
+            })
+        })
+        .collect();
+    if let Some(fault) = fault {
+        break_catalog(&mut results, fault);
+    }
+    json!({ "results": results })
+}
+
+fn break_catalog(results: &mut Vec<Value>, fault: CatalogFault) {
+    match fault {
+        CatalogFault::Empty => results.clear(),
+        CatalogFault::DuplicateProviderId => {
+            let first = results[0]["provider_id"].clone();
+            results[1]["provider_id"] = first;
+        }
+        CatalogFault::NonPositiveProviderId => {
+            if let Some(last) = results.last_mut() {
+                last["provider_id"] = json!(0);
+            }
+        }
+        CatalogFault::PrioritiesNotObject => results[0]["display_priorities"] = json!([]),
+        CatalogFault::MalformedRegion => results[0]["display_priorities"]["USA"] = json!(3),
+    }
 }
 
 /// The appends [`SnapshotFault`]s apply to.

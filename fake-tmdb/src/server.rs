@@ -688,6 +688,11 @@ fn route(catalogue: &Catalogue, knobs: &Knobs, path: &str, query: &Query) -> Rou
         ["configuration"] => Ok((payloads::configuration_json(), false)),
         ["genre", "movie", "list"] => Ok((payloads::genres_json(false, &req), false)),
         ["genre", "tv", "list"] => Ok((payloads::genres_json(true, &req), false)),
+        ["watch", "providers", kind @ ("movie" | "tv")] => {
+            let kind = if *kind == "tv" { Kind::Tv } else { Kind::Movie };
+            let body = payloads::watch_provider_catalog_json(kind, knobs.catalog_fault(kind));
+            Ok((body, false))
+        }
         [kind @ ("movie" | "tv" | "person"), "changes"] => {
             let kind = match *kind {
                 "movie" => Kind::Movie,

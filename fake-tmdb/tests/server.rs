@@ -9,8 +9,8 @@ use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use fake_tmdb::{
-    CatalogueSizes, ExportFault, ExportKind, FakeTmdb, FakeTmdbConfig, FaultKind, Kind,
-    MOVIE_APPENDS, PERSON_APPENDS, SnapshotFault, TV_APPENDS,
+    CatalogFault, CatalogueSizes, ExportFault, ExportKind, FakeTmdb, FakeTmdbConfig, FaultKind,
+    Kind, MOVIE_APPENDS, PERSON_APPENDS, SnapshotFault, TV_APPENDS,
 };
 use serde_json::Value;
 
@@ -1002,4 +1002,89 @@ async fn videos_follow_include_video_language() {
         checked += 1;
     }
     assert!(checked > 0, "some movie has a French video");
+}
+
+#[actix_rt::test]
+async fn watch_provider_catalogues_have_the_real_shape_and_every_fault() {
+    let tmdb = start();
+    let url = |kind: &str| {
+        format!(
+            "{}/3/watch/providers/{kind}?language=en-US&api_key={}",
+            tmdb.base_url, tmdb.api_key
+        )
+    };
+    let results = |body: &Value| body["results"].as_array().cloned().unwrap_or_default();
+    let (status, movie) = get_json(&url("movie")).await;
+    assert_eq!(status, 200);
+    let (_, tv) = get_json(&url("tv")).await;
+    assert_eq!(tmdb.requests_to("/3/watch/providers/movie"), 1);
+    assert_eq!(tmdb.requests_to("/3/watch/providers/tv"), 1);
+    for body in [&movie, &tv] {
+        let list = results(body);
+        assert!(list.len() >= 8, "{body}");
+        let ids: HashSet<u64> = list
+            .iter()
+            .map(|p| p["provider_id"].as_u64().expect("a positive id"))
+            .collect();
+        assert_eq!(ids.len(), list.len(), "ids repeat");
+        for p in &list {
+            let keys: BTreeSet<&str> = p
+                .as_object()
+                .expect("object")
+                .keys()
+                .map(String::as_str)
+                .collect();
+            assert_eq!(
+                keys,
+                BTreeSet::from([
+                    "display_priorities",
+                    "display_priority",
+                    "logo_path",
+                    "provider_id",
+                    "provider_name"
+                ])
+            );
+            for (code, priority) in p["display_priorities"].as_object().expect("an object") {
+                assert_eq!(code.len(), 2);
+                assert!(priority.is_u64());
+            }
+        }
+        // The same body on every call.
+        let kind = if std::ptr::eq(body, &movie) {
+            "movie"
+        } else {
+            "tv"
+        };
+        assert_eq!(&get_json(&url(kind)).await.1, body);
+    }
+    let name_of = |body: &Value, id: u64| {
+        results(body)
+            .into_iter()
+            .find(|p| p["provider_id"] == id)
+            .map(|p| p["provider_name"].clone())
+    };
+    assert_ne!(name_of(&movie, 2), name_of(&tv, 2), "a name that differs");
+    assert!(name_of(&movie, 10).is_some() && name_of(&tv, 10).is_none());
+    assert!(name_of(&tv, 283).is_some() && name_of(&movie, 283).is_none());
+
+    let mut broken = std::collections::HashMap::new();
+    for fault in CatalogFault::ALL {
+        tmdb.knobs.set_catalog_fault(Kind::Movie, Some(fault));
+        broken.insert(fault, results(&get_json(&url("movie")).await.1));
+        tmdb.knobs.set_catalog_fault(Kind::Movie, None);
+    }
+    assert!(broken[&CatalogFault::Empty].is_empty());
+    let dup = &broken[&CatalogFault::DuplicateProviderId];
+    assert_eq!(dup[0]["provider_id"], dup[1]["provider_id"]);
+    let zero = &broken[&CatalogFault::NonPositiveProviderId];
+    assert_eq!(
+        zero.last().map(|p| p["provider_id"].clone()),
+        Some(0.into())
+    );
+    assert!(broken[&CatalogFault::PrioritiesNotObject][0]["display_priorities"].is_array());
+    let region = &broken[&CatalogFault::MalformedRegion];
+    assert_eq!(region[0]["display_priorities"]["USA"], 3);
+    // Only the movie catalogue was broken; the sound one is back.
+    assert_eq!(get_json(&url("tv")).await.1, tv);
+    assert_eq!(get_json(&url("movie")).await.1, movie);
 }

@@ -17,10 +17,12 @@ use sea_orm::{DatabaseConnection, DbErr};
 
 use std::rc::Rc;
 
+use crate::records::provider_catalog::CatalogSnapshot;
 use crate::records::{EntityKind, EntityRecord};
 use crate::store::entities::{self, EntityWriteError, WriteSummary};
 use crate::store::imports::{self, ExportKind, ImportError, ImportRow, LoadOrder};
 use crate::store::keywords::{self, KeywordNames};
+use crate::store::provider_catalogs::{self, CatalogWriteError, CatalogWriteSummary};
 use crate::store::retry::{self, RetryPolicy};
 use crate::store::schema::LiveSchema;
 use crate::store::server_vars;
@@ -254,6 +256,32 @@ impl Handler<DeleteEntity> for DbWriter {
             let (db, schema) = (&db, &*schema);
             retry::retry(policy, "delete entity", || {
                 entities::delete_entity(db, schema, msg.kind, msg.id)
+            })
+            .await
+        })
+    }
+}
+
+/// A validated provider catalogue replaces the stored one (process 19), in one transaction
+/// with the identities, the catalogue state and its server variable.
+#[derive(Message, Debug, Clone, PartialEq)]
+#[rtype(result = "Result<CatalogWriteSummary, CatalogWriteError>")]
+pub struct WriteProviderCatalog(pub CatalogSnapshot);
+
+impl Handler<WriteProviderCatalog> for DbWriter {
+    type Result = ResponseFuture<Result<CatalogWriteSummary, CatalogWriteError>>;
+
+    fn handle(&mut self, msg: WriteProviderCatalog, _ctx: &mut Self::Context) -> Self::Result {
+        let db = self.db.clone();
+        let schema = self.schema.clone();
+        let tz = self.timezone;
+        let now = server_vars::local_now(tz);
+        let policy = self.retry;
+        Box::pin(async move {
+            let (db, schema, snapshot) = (&db, &*schema, &msg.0);
+            // The whole transaction again: a failed one was rolled back.
+            retry::retry(policy, "write provider catalogue", || {
+                provider_catalogs::replace(db, schema, tz, snapshot, now)
             })
             .await
         })

@@ -13,6 +13,7 @@ pub mod list;
 pub mod movie;
 pub mod network;
 pub mod person;
+pub mod provider_catalog;
 pub mod snapshots;
 pub mod tv;
 

@@ -3,6 +3,7 @@
 pub mod entities;
 pub mod imports;
 pub mod keywords;
+pub mod provider_catalogs;
 pub mod retry;
 pub mod run_lock;
 pub mod schema;

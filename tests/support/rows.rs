@@ -69,7 +69,7 @@ pub fn quoted(backend: Backend, name: &str) -> String {
     }
 }
 
-fn read(row: &QueryResult, i: usize, hint: Hint) -> Cell {
+pub fn read(row: &QueryResult, i: usize, hint: Hint) -> Cell {
     let got = match hint {
         Hint::Int => row
             .try_get_by_index::<Option<i32>>(i)
@@ -132,6 +132,35 @@ pub async fn rows_where(
                 .collect()
         })
         .collect()
+}
+
+/// Every row of `table`, the given columns read with the given hints, sorted.
+pub async fn all_rows(
+    db: &TestDb,
+    conn: &DatabaseConnection,
+    table: &str,
+    columns: &[(&str, Hint)],
+) -> Vec<Vec<Cell>> {
+    let list: Vec<String> = columns.iter().map(|(c, _)| quoted(db.backend, c)).collect();
+    let sql = format!(
+        "SELECT {} FROM {}",
+        list.join(", "),
+        quoted(db.backend, table)
+    );
+    let rows = conn
+        .query_all_raw(Statement::from_string(db.db_backend(), sql))
+        .await
+        .unwrap_or_else(|e| panic!("select {table}: {e}"));
+    let mut out: Vec<Vec<Cell>> = rows
+        .iter()
+        .map(|r| {
+            (0..columns.len())
+                .map(|i| read(r, i, columns[i].1))
+                .collect()
+        })
+        .collect();
+    out.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
+    out
 }
 
 /// Compares stored rows with expected rows (order-insensitive), reading the expected columns.

@@ -4,7 +4,9 @@
 //! - exports (41-47) go to the ExportDownloader ([`exports`]);
 //! - consecutive id processes (1-33) run as one pipeline ([`pipeline`]): where the next id is
 //!   chosen, and how a stop or a stall ends it;
-//! - the change feeds (51-53) go to the ChangesPoller.
+//! - the change feeds (51-53) go to the ChangesPoller;
+//! - the provider catalogues (19) go to ProviderCatalogs, where the process stands in the list
+//!   (id processes on both sides of it form two pipelines).
 //!
 //! A stop request (SIGTERM, Ctrl-C; [`crate::shutdown`]) ends every phase: entities in flight
 //! finish or roll back, the variables are written, the run ends. A run whose heartbeat stays
@@ -22,6 +24,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use chrono_tz::Tz;
 use sea_orm::DatabaseConnection;
 
+use crate::actors::catalogs::{CatalogsReport, ProviderCatalogs, RefreshCatalogs};
 use crate::actors::changes::{
     ChangesPoller, ChangesReport, FeedStart, PollChanges, PrepareChanges, open_day,
 };
@@ -76,13 +79,15 @@ pub fn export_var(kind: ExportKind, what: &str) -> String {
     format!("strtmdbcrawlertmdbid{}{what}", kind.file_stem())
 }
 
-/// The actors that fetch entities, for processes 1-36 and 51-53.
+/// The actors that call TMDb: entity fetchers (1-33), backfills (34-36), change feeds (51-53),
+/// catalogues (19).
 #[derive(Clone)]
 pub struct EntityWorkers {
     pub fetchers: HashMap<EntityKind, Recipient<Fetch>>,
     /// 34-36: one snapshot of a title, keyed like `process::backfill_of`.
     pub backfills: HashMap<(EntityKind, Snapshot), Recipient<Fetch>>,
     pub changes: Addr<ChangesPoller>,
+    pub catalogs: Addr<ProviderCatalogs>,
 }
 
 /// Settings of a run.
@@ -119,6 +124,8 @@ pub enum ProcessOutcome {
     Imported(ExportReport),
     Entities(EntityReport),
     Changes(ChangesReport),
+    /// The provider catalogues (19).
+    Catalogs(CatalogsReport),
     /// Nothing to do (e.g. that export day is already imported).
     Skipped(String),
     Failed(String),
@@ -157,6 +164,7 @@ impl RunReport {
             ProcessOutcome::Failed(_) => true,
             ProcessOutcome::Entities(r) => !r.failed.is_empty(),
             ProcessOutcome::Changes(r) => !r.failed.is_empty(),
+            ProcessOutcome::Catalogs(r) => r.failed() > 0,
             _ => false,
         })
     }
@@ -249,6 +257,7 @@ enum Step {
     Ids(Vec<u16>),
     Changes(u16, ChangesKind),
     KeywordNames(u16),
+    Catalogs(u16),
 }
 
 impl Run {
@@ -428,6 +437,10 @@ impl Run {
                     let outcome = self.keyword_names(number).await?;
                     report.processes.push(ProcessReport { number, outcome });
                 }
+                Step::Catalogs(number) => {
+                    let outcome = self.catalogs(number).await?;
+                    report.processes.push(ProcessReport { number, outcome });
+                }
             }
         }
         Ok(())
@@ -487,6 +500,32 @@ impl Run {
                 None => w.fetchers.get(&kind).cloned(),
             })
             .ok_or(RunError::NoApiCredentials(number))
+    }
+
+    /// The provider catalogues (19). A catalogue rejected or not fetched is reported and the
+    /// run goes on; refused credentials, a database gone or a stall end the run.
+    async fn catalogs(&mut self, number: u16) -> Result<ProcessOutcome, RunError> {
+        let Some(catalogs) = self.workers.as_ref().map(|w| w.catalogs.clone()) else {
+            return Err(RunError::NoApiCredentials(number));
+        };
+        self.begin_process(number).await?;
+        self.heartbeat.beat();
+        let refresh = catalogs.send(RefreshCatalogs {
+            stop: self.stop.clone(),
+            heartbeat: self.heartbeat.clone(),
+        });
+        let answer = watchdog::within(&self.heartbeat, self.settings.stall_timeout, refresh)
+            .await
+            .ok_or_else(|| self.stalled(format!("process {number}")))?
+            .map_err(|_| RunError::WriterGone)?;
+        match answer {
+            Ok(report) => Ok(ProcessOutcome::Catalogs(report)),
+            Err(e) => Err(RunError::Fatal {
+                process: number,
+                reason: e.to_string(),
+                cause: e.cause,
+            }),
+        }
     }
 
     /// A change feed (51-53). A feed that fails is reported and the run goes on; a fatal
@@ -575,6 +614,7 @@ fn plan_steps(processes: &[u16]) -> Vec<Step> {
     for &number in processes {
         match process::find(number).map(|p| p.workflow) {
             Some(Workflow::Changes(kind)) => steps.push(Step::Changes(number, kind)),
+            Some(Workflow::ProviderCatalogs) => steps.push(Step::Catalogs(number)),
             Some(Workflow::Ids(_)) => match steps.last_mut() {
                 Some(Step::Ids(group)) => group.push(number),
                 _ => steps.push(Step::Ids(vec![number])),
@@ -589,7 +629,9 @@ fn plan_steps(processes: &[u16]) -> Vec<Step> {
 fn step_numbers(step: &Step) -> Vec<u16> {
     match step {
         Step::Ids(numbers) => numbers.clone(),
-        Step::Changes(number, _) | Step::KeywordNames(number) => vec![*number],
+        Step::Changes(number, _) | Step::KeywordNames(number) | Step::Catalogs(number) => {
+            vec![*number]
+        }
     }
 }
 
@@ -634,7 +676,20 @@ mod tests {
     }
 
     #[test]
-    fn the_default_scope_is_12_one_pipeline_the_three_feeds_then_refreshes_and_backfills() {
+    fn the_catalogues_run_where_they_stand_between_two_pipelines() {
+        let steps: Vec<Vec<u16>> = plan_steps(&[41, 17, 18, 19, 12, 1, 51])
+            .iter()
+            .map(step_numbers)
+            .collect();
+        assert_eq!(
+            steps,
+            vec![vec![17, 18], vec![19], vec![12], vec![1], vec![51]]
+        );
+        assert!(matches!(plan_steps(&[19]).as_slice(), [Step::Catalogs(19)]));
+    }
+
+    #[test]
+    fn the_default_scope_is_19_12_one_pipeline_the_three_feeds_then_refreshes_and_backfills() {
         let steps: Vec<Vec<u16>> = plan_steps(crate::process::DEFAULT_ORDER)
             .iter()
             .map(step_numbers)
@@ -644,13 +699,25 @@ mod tests {
             .iter()
             .copied()
             .filter(|n| {
-                !(41..=47).contains(n) && !feeds.contains(n) && !last.contains(n) && *n != 12
+                !(41..=47).contains(n)
+                    && !feeds.contains(n)
+                    && !last.contains(n)
+                    && *n != 12
+                    && *n != 19
             })
             .collect();
         assert!(ids.len() > 10, "{ids:?}");
         assert_eq!(
             steps,
-            vec![vec![12], ids, vec![51], vec![52], vec![53], last.to_vec()]
+            vec![
+                vec![19],
+                vec![12],
+                ids,
+                vec![51],
+                vec![52],
+                vec![53],
+                last.to_vec()
+            ]
         );
     }
 }

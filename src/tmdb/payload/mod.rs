@@ -18,6 +18,7 @@
 
 pub mod de;
 
+mod catalog;
 mod changes;
 mod collection;
 mod common;
@@ -39,6 +40,7 @@ mod tv;
 
 use serde::de::DeserializeOwned;
 
+pub use catalog::{OrderedJson, WatchProviderCatalog};
 pub use changes::{ChangeGroup, ChangeItem, ChangedId, ChangesList, ItemChanges};
 pub use collection::Collection;
 pub use common::{CompanySummary, Genre, MediaSummary, Page, ProductionCountry, SpokenLanguage};
