@@ -929,9 +929,10 @@ fn run_crawler(fake: &FakeTmdb, url: &str, dir: &Path) -> Result<Run, String> {
 /// The API path segment a process asks for.
 fn segment(number: u16) -> &'static str {
     match number {
-        2 | 14 | 22 | 23 | 32 | 51 => "movie",
+        2 | 14 | 22 | 23 | 32 | 34 | 35 | 51 => "movie",
         3 | 15 | 24 | 31 | 52 => "person",
-        4 | 16 | 33 | 53 => "tv",
+        4 | 16 | 28 | 33 | 36 | 53 => "tv",
+        19 => "watch",
         1 | 25 => "collection",
         17 | 26 => "company",
         18 | 27 => "network",
@@ -977,8 +978,13 @@ fn rows(run: &Run, log: &[RequestRecord]) -> Vec<Row> {
     let mut block_start = 0.0f64;
     for line in lines {
         let seg = segment(line.number);
-        let expected = if line.export {
+        let expected = if line.export || line.number == 12 {
+            // 12 stores the keyword export's names without a request.
             0
+        } else if line.number == 19 {
+            api.iter()
+                .filter(|r| r.route.starts_with("/3/watch/providers/"))
+                .count() as u64
         } else if line.number == 13 {
             api.iter()
                 .filter(|r| r.route.starts_with("/3/list/"))

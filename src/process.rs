@@ -1227,7 +1227,7 @@ mod tests {
             .unwrap_or_default();
         assert_eq!(
             row.get(..4),
-            Some(&["19", "watchprovidercatalogs", "provider", "off"][..])
+            Some(&["19", "watchprovidercatalogs", "provider", "8"][..])
         );
     }
 }
