@@ -695,7 +695,15 @@ async fn prefill(db: &DatabaseConnection, fake: &FakeTmdb, plan: &Plan) -> Resul
             .col(ColumnDef::new(Alias::new("ID_MOVIE")).integer())
             .col(ColumnDef::new(Alias::new("ID_IMDB")).string_len(50))
             .col(ColumnDef::new(Alias::new("DELETED")).integer())
-            .index(Index::create().name("ID_IMDB").col(Alias::new("ID_IMDB")))
+            .to_owned(),
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    db.execute(
+        &Index::create()
+            .name(format!("{WIKIDATA_MOVIES}__ID_IMDB"))
+            .table(Alias::new(WIKIDATA_MOVIES))
+            .col(Alias::new("ID_IMDB"))
             .to_owned(),
     )
     .await
@@ -820,6 +828,11 @@ fn parse_line(raw: &str) -> Option<Line> {
         line.stored = get(2);
         line.gone = get(3);
         line.failed = get(4);
+    } else if text.contains(" providers, ") {
+        // 19: "movie: N providers, … ; serie: …": two catalogues, each stored or FAILED.
+        line.selected = 2;
+        line.failed = text.matches("FAILED").count() as u64;
+        line.stored = 2 - line.failed.min(2);
     } else if text.contains(" selected, ") {
         line.selected = get(0);
         line.stored = get(1);
@@ -1081,7 +1094,7 @@ fn report(plan: &Plan, run: &Run, fake: &FakeTmdb) {
             );
             continue;
         }
-        if !(l.changes || l.text.contains(" selected, ")) {
+        if !(l.changes || l.text.contains(" selected, ") || l.number == 19) {
             println!("  {:>2} {:<27} {}", l.number, l.name, l.text);
             continue;
         }

@@ -5,8 +5,8 @@ use chrono::Datelike;
 
 use super::snapshots::{self, Malformed};
 use super::{
-    ChildSet, Completed, EntityKind, EntityRecord, LangSource, MainRow, MappingOptions, Stale,
-    credit_set, double, flag, id32, image_set, int, lang_set, link_set, media_credit_rows,
+    Cells, ChildSet, Completed, EntityKind, EntityRecord, LangSource, MainRow, MappingOptions,
+    Stale, credit_set, double, flag, id32, image_set, int, lang_set, link_set, media_credit_rows,
     non_empty, opt_double, opt_int, opt_text, or_empty, pipe_list, text,
 };
 use crate::process::Snapshot;
@@ -33,6 +33,40 @@ const SHORT_FILM_MAX_MINUTES: i64 = 58;
 pub fn record(movie: &Movie, options: &MappingOptions) -> EntityRecord {
     let id = id32(movie.id);
     let parent = ("ID_MOVIE", id);
+    let cells = main_cells(movie, options);
+    let mut children = link_sets(movie, parent);
+    let mut completed = Vec::new();
+    stamped_sets(movie, parent, &mut children, &mut completed);
+    title_level_sets(movie, parent, &mut children, &mut completed);
+    if let Some(translations) = &movie.translations {
+        let source = LangSource {
+            table: "T_WC_TMDB_MOVIE_LANG",
+            parent,
+            title: |d| d.title.as_ref(),
+            posters: movie.images.as_ref().map_or(&[], |i| i.posters.as_slice()),
+            poster_path: movie.poster_path.as_deref(),
+            backdrop_path: movie.backdrop_path.as_deref(),
+        };
+        children.push(lang_set(source, translations, options));
+    }
+
+    EntityRecord {
+        kind: EntityKind::Movie,
+        id,
+        main: Some(MainRow {
+            table: "T_WC_TMDB_MOVIE",
+            pk: "ID_MOVIE",
+            id,
+            cells,
+            completed,
+            stamps_only: false,
+        }),
+        children,
+    }
+}
+
+/// The movie's own columns (without its key).
+fn main_cells(movie: &Movie, options: &MappingOptions) -> Cells {
     let mut cells = vec![
         ("TITLE", text(movie.title.as_deref().unwrap_or(""))),
         ("ID_IMDB", or_empty(movie.imdb_id.as_ref())),
@@ -110,10 +144,12 @@ pub fn record(movie: &Movie, options: &MappingOptions) -> EntityRecord {
     let short = runtime > 0 && runtime <= SHORT_FILM_MAX_MINUTES;
     cells.push(("IS_SHORT_FILM", int(i64::from(short))));
     options.push_raw(&mut cells, 3);
+    cells
+}
 
+/// Countries, spoken languages, companies and genres: replaced when TMDb returned any.
+fn link_sets(movie: &Movie, parent: (&'static str, i32)) -> Vec<ChildSet> {
     let mut children = Vec::new();
-    let mut completed = Vec::new();
-
     if let Some(countries) = &movie.production_countries {
         children.push(link_set(
             "T_WC_TMDB_MOVIE_PRODUCTION_COUNTRY",
@@ -158,6 +194,16 @@ pub fn record(movie: &Movie, options: &MappingOptions) -> EntityRecord {
             Stale::DeleteIfAnyReturned,
         ));
     }
+    children
+}
+
+/// Keywords, credits and images, each with its completion stamp when its append came back.
+fn stamped_sets(
+    movie: &Movie,
+    parent: (&'static str, i32),
+    children: &mut Vec<ChildSet>,
+    completed: &mut Vec<Completed>,
+) {
     if let Some(keywords) = &movie.keywords {
         children.push(link_set(
             "T_WC_TMDB_MOVIE_KEYWORD",
@@ -188,32 +234,6 @@ pub fn record(movie: &Movie, options: &MappingOptions) -> EntityRecord {
             ],
         ));
         completed.push(Completed::Images);
-    }
-    title_level_sets(movie, parent, &mut children, &mut completed);
-    if let Some(translations) = &movie.translations {
-        let source = LangSource {
-            table: "T_WC_TMDB_MOVIE_LANG",
-            parent,
-            title: |d| d.title.as_ref(),
-            posters: movie.images.as_ref().map_or(&[], |i| i.posters.as_slice()),
-            poster_path: movie.poster_path.as_deref(),
-            backdrop_path: movie.backdrop_path.as_deref(),
-        };
-        children.push(lang_set(source, translations, options));
-    }
-
-    EntityRecord {
-        kind: EntityKind::Movie,
-        id,
-        main: Some(MainRow {
-            table: "T_WC_TMDB_MOVIE",
-            pk: "ID_MOVIE",
-            id,
-            cells,
-            completed,
-            stamps_only: false,
-        }),
-        children,
     }
 }
 

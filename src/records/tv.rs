@@ -34,6 +34,40 @@ const CREATOR: &str = "Creator";
 pub fn record(series: &TvSeries, options: &MappingOptions) -> EntityRecord {
     let id = id32(series.id);
     let parent = ("ID_SERIE", id);
+    let cells = main_cells(series, options);
+    let mut children = link_sets(series, parent);
+    let mut completed = Vec::new();
+    stamped_sets(series, parent, &mut children, &mut completed);
+    title_level_sets(series, parent, &mut children, &mut completed);
+    if let Some(translations) = &series.translations {
+        let source = LangSource {
+            table: "T_WC_TMDB_SERIE_LANG",
+            parent,
+            title: |d| d.name.as_ref(),
+            posters: series.images.as_ref().map_or(&[], |i| i.posters.as_slice()),
+            poster_path: series.poster_path.as_deref(),
+            backdrop_path: series.backdrop_path.as_deref(),
+        };
+        children.push(lang_set(source, translations, options));
+    }
+
+    EntityRecord {
+        kind: EntityKind::Series,
+        id,
+        main: Some(MainRow {
+            table: "T_WC_TMDB_SERIE",
+            pk: "ID_SERIE",
+            id,
+            cells,
+            completed,
+            stamps_only: false,
+        }),
+        children,
+    }
+}
+
+/// The series' own columns (without its key).
+fn main_cells(series: &TvSeries, options: &MappingOptions) -> Cells {
     let external = series.external_ids.as_ref();
     let mut cells = vec![
         ("TITLE", text(series.name.as_deref().unwrap_or(""))),
@@ -100,10 +134,13 @@ pub fn record(series: &TvSeries, options: &MappingOptions) -> EntityRecord {
     }
     cells.extend(activity_cells(series));
     options.push_raw(&mut cells, 3);
+    cells
+}
 
+/// Countries, spoken languages, networks, companies and genres: replaced when TMDb returned
+/// any.
+fn link_sets(series: &TvSeries, parent: (&'static str, i32)) -> Vec<ChildSet> {
     let mut children = Vec::new();
-    let mut completed = Vec::new();
-
     if let Some(countries) = &series.production_countries {
         children.push(link_set(
             "T_WC_TMDB_SERIE_PRODUCTION_COUNTRY",
@@ -155,6 +192,17 @@ pub fn record(series: &TvSeries, options: &MappingOptions) -> EntityRecord {
             Stale::DeleteIfAnyReturned,
         ));
     }
+    children
+}
+
+/// Keywords, credits (with the creators) and images, each with its completion stamp when its
+/// append came back.
+fn stamped_sets(
+    series: &TvSeries,
+    parent: (&'static str, i32),
+    children: &mut Vec<ChildSet>,
+    completed: &mut Vec<Completed>,
+) {
     if let Some(keywords) = &series.keywords {
         children.push(link_set(
             "T_WC_TMDB_SERIE_KEYWORD",
@@ -182,32 +230,6 @@ pub fn record(series: &TvSeries, options: &MappingOptions) -> EntityRecord {
             ],
         ));
         completed.push(Completed::Images);
-    }
-    title_level_sets(series, parent, &mut children, &mut completed);
-    if let Some(translations) = &series.translations {
-        let source = LangSource {
-            table: "T_WC_TMDB_SERIE_LANG",
-            parent,
-            title: |d| d.name.as_ref(),
-            posters: series.images.as_ref().map_or(&[], |i| i.posters.as_slice()),
-            poster_path: series.poster_path.as_deref(),
-            backdrop_path: series.backdrop_path.as_deref(),
-        };
-        children.push(lang_set(source, translations, options));
-    }
-
-    EntityRecord {
-        kind: EntityKind::Series,
-        id,
-        main: Some(MainRow {
-            table: "T_WC_TMDB_SERIE",
-            pk: "ID_SERIE",
-            id,
-            cells,
-            completed,
-            stamps_only: false,
-        }),
-        children,
     }
 }
 
