@@ -80,31 +80,6 @@ async fn ints(db: &TestDb, conn: &DatabaseConnection, sql: String) -> Vec<i64> {
         .collect()
 }
 
-async fn column_names(db: &TestDb, conn: &DatabaseConnection, table: &str) -> Vec<String> {
-    let (sql, values): (&str, Vec<Value>) = match db.backend {
-        Backend::Sqlite => (
-            "SELECT name FROM pragma_table_info(?) ORDER BY cid",
-            vec![table.into()],
-        ),
-        Backend::MySql => (
-            "SELECT COLUMN_NAME AS name FROM information_schema.COLUMNS \
-             WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION",
-            vec![table.into()],
-        ),
-        Backend::Postgres => (
-            "SELECT column_name::text AS name FROM information_schema.columns \
-             WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position",
-            vec![table.into()],
-        ),
-    };
-    conn.query_all_raw(Statement::from_sql_and_values(db.db_backend(), sql, values))
-        .await
-        .expect("list columns")
-        .iter()
-        .map(|r| r.try_get::<String>("", "name").expect("column name"))
-        .collect()
-}
-
 /// Every row of `table` as text, every column but `except`, sorted.
 async fn all_rows(
     db: &TestDb,
@@ -116,7 +91,8 @@ async fn all_rows(
         Backend::MySql => "CHAR",
         _ => "TEXT",
     };
-    let columns: Vec<String> = column_names(db, conn, table)
+    let columns: Vec<String> = db
+        .column_names(table)
         .await
         .into_iter()
         .filter(|c| !except.contains(&c.as_str()))

@@ -34,7 +34,7 @@ use chrono::{Days, NaiveDate};
 use fake_tmdb::{
     Catalogue, CatalogueSizes, ExportFault, ExportKind, FakeTmdb, FakeTmdbConfig, FaultKind, Kind,
 };
-use sea_orm::{ConnectionTrait, DatabaseConnection, Statement, Value};
+use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 use support::binary::{command, describe, run, run_ok, tail};
 use support::crawler_ok;
 use support::db::{Backend, MYSQL_ENV, TestDb};
@@ -312,31 +312,6 @@ async fn assert_all_stored(
 /// Table → its compared columns and rows (sorted; repeats kept).
 type Snapshot = BTreeMap<String, (Vec<String>, Vec<Vec<Option<String>>>)>;
 
-async fn column_names(db: &TestDb, conn: &DatabaseConnection, table: &str) -> Vec<String> {
-    let (sql, values): (&str, Vec<Value>) = match db.backend {
-        Backend::Sqlite => (
-            "SELECT name FROM pragma_table_info(?) ORDER BY cid",
-            vec![table.into()],
-        ),
-        Backend::MySql => (
-            "SELECT COLUMN_NAME AS name FROM information_schema.COLUMNS \
-             WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION",
-            vec![table.into()],
-        ),
-        Backend::Postgres => (
-            "SELECT column_name::text AS name FROM information_schema.columns \
-             WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position",
-            vec![table.into()],
-        ),
-    };
-    conn.query_all_raw(Statement::from_sql_and_values(db.db_backend(), sql, values))
-        .await
-        .expect("list columns")
-        .iter()
-        .map(|r| r.try_get::<String>("", "name").expect("column name"))
-        .collect()
-}
-
 /// Timestamps, creation dates and surrogate keys (the schema's auto-increment columns) differ
 /// between two equal crawls.
 fn compared(table: &str, column: &str) -> bool {
@@ -365,7 +340,8 @@ async fn snapshot(db: &TestDb, keep: impl Fn(&str) -> bool) -> Snapshot {
         if !keep(&table) {
             continue;
         }
-        let columns: Vec<String> = column_names(db, &conn, &table)
+        let columns: Vec<String> = db
+            .column_names(&table)
             .await
             .into_iter()
             .filter(|c| compared(&table, c))

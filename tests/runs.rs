@@ -932,31 +932,6 @@ fn compared(column: &str) -> bool {
         || column.starts_with("ID_TMDB_"))
 }
 
-async fn column_names(db: &TestDb, conn: &DatabaseConnection, table: &str) -> Vec<String> {
-    let (sql, values): (&str, Vec<Value>) = match db.backend {
-        Backend::Sqlite => (
-            "SELECT name FROM pragma_table_info(?) ORDER BY cid",
-            vec![table.into()],
-        ),
-        Backend::MySql => (
-            "SELECT COLUMN_NAME AS name FROM information_schema.COLUMNS \
-             WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION",
-            vec![table.into()],
-        ),
-        Backend::Postgres => (
-            "SELECT column_name::text AS name FROM information_schema.columns \
-             WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position",
-            vec![table.into()],
-        ),
-    };
-    conn.query_all_raw(Statement::from_sql_and_values(db.db_backend(), sql, values))
-        .await
-        .expect("list columns")
-        .iter()
-        .map(|r| r.try_get::<String>("", "name").expect("column name"))
-        .collect()
-}
-
 /// Every `T_WC_TMDB_MOVIE*` table, the movie credits and the not-found ledger, as text.
 async fn snapshot(db: &TestDb) -> Snapshot {
     let conn = db.connect().await;
@@ -972,7 +947,8 @@ async fn snapshot(db: &TestDb) -> Snapshot {
         {
             continue;
         }
-        let columns: Vec<String> = column_names(db, &conn, &table)
+        let columns: Vec<String> = db
+            .column_names(&table)
             .await
             .into_iter()
             .filter(|c| compared(c))
@@ -1879,7 +1855,7 @@ async fn all_rows(db: &TestDb, conn: &DatabaseConnection, table: &str) -> Vec<Ve
         Backend::MySql => "CHAR",
         _ => "TEXT",
     };
-    let columns = column_names(db, conn, table).await;
+    let columns = db.column_names(table).await;
     let list: Vec<String> = columns
         .iter()
         .map(|c| format!("CAST({} AS {text})", quoted(db.backend, c)))

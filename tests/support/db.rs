@@ -169,6 +169,41 @@ impl TestDb {
         out
     }
 
+    /// The columns of `table`, in their order.
+    pub async fn column_names(&self, table: &str) -> Vec<String> {
+        let (sql, values): (&str, Vec<sea_orm::Value>) = match self.backend {
+            Backend::Sqlite => (
+                "SELECT name FROM pragma_table_info(?) ORDER BY cid",
+                vec![table.into()],
+            ),
+            Backend::MySql => (
+                "SELECT COLUMN_NAME AS name FROM information_schema.COLUMNS \
+                 WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION",
+                vec![table.into()],
+            ),
+            Backend::Postgres => (
+                "SELECT column_name::text AS name FROM information_schema.columns \
+                 WHERE table_schema = current_schema() AND table_name = $1 \
+                 ORDER BY ordinal_position",
+                vec![table.into()],
+            ),
+        };
+        let db = self.connect().await;
+        let names = db
+            .query_all_raw(Statement::from_sql_and_values(
+                self.db_backend(),
+                sql,
+                values,
+            ))
+            .await
+            .expect("list columns")
+            .iter()
+            .map(|r| r.try_get::<String>("", "name").expect("column name"))
+            .collect();
+        db.close().await.ok();
+        names
+    }
+
     /// The tables of this database that have a column named exactly `column`, sorted.
     pub async fn tables_with_column(&self, column: &str) -> Vec<String> {
         let db = self.connect().await;
