@@ -245,31 +245,29 @@ fn title_level_sets(
     children: &mut Vec<ChildSet>,
     completed: &mut Vec<Completed>,
 ) {
-    let mut snapshot = |append: &str, set: Result<ChildSet, Malformed>, stamp: Completed| match set
-    {
-        Ok(set) => {
-            children.push(set);
-            completed.push(stamp);
-        }
-        Err(problem) => snapshots::warn_malformed(EntityKind::Movie, parent.1, append, problem),
+    let mut record = snapshots::Stamped {
+        kind: EntityKind::Movie,
+        id: parent.1,
+        children,
+        completed,
     };
     if let Some(block) = &movie.release_dates {
         let set = snapshots::release_date_set(parent, block);
-        snapshot("release_dates", set, Completed::ReleaseDates);
+        record.snapshot("release_dates", set, Completed::ReleaseDates);
     }
     if let Some(block) = &movie.watch_providers {
         let set = snapshots::watch_provider_set("T_WC_TMDB_MOVIE_WATCH_PROVIDER", parent, block);
-        snapshot("watch/providers", set, Completed::WatchProviders);
+        record.snapshot("watch/providers", set, Completed::WatchProviders);
     }
     if let Some(block) = &movie.videos {
         let set = snapshots::video_set("T_WC_TMDB_MOVIE_VIDEO", parent, block);
-        snapshot("videos", set, Completed::Videos);
+        record.snapshot("videos", set, Completed::Videos);
     }
     if let Some(block) = &movie.alternative_titles {
-        children.push(snapshots::title_set(parent, block));
+        record.children.push(snapshots::title_set(parent, block));
     }
     if let Some(page) = &movie.similar {
-        children.push(snapshots::neighbour_set(
+        record.children.push(snapshots::neighbour_set(
             "T_WC_TMDB_MOVIE_SIMILAR",
             parent,
             &["ID_MOVIE_SIMILAR"],
@@ -277,7 +275,7 @@ fn title_level_sets(
         ));
     }
     if let Some(page) = &movie.recommendations {
-        children.push(snapshots::neighbour_set(
+        record.children.push(snapshots::neighbour_set(
             "T_WC_TMDB_MOVIE_RECOMMENDATION",
             parent,
             &["ID_MOVIE_RECOMMENDED"],

@@ -274,6 +274,33 @@ pub fn backfill_record(
     })
 }
 
+/// The sets and stamps of one entity's record, as a fetch assembles them.
+pub struct Stamped<'a> {
+    pub kind: super::EntityKind,
+    pub id: i32,
+    pub children: &'a mut Vec<ChildSet>,
+    pub completed: &'a mut Vec<super::Completed>,
+}
+
+impl Stamped<'_> {
+    /// A validated snapshot joins the record with its stamp; a malformed one is logged and
+    /// left out, so the stored one stays, unstamped.
+    pub fn snapshot(
+        &mut self,
+        append: &str,
+        set: Result<ChildSet, Malformed>,
+        stamp: super::Completed,
+    ) {
+        match set {
+            Ok(set) => {
+                self.children.push(set);
+                self.completed.push(stamp);
+            }
+            Err(problem) => warn_malformed(self.kind, self.id, append, problem),
+        }
+    }
+}
+
 /// Logs a snapshot left as stored; the entity itself is written.
 pub fn warn_malformed(kind: super::EntityKind, id: i32, append: &str, problem: Malformed) {
     tracing::warn!(

@@ -273,24 +273,22 @@ fn title_level_sets(
     children: &mut Vec<ChildSet>,
     completed: &mut Vec<Completed>,
 ) {
-    let mut snapshot = |append: &str, set: Result<ChildSet, Malformed>, stamp: Completed| match set
-    {
-        Ok(set) => {
-            children.push(set);
-            completed.push(stamp);
-        }
-        Err(problem) => snapshots::warn_malformed(EntityKind::Series, parent.1, append, problem),
+    let mut record = snapshots::Stamped {
+        kind: EntityKind::Series,
+        id: parent.1,
+        children,
+        completed,
     };
     if let Some(block) = &series.watch_providers {
         let set = snapshots::watch_provider_set("T_WC_TMDB_SERIE_WATCH_PROVIDER", parent, block);
-        snapshot("watch/providers", set, Completed::WatchProviders);
+        record.snapshot("watch/providers", set, Completed::WatchProviders);
     }
     if let Some(block) = &series.videos {
         let set = snapshots::video_set("T_WC_TMDB_SERIE_VIDEO", parent, block);
-        snapshot("videos", set, Completed::Videos);
+        record.snapshot("videos", set, Completed::Videos);
     }
     if let Some(page) = &series.similar {
-        children.push(snapshots::neighbour_set(
+        record.children.push(snapshots::neighbour_set(
             "T_WC_TMDB_SERIE_SIMILAR",
             parent,
             &["ID_SERIE_SIMILAR"],
@@ -298,7 +296,7 @@ fn title_level_sets(
         ));
     }
     if let Some(page) = &series.recommendations {
-        children.push(snapshots::neighbour_set(
+        record.children.push(snapshots::neighbour_set(
             "T_WC_TMDB_SERIE_RECOMMENDATION",
             parent,
             &["ID_SERIE_RECOMMENDED"],
