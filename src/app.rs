@@ -18,8 +18,8 @@ use crate::actors::coordinator::{
 use crate::actors::export::ExportDownloader;
 use crate::actors::fetch::{
     BackfillKind, Backfiller, CollectionFetcher, CompanyFetcher, FailureCause, Fetch, FetchContext,
-    KeywordFetcher, ListFetcher, MovieFetcher, MovieReleaseDates, MovieWatchProviders,
-    NetworkFetcher, PersonFetcher, SeriesWatchProviders, TvFetcher,
+    ListFetcher, MovieFetcher, MovieReleaseDates, MovieWatchProviders, NetworkFetcher,
+    PersonFetcher, SeriesWatchProviders, TvFetcher,
 };
 use crate::actors::rate_limiter::{RateLimit, RateLimiter};
 use crate::actors::writer::DbWriter;
@@ -348,10 +348,6 @@ fn entity_workers(
     fetchers.insert(
         EntityKind::Network,
         NetworkFetcher::new(ctx.clone()).start().recipient(),
-    );
-    fetchers.insert(
-        EntityKind::Keyword,
-        KeywordFetcher::new(ctx.clone()).start().recipient(),
     );
     fetchers.insert(
         EntityKind::List,

@@ -1,11 +1,10 @@
-//! The other seven kinds (series, person, collection, company, network, list, keyword), the
+//! The other six kinds (series, person, collection, company, network, list), the
 //! not-found ledger and `DeleteEntity`, against the fake TMDb server on every backend.
 //!
 //! As in `entity_writes.rs`, every expected row is derived here from the JSON the fake server
 //! sends (read as `serde_json::Value`), with this file's own reading of
 //! `shared/spec/schema-and-mapping.md` §2-§4 and of the choices the crawler documents where the
-//! spec says nothing (creator rows, person-side credits without `DISPLAY_ORDER`, keyword rows
-//! per configured language...). The crawler's mapping code (`src/records`) is never consulted
+//! spec says nothing (creator rows, person-side credits without `DISPLAY_ORDER`...). The crawler's mapping code (`src/records`) is never consulted
 //! for an expectation; it only builds the records of the hand-made writes below.
 
 mod support;
@@ -20,8 +19,8 @@ use serde_json::{Value as Json, json};
 use support::db::{Backend, TestDb};
 use support::rows::{Cell, Hint, chars, quoted, row, rows_where};
 use tmdb_crawler::actors::fetch::{
-    CollectionFetcher, CompanyFetcher, Fetch, FetchContext, FetchOutcome, KeywordFetcher,
-    ListFetcher, MovieFetcher, NetworkFetcher, PersonFetcher, TvFetcher,
+    CollectionFetcher, CompanyFetcher, Fetch, FetchContext, FetchOutcome, ListFetcher,
+    MovieFetcher, NetworkFetcher, PersonFetcher, TvFetcher,
 };
 use tmdb_crawler::actors::rate_limiter::{RateLimit, RateLimiter};
 use tmdb_crawler::actors::writer::{DbWriter, DeleteEntity, WriteEntity};
@@ -1436,85 +1435,6 @@ async fn list_repeated_items_keep_their_last_position_on_mariadb() {
 )]
 async fn list_repeated_items_keep_their_last_position_on_postgres() {
     lists_on(Backend::Postgres, true).await;
-}
-
-// ---- keyword -------------------------------------------------------------------------------
-
-async fn keywords_on(backend: Backend) {
-    let Some(db) = TestDb::create(backend, "keywords").await else {
-        return;
-    };
-    let fake = FakeTmdb::start(FakeTmdbConfig::default());
-    let crawl = crawl(&fake, &db).await;
-    let fetcher = KeywordFetcher::new(crawl.ctx.clone()).start();
-    let catalogue = fake.catalogue();
-    // Plain, leading space (8), non-Latin (11), trailing spaces (18).
-    let ids: Vec<u64> = [0u64, 8, 11, 18]
-        .into_iter()
-        .map(|k| catalogue.id_at(Kind::Keyword, k))
-        .filter(|&id| catalogue.exists(Kind::Keyword, id))
-        .collect();
-    assert_eq!(ids.len(), 4, "sample keywords");
-    for _pass in 0..2 {
-        for &id in &ids {
-            fetch_stored(&fake, &fetcher, id, 1).await;
-            let k = catalogue.keyword_json(index(&fake, Kind::Keyword, id));
-            // One row per configured language, each with the English name (process 12).
-            let expected = LANGS
-                .iter()
-                .map(|lang| {
-                    row(vec![
-                        ("LANG", Cell::s(lang)),
-                        ("name", cut(&k["name"], 250)),
-                        ("USED_FOR_SIMILARITY", Cell::Null),
-                    ])
-                })
-                .collect();
-            assert_table(
-                &db,
-                &crawl.conn,
-                "T_WC_TMDB_KEYWORD_ID_IMPORT_LANG",
-                "id",
-                id as i64,
-                expected,
-            )
-            .await;
-            // The keyword dictionary is the daily export's: the fetch adds nothing to it.
-            assert_table(
-                &db,
-                &crawl.conn,
-                "T_WC_TMDB_KEYWORD_ID_IMPORT",
-                "id",
-                id as i64,
-                Vec::new(),
-            )
-            .await;
-        }
-    }
-    drop(db);
-}
-
-#[actix_rt::test]
-async fn keywords_match_the_payload_on_sqlite() {
-    keywords_on(Backend::Sqlite).await;
-}
-
-#[actix_rt::test]
-#[cfg_attr(
-    not(tmdbc_test_mysql),
-    ignore = "needs TMDB_CRAWLER_TEST_MYSQL_URL (a MariaDB server)"
-)]
-async fn keywords_match_the_payload_on_mariadb() {
-    keywords_on(Backend::MySql).await;
-}
-
-#[actix_rt::test]
-#[cfg_attr(
-    not(tmdbc_test_postgres),
-    ignore = "needs TMDB_CRAWLER_TEST_POSTGRES_URL (a PostgreSQL server)"
-)]
-async fn keywords_match_the_payload_on_postgres() {
-    keywords_on(Backend::Postgres).await;
 }
 
 // ---- not found -----------------------------------------------------------------------------

@@ -8,7 +8,6 @@
 
 pub mod collection;
 pub mod company;
-pub mod keyword;
 pub mod list;
 pub mod movie;
 pub mod network;

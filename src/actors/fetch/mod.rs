@@ -8,7 +8,6 @@
 pub mod backfill;
 pub mod collection;
 pub mod company;
-pub mod keyword;
 pub mod list;
 pub mod movie;
 pub mod network;
@@ -35,7 +34,6 @@ pub use backfill::{
 };
 pub use collection::{CollectionFetcher, Collections};
 pub use company::{Companies, CompanyFetcher};
-pub use keyword::{KeywordFetcher, Keywords};
 pub use list::{ListFetcher, Lists};
 pub use movie::{MovieFetcher, Movies};
 pub use network::{NetworkFetcher, Networks};
